@@ -1,0 +1,92 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class UtilityAccountService(models.Model):
+    """One service (water, sewer, trash...) delivered on an account."""
+
+    _name = "utility.account.service"
+    _description = "Utility Account Service"
+    _order = "account_id, sequence, id"
+    _check_company_auto = True
+
+    account_id = fields.Many2one(
+        "utility.account", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    sequence = fields.Integer(default=10)
+    service_type_id = fields.Many2one(
+        "utility.service.type", required=True, index=True, check_company=True
+    )
+    metered = fields.Boolean(related="service_type_id.metered")
+    meter_id = fields.Many2one(
+        "utility.meter",
+        index=True,
+        check_company=True,
+        domain="[('service_type_id', '=', service_type_id)]",
+    )
+    premise_id = fields.Many2one(related="account_id.premise_id", store=True, index=True)
+    account_state = fields.Selection(related="account_id.state", store=True, string="Account Status")
+    start_date = fields.Date()
+    end_date = fields.Date()
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+
+    @api.constrains("start_date", "end_date")
+    def _check_dates(self):
+        for service in self:
+            if service.start_date and service.end_date and service.end_date < service.start_date:
+                raise ValidationError(
+                    self.env._(
+                        "Account %(account)s, %(service)s: the end date is before the start date.",
+                        account=service.account_id.name,
+                        service=service.service_type_id.name,
+                    )
+                )
+
+    @api.constrains("account_id", "service_type_id", "start_date", "end_date", "account_state")
+    def _check_no_overlap(self):
+        """A premise never has two active accounts for the same service at once."""
+        for service in self:
+            if service.account_id.state not in ("active", "final"):
+                continue
+            domain = [
+                ("id", "!=", service.id),
+                ("premise_id", "=", service.premise_id.id),
+                ("service_type_id", "=", service.service_type_id.id),
+                ("account_id.state", "in", ("active", "final")),
+            ]
+            if service.end_date:
+                domain += ["|", ("start_date", "=", False), ("start_date", "<=", service.end_date)]
+            if service.start_date:
+                domain += ["|", ("end_date", "=", False), ("end_date", ">=", service.start_date)]
+            other = self.search(domain, limit=1)
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(premise)s already has %(service)s service on account "
+                        "%(other)s for these dates: stop that service first.",
+                        premise=service.premise_id.name,
+                        service=service.service_type_id.name,
+                        other=other.account_id.name,
+                    )
+                )
+
+    def _check_meter_required(self):
+        for service in self:
+            if service.metered and not service.meter_id:
+                raise ValidationError(
+                    self.env._(
+                        "Account %(account)s: %(service)s is metered and needs a meter.",
+                        account=service.account_id.name,
+                        service=service.service_type_id.name,
+                    )
+                )
+
+    @api.depends("service_type_id", "meter_id")
+    def _compute_display_name(self):
+        for service in self:
+            name = service.service_type_id.name or ""
+            if service.meter_id:
+                name = f"{name} ({service.meter_id.serial})"
+            service.display_name = name

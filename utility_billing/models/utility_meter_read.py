@@ -1,0 +1,791 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round
+
+from .utility_read_exception_rule import EXCEPTION_CODES
+
+READ_TYPES = [
+    ("actual", "Actual"),
+    ("estimated", "Estimated"),
+    ("customer", "Customer"),
+    ("initial", "Initial"),
+    ("final", "Final"),
+    ("corrected", "Corrected"),
+]
+READ_SOURCES = [
+    ("manual", "Manual entry"),
+    ("handheld", "Handheld"),
+    ("ami", "AMR/AMI"),
+    ("service_order", "Service order"),
+    ("system", "System estimate"),
+]
+# A lower reading is a rollover only when the register wrap it implies is at most
+# this share of the register's capacity; otherwise it is a negative read.
+ROLLOVER_MAX_FRACTION = 0.5
+# Fields that never change once a read is valid: a correction is a new read.
+PROTECTED_FIELDS = {
+    "meter_id",
+    "reading",
+    "read_datetime",
+    "read_type",
+    "previous_read_id",
+    "previous_reading",
+    "raw_consumption",
+    "consumption",
+    "days",
+    "rollover",
+}
+
+
+class UtilityMeterRead(models.Model):
+    """One register reading of a meter.
+
+    Consumption is worked out when the read is created, against the previous
+    read of the same meter that was not rejected, with the register rollover and
+    the meter multiplier applied, and converted to the service's billing unit.
+    Reads are created in batches (imports, hand entry of a route, estimation):
+    the look-ups cost a fixed number of queries per batch, not per read.
+    """
+
+    _name = "utility.meter.read"
+    _description = "Meter Read"
+    _order = "read_datetime desc, id desc"
+    _rec_name = "meter_id"
+    _check_company_auto = True
+
+    meter_id = fields.Many2one(
+        "utility.meter", required=True, index=True, check_company=True
+    )
+    account_id = fields.Many2one(
+        "utility.account", index=True, check_company=True, string="Account"
+    )
+    premise_id = fields.Many2one("utility.premise", index=True, check_company=True)
+    route_id = fields.Many2one(related="premise_id.route_id", string="Route")
+    service_type_id = fields.Many2one(related="meter_id.service_type_id", store=True)
+    read_datetime = fields.Datetime(
+        string="Read Date and Time", required=True, index=True, default=fields.Datetime.now
+    )
+    read_date = fields.Date(compute="_compute_read_date", store=True, index=True)
+    reading = fields.Float(digits="Utility Reading", required=True)
+    read_type = fields.Selection(READ_TYPES, required=True, default="actual", index=True)
+    source = fields.Selection(READ_SOURCES, required=True, default="manual")
+    previous_read_id = fields.Many2one("utility.meter.read", readonly=True, index="btree_not_null")
+    previous_reading = fields.Float(digits="Utility Reading", readonly=True)
+    previous_date = fields.Date(related="previous_read_id.read_date", string="Previous Read Date")
+    rollover = fields.Boolean(readonly=True, help="The register wrapped past zero.")
+    raw_consumption = fields.Float(
+        digits="Utility Consumption",
+        readonly=True,
+        help="Register difference times the multiplier, in the meter's unit.",
+    )
+    consumption = fields.Float(
+        digits="Utility Consumption",
+        readonly=True,
+        help="Consumption in the service's billing unit.",
+    )
+    uom_id = fields.Many2one(related="service_type_id.uom_id", string="Unit")
+    days = fields.Integer(readonly=True, help="Days since the previous read.")
+    average_daily = fields.Float(
+        compute="_compute_average_daily", digits="Utility Consumption", string="Daily Use"
+    )
+    exception_code = fields.Selection(EXCEPTION_CODES, string="Exception", index=True)
+    exception_note = fields.Char()
+    state = fields.Selection(
+        [
+            ("to_review", "To Review"),
+            ("valid", "Valid"),
+            ("billed", "Billed"),
+            ("rejected", "Rejected"),
+        ],
+        required=True,
+        default="valid",
+        index=True,
+    )
+    reread_requested = fields.Boolean(readonly=True)
+    correction_of_id = fields.Many2one(
+        "utility.meter.read", string="Corrects", readonly=True, index="btree_not_null"
+    )
+    corrected_by_ids = fields.One2many("utility.meter.read", "correction_of_id")
+    import_id = fields.Many2one(
+        "utility.read.import", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    import_line = fields.Integer(readonly=True)
+    read_code = fields.Char(help="Reader or device code (skip, trouble, tamper...).")
+    note = fields.Char()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("read_datetime")
+    def _compute_read_date(self):
+        for read in self:
+            read.read_date = read.read_datetime and read._local_date(read.read_datetime)
+
+    @api.model
+    def _local_date(self, value):
+        """Date of a UTC datetime in the user's time zone (as the office sees it)."""
+        return fields.Datetime.context_timestamp(self, value).date()
+
+    @api.depends("consumption", "days")
+    def _compute_average_daily(self):
+        for read in self:
+            read.average_daily = read.consumption / read.days if read.days else 0.0
+
+    @api.constrains("read_datetime")
+    def _check_not_future(self):
+        limit = fields.Datetime.now() + timedelta(days=1)
+        for read in self:
+            if read.read_datetime > limit:
+                raise ValidationError(
+                    self.env._(
+                        "Meter %(serial)s: the read date %(date)s is in the future.",
+                        serial=read.meter_id.serial,
+                        date=read.read_datetime,
+                    )
+                )
+
+    @api.constrains("reading")
+    def _check_reading(self):
+        for read in self:
+            if read.reading < 0 or read.reading >= 10**read.meter_id.dials:
+                raise ValidationError(
+                    self.env._(
+                        "Meter %(serial)s: reading %(reading)s does not fit its "
+                        "%(dials)s-dial register.",
+                        serial=read.meter_id.serial,
+                        reading=read.reading,
+                        dials=read.meter_id.dials,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get("utility_read_raw"):
+            return super().create(vals_list)
+        created, _rejected = self._create_reads(vals_list)
+        return self.browse([created[i] for i in range(len(vals_list))])
+
+    @api.model
+    def _create_reads(self, vals_list, reject=None):
+        """Prepare and create reads; return ({index: read_id}, {index: reason}).
+
+        Several reads of one meter are created rank by rank (oldest first), so
+        that each is measured from the one before it. ``reject(vals)`` may return
+        a reason to leave a prepared read out (imports refuse negative reads).
+        """
+        order = sorted(
+            range(len(vals_list)),
+            key=lambda i: (
+                vals_list[i].get("meter_id") or 0,
+                fields.Datetime.to_datetime(vals_list[i].get("read_datetime") or fields.Datetime.now()),
+            ),
+        )
+        ranked = {}
+        seen = {}
+        for index in order:
+            meter_id = vals_list[index].get("meter_id")
+            rank = seen.get(meter_id, 0)
+            seen[meter_id] = rank + 1
+            ranked.setdefault(rank, []).append(index)
+        created, rejected = {}, {}
+        raw = self.with_context(utility_read_raw=True)
+        for rank in sorted(ranked):
+            indexes = sorted(ranked[rank])
+            prepared = self._prepare_reads([vals_list[i] for i in indexes])
+            keep = []
+            for index, vals in zip(indexes, prepared):
+                reason = reject(vals) if reject else None
+                if reason:
+                    rejected[index] = reason
+                else:
+                    keep.append((index, vals))
+            reads = raw.create([vals for _i, vals in keep])
+            created.update(zip([i for i, _v in keep], reads.ids))
+        self.browse(list(created.values()))._recompute_later_reads()
+        return created, rejected
+
+    def write(self, vals):
+        if PROTECTED_FIELDS & set(vals) and not self.env.context.get("utility_read_recompute"):
+            locked = self.filtered(lambda r: r.state in ("valid", "billed"))
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s is %(state)s and cannot "
+                        "be changed: enter a correction instead.",
+                        serial=locked[0].meter_id.serial,
+                        date=locked[0].read_date,
+                        state=dict(self._fields["state"].selection)[locked[0].state],
+                    )
+                )
+        if vals.get("state") and not self.env.context.get("utility_read_recompute"):
+            billed = self.filtered(lambda r: r.state == "billed")
+            if billed and vals["state"] != "billed":
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s has been billed: correct "
+                        "the bill with an adjustment.",
+                        serial=billed[0].meter_id.serial,
+                        date=billed[0].read_date,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_not_valid(self):
+        for read in self:
+            if read.state in ("valid", "billed"):
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s is %(state)s and cannot "
+                        "be deleted: reject it or enter a correction.",
+                        serial=read.meter_id.serial,
+                        date=read.read_date,
+                        state=dict(self._fields["state"].selection)[read.state],
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Actions (review list)
+    # ------------------------------------------------------------
+
+    def action_accept(self):
+        """Accept flagged reads as valid."""
+        for read in self:
+            if read.state != "to_review":
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s is not waiting for review.",
+                        serial=read.meter_id.serial,
+                        date=read.read_date,
+                    )
+                )
+        self.write({"state": "valid"})
+        for read in self:
+            read.meter_id.message_post(
+                body=self.env._(
+                    "Read of %(date)s (%(reading)s, exception: %(exception)s) accepted.",
+                    date=read.read_date,
+                    reading=read.reading,
+                    exception=dict(self._fields["exception_code"].selection).get(
+                        read.exception_code, "-"
+                    ),
+                )
+            )
+        return True
+
+    def action_request_reread(self):
+        """Reject flagged reads and ask the field for a new read."""
+        for read in self:
+            if read.state != "to_review":
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s is not waiting for review.",
+                        serial=read.meter_id.serial,
+                        date=read.read_date,
+                    )
+                )
+        self.with_context(utility_read_recompute=True).write(
+            {"state": "rejected", "reread_requested": True}
+        )
+        for read in self:
+            read.meter_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Re-read meter %(serial)s", serial=read.meter_id.serial),
+                note=self.env._(
+                    "The read of %(date)s (%(reading)s) was rejected at review.",
+                    date=read.read_date,
+                    reading=read.reading,
+                ),
+            )
+        self._recompute_later_reads()
+        return True
+
+    def action_reject(self):
+        for read in self:
+            if read.state == "billed":
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s has been billed.",
+                        serial=read.meter_id.serial,
+                        date=read.read_date,
+                    )
+                )
+        self.with_context(utility_read_recompute=True).write({"state": "rejected"})
+        self._recompute_later_reads()
+        return True
+
+    def action_correct(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct Read"),
+            "res_model": "utility.read.correct",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_read_id": self.id},
+        }
+
+    def _correct(self, reading, note=False):
+        """Replace this read by a corrected one; the original stays, rejected."""
+        self.ensure_one()
+        if self.state == "billed":
+            raise UserError(
+                self.env._(
+                    "Read of meter %(serial)s on %(date)s has been billed: correct the "
+                    "bill with an adjustment.",
+                    serial=self.meter_id.serial,
+                    date=self.read_date,
+                )
+            )
+        if self.state == "rejected":
+            raise UserError(
+                self.env._(
+                    "Read of meter %(serial)s on %(date)s is already rejected.",
+                    serial=self.meter_id.serial,
+                    date=self.read_date,
+                )
+            )
+        self.with_context(utility_read_recompute=True).write({"state": "rejected"})
+        corrected = self.create(
+            {
+                "meter_id": self.meter_id.id,
+                "account_id": self.account_id.id,
+                "premise_id": self.premise_id.id,
+                "read_datetime": self.read_datetime,
+                "reading": reading,
+                "read_type": "corrected",
+                "source": "manual",
+                "correction_of_id": self.id,
+                "note": note,
+                "company_id": self.company_id.id,
+            }
+        )
+        return corrected
+
+    # ------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_last_valid_reads(self, meters):
+        """Return {meter_id: read} of the last read of each meter that is not rejected."""
+        if not meters:
+            return {}
+        self.flush_model(["meter_id", "state", "read_datetime"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (meter_id) meter_id, id
+                     FROM utility_meter_read
+                    WHERE meter_id = ANY(%s) AND state != 'rejected'
+                 ORDER BY meter_id, read_datetime DESC, id DESC""",
+                list(meters.ids),
+            )
+        )
+        return {meter_id: self.browse(read_id) for meter_id, read_id in self.env.cr.fetchall()}
+
+    @api.model
+    def _fetch_previous(self, keys):
+        """Previous non-rejected read for each (meter_id, read_datetime) in keys.
+
+        :return: list aligned with keys of tuples
+            (id, reading, read_datetime, read_type) or None
+        """
+        if not keys:
+            return []
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT v.idx, p.id, p.reading, p.read_datetime, p.read_type
+                     FROM unnest(%s::int[], %s::timestamp[], %s::int[]) AS v(meter_id, dt, idx)
+                     JOIN LATERAL (
+                          SELECT r.id, r.reading, r.read_datetime, r.read_type
+                            FROM utility_meter_read r
+                           WHERE r.meter_id = v.meter_id
+                             AND r.state != 'rejected'
+                             AND r.read_datetime < v.dt
+                             AND r.id != ALL(%s::int[])
+                        ORDER BY r.read_datetime DESC, r.id DESC
+                           LIMIT 1) p ON TRUE""",
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                list(range(len(keys))),
+                [k[2] or 0 for k in keys],
+            )
+        )
+        result = [None] * len(keys)
+        for idx, read_id, reading, read_dt, read_type in self.env.cr.fetchall():
+            result[idx] = (read_id, reading, read_dt, read_type)
+        return result
+
+    @api.model
+    def _fetch_history(self, meter_ids, depth=14):
+        """Last ``depth`` valid or billed reads with consumption, per meter.
+
+        :return: {meter_id: [(read_date, consumption, days, read_type), ...]}
+            newest first
+        """
+        if not meter_ids:
+            return {}
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT meter_id, read_date, consumption, days, read_type
+                     FROM (SELECT meter_id, read_date, consumption, days, read_type,
+                                  row_number() OVER (PARTITION BY meter_id
+                                         ORDER BY read_datetime DESC, id DESC) AS rn
+                             FROM utility_meter_read
+                            WHERE meter_id = ANY(%s)
+                              AND state IN ('valid', 'billed')
+                              AND read_type != 'initial') h
+                    WHERE rn <= %s
+                 ORDER BY meter_id, rn""",
+                list(meter_ids),
+                depth,
+            )
+        )
+        history = {}
+        for meter_id, read_date, consumption, days, read_type in self.env.cr.fetchall():
+            history.setdefault(meter_id, []).append((read_date, consumption, days, read_type))
+        return history
+
+    @api.model
+    def _fetch_meter_accounts(self, meter_ids):
+        """{meter_id: (account_id, account_state, premise_id)} for the account
+        currently served through each meter (active first, then final)."""
+        if not meter_ids:
+            return {}
+        self.env["utility.account.service"].flush_model()
+        self.env["utility.account"].flush_model(["state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (s.meter_id) s.meter_id, a.id, a.state
+                     FROM utility_account_service s
+                     JOIN utility_account a ON a.id = s.account_id
+                    WHERE s.meter_id = ANY(%s) AND a.state IN ('active', 'final', 'draft')
+                 ORDER BY s.meter_id,
+                          CASE a.state WHEN 'active' THEN 0 WHEN 'final' THEN 1 ELSE 2 END,
+                          a.id DESC""",
+                list(meter_ids),
+            )
+        )
+        return {meter_id: (account_id, state) for meter_id, account_id, state in self.env.cr.fetchall()}
+
+    @api.model
+    def _prepare_reads(self, vals_list):
+        """Complete read values with previous read, consumption and exception.
+
+        Works on the whole batch with a fixed number of queries. Values that set
+        ``state`` explicitly keep it (e.g. reads migrated as billed).
+        """
+        vals_list = [dict(vals) for vals in vals_list]
+        Meter = self.env["utility.meter"]
+        meter_ids = list({vals["meter_id"] for vals in vals_list if vals.get("meter_id")})
+        meters = Meter.browse(meter_ids)
+        meters.fetch(["dials", "multiplier", "uom_id", "service_type_id", "premise_id", "company_id"])
+        meter_accounts = self._fetch_meter_accounts(meter_ids)
+        for vals in vals_list:
+            if not vals.get("meter_id"):
+                raise ValidationError(self.env._("A meter read needs a meter."))
+            vals["read_datetime"] = fields.Datetime.to_datetime(
+                vals.get("read_datetime") or fields.Datetime.now()
+            )
+            meter = Meter.browse(vals["meter_id"])
+            vals.setdefault("company_id", meter.company_id.id)
+            vals.setdefault("premise_id", meter.premise_id.id)
+            if not vals.get("account_id") and vals["meter_id"] in meter_accounts:
+                vals["account_id"] = meter_accounts[vals["meter_id"]][0]
+        # Previous read: from the database, or an earlier read of the same batch.
+        order = sorted(
+            range(len(vals_list)),
+            key=lambda i: (vals_list[i]["meter_id"], vals_list[i]["read_datetime"]),
+        )
+        correction_ids = [vals.get("correction_of_id") for vals in vals_list]
+        previous = self._fetch_previous(
+            [
+                (vals["meter_id"], vals["read_datetime"], correction_ids[i])
+                for i, vals in enumerate(vals_list)
+            ]
+        )
+        last_in_batch = {}
+        for i in order:
+            vals = vals_list[i]
+            prev = previous[i]
+            batch_prev = last_in_batch.get(vals["meter_id"])
+            if batch_prev and (not prev or batch_prev[2] >= prev[2]) and batch_prev[2] < vals["read_datetime"]:
+                prev = batch_prev
+            previous[i] = prev
+            last_in_batch[vals["meter_id"]] = (None, vals["reading"], vals["read_datetime"], vals.get("read_type", "actual"))
+        history = self._fetch_history(meter_ids)
+        resolve = self.env["utility.read.exception.rule"]._get_rule_resolver(meters.company_id)
+        for i, vals in enumerate(vals_list):
+            meter = Meter.browse(vals["meter_id"])
+            self._compute_consumption_vals(vals, meter, previous[i])
+            if "state" not in vals:
+                account = meter_accounts.get(vals["meter_id"])
+                code, note = self._check_exceptions(vals, meter, account, history.get(meter.id, []), resolve)
+                vals["exception_code"] = code
+                vals["exception_note"] = note
+                vals["state"] = "to_review" if code else "valid"
+        return vals_list
+
+    @api.model
+    def _compute_consumption_vals(self, vals, meter, prev):
+        """Fill previous read, days, rollover and consumption in ``vals``."""
+        read_type = vals.get("read_type", "actual")
+        reading = vals["reading"]
+        if read_type == "initial" or not prev:
+            vals.update(
+                previous_read_id=False,
+                previous_reading=0.0,
+                days=0,
+                rollover=False,
+                raw_consumption=0.0,
+                consumption=0.0,
+            )
+            return
+        prev_id, prev_reading, prev_dt, prev_type = prev
+        delta = reading - prev_reading
+        rollover = False
+        if delta < 0:
+            capacity = 10**meter.dials
+            wrapped = reading + capacity - prev_reading
+            if wrapped <= capacity * ROLLOVER_MAX_FRACTION and prev_type != "estimated":
+                delta = wrapped
+                rollover = True
+            # else: a negative delta stays negative. After an estimate it is the
+            # true-up of an over-estimate; otherwise it is flagged 'negative'.
+        raw = float_round(delta * meter.multiplier, precision_digits=3)
+        vals.update(
+            previous_read_id=prev_id or False,
+            previous_reading=prev_reading,
+            days=(self._local_date(vals["read_datetime"]) - self._local_date(prev_dt)).days,
+            rollover=rollover,
+            raw_consumption=raw,
+            consumption=float_round(meter._to_billing_units(raw), precision_digits=3),
+        )
+
+    @api.model
+    def _check_exceptions(self, vals, meter, account, history, resolve):
+        """Return (exception_code, note) for a read about to be created, or (False, False)."""
+        read_type = vals.get("read_type", "actual")
+        if read_type == "initial":
+            return False, False
+        consumption = vals["consumption"]
+        company_id = meter.company_id.id
+        service_type_id = meter.service_type_id.id
+        customer_class = meter.premise_id.customer_class
+        read_date = self._local_date(vals["read_datetime"])
+        history = [h for h in history if h[0] and h[0] < read_date]
+
+        def rule(code):
+            return resolve(company_id, code, service_type_id, customer_class)
+
+        if vals.get("previous_read_id") is not None and consumption < 0:
+            prev_estimated = False
+            if vals.get("previous_read_id"):
+                prev_estimated = self.browse(vals["previous_read_id"]).read_type == "estimated"
+            if not prev_estimated and rule("negative"):
+                return "negative", self.env._(
+                    "Reading %(reading)s is below the previous reading %(previous)s "
+                    "and is not a plausible rollover of a %(dials)s-dial register.",
+                    reading=vals["reading"],
+                    previous=vals["previous_reading"],
+                    dials=meter.dials,
+                )
+        account_state = account[1] if account else False
+        if consumption > 0 and account_state not in ("active", "final") and rule("inactive"):
+            return "inactive", self.env._("Use recorded on a meter with no active account.")
+        if read_type == "estimated":
+            r = rule("estimates")
+            if r:
+                consecutive = 0
+                for h in history:
+                    if h[3] != "estimated":
+                        break
+                    consecutive += 1
+                if consecutive + 1 > r.max_estimates:
+                    return "estimates", self.env._(
+                        "%(count)s consecutive estimates (%(max)s allowed).",
+                        count=consecutive + 1,
+                        max=r.max_estimates,
+                    )
+            return False, False
+        if not vals.get("previous_read_id"):
+            return False, False
+        if consumption == 0 and account_state == "active" and rule("zero"):
+            return "zero", self.env._("No use recorded on an active account.")
+        days = vals.get("days") or 0
+        if consumption <= 0 or days <= 0:
+            return False, False
+        daily = consumption / days
+        for code in ("high", "low"):
+            r = rule(code)
+            if not r:
+                continue
+            reference = self._reference_daily_use(r, history, read_date)
+            if reference is None:
+                continue
+            factor = r.threshold_percent / 100.0
+            if code == "high" and consumption >= r.min_consumption and daily > reference * (1 + factor):
+                return "high", self.env._(
+                    "Daily use %(daily).3f is more than %(pct)s%% above the reference %(ref).3f.",
+                    daily=daily,
+                    pct=r.threshold_percent,
+                    ref=reference,
+                )
+            if code == "low" and daily < reference * (1 - factor):
+                return "low", self.env._(
+                    "Daily use %(daily).3f is more than %(pct)s%% below the reference %(ref).3f.",
+                    daily=daily,
+                    pct=r.threshold_percent,
+                    ref=reference,
+                )
+        return False, False
+
+    @api.model
+    def _reference_daily_use(self, rule, history, read_date):
+        """Average daily use the read is compared with, or None without history."""
+        if rule.basis == "last_year":
+            target = read_date - timedelta(days=365)
+            candidates = [h for h in history if h[2] and abs((h[0] - target).days) <= 20]
+            if not candidates:
+                return None
+            h = min(candidates, key=lambda h: abs((h[0] - target).days))
+            return h[1] / h[2]
+        recent = [h for h in history if h[2] and h[3] != "estimated"][: rule.history_count]
+        if not recent:
+            return None
+        total_days = sum(h[2] for h in recent)
+        return sum(h[1] for h in recent) / total_days if total_days else None
+
+    def _recompute_later_reads(self):
+        """Recompute consumption of unbilled reads that follow these reads.
+
+        A correction, a rejection or a back-dated read changes what the next read
+        of the meter is measured from.
+        """
+        if not self:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (later.meter_id) later.id
+                     FROM utility_meter_read later
+                     JOIN utility_meter_read r ON r.meter_id = later.meter_id
+                    WHERE r.id = ANY(%s)
+                      AND later.id != ALL(%s)
+                      AND later.read_datetime > r.read_datetime
+                      AND later.state IN ('valid', 'to_review')
+                 ORDER BY later.meter_id, later.read_datetime, later.id""",
+                self.ids,
+                self.ids,
+            )
+        )
+        later = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for read in later:
+            prev = self._fetch_previous([(read.meter_id.id, read.read_datetime, read.id)])[0]
+            vals = {"reading": read.reading, "read_datetime": read.read_datetime, "read_type": read.read_type}
+            self._compute_consumption_vals(vals, read.meter_id, prev)
+            changes = {
+                k: v
+                for k, v in vals.items()
+                if k not in ("reading", "read_datetime", "read_type")
+                and (read[k].id if k == "previous_read_id" and read[k] else read[k]) != v
+            }
+            if changes:
+                read.with_context(utility_read_recompute=True).write(changes)
+
+    # ------------------------------------------------------------
+    # Estimation
+    # ------------------------------------------------------------
+
+    @api.model
+    def _estimate_missing(self, cycle, read_datetime, period_start, basis="average", history_count=3):
+        """Estimate a read for each billed meter of ``cycle`` with no read since
+        ``period_start``.
+
+        The estimate is the average daily use (over the last ``history_count``
+        actual reads, or the same period last year) times the days since the last
+        read. The next actual read is measured from the estimate, which trues it up.
+
+        :return: (estimated reads, {meter: reason} for meters left without estimate)
+        """
+        read_datetime = fields.Datetime.to_datetime(read_datetime)
+        read_date = self._local_date(read_datetime)
+        meters = self.env["utility.meter"].search(
+            [
+                ("state", "=", "installed"),
+                ("premise_id.route_id.cycle_id", "=", cycle.id),
+            ]
+        )
+        accounts = self._fetch_meter_accounts(meters.ids)
+        meters = meters.filtered(lambda m: accounts.get(m.id, (0, ""))[1] in ("active", "final"))
+        read_meter_ids = set()
+        if meters:
+            groups = self._read_group(
+                [
+                    ("meter_id", "in", meters.ids),
+                    ("state", "!=", "rejected"),
+                    ("read_date", ">=", period_start),
+                    ("read_date", "<=", read_date),
+                ],
+                ["meter_id"],
+                ["__count"],
+            )
+            read_meter_ids = {meter.id for meter, _count in groups}
+        meters = meters.filtered(lambda m: m.id not in read_meter_ids)
+        last_reads = self._get_last_valid_reads(meters)
+        history = self._fetch_history(meters.ids)
+        vals_list, skipped = [], {}
+        for meter in meters:
+            last = last_reads.get(meter.id)
+            if not last:
+                skipped[meter] = self.env._("no previous read")
+                continue
+            daily = None
+            entries = history.get(meter.id, [])
+            if basis == "last_year":
+                target = read_date - timedelta(days=365)
+                near = [h for h in entries if h[2] and abs((h[0] - target).days) <= 20]
+                if near:
+                    h = min(near, key=lambda h: abs((h[0] - target).days))
+                    daily = h[1] / h[2]
+            if daily is None:
+                recent = [h for h in entries if h[2] and h[3] != "estimated"][:history_count]
+                total_days = sum(h[2] for h in recent)
+                if total_days:
+                    daily = sum(h[1] for h in recent) / total_days
+            if daily is None:
+                skipped[meter] = self.env._("no usage history to estimate from")
+                continue
+            days = (read_date - last.read_date).days
+            if days <= 0:
+                skipped[meter] = self.env._("last read is not before the estimate date")
+                continue
+            billing_units = max(daily, 0.0) * days
+            register_units = billing_units
+            target_uom = meter.service_type_id.uom_id
+            if target_uom and target_uom != meter.uom_id:
+                register_units = target_uom._compute_quantity(billing_units, meter.uom_id, round=False)
+            reading = round(last.reading + register_units / meter.multiplier) % (10**meter.dials)
+            vals_list.append(
+                {
+                    "meter_id": meter.id,
+                    "read_datetime": read_datetime,
+                    "reading": reading,
+                    "read_type": "estimated",
+                    "source": "system",
+                    "note": self.env._(
+                        "Estimated: %(daily).3f a day over %(days)s days.", daily=daily, days=days
+                    ),
+                }
+            )
+        return self.create(vals_list), skipped
