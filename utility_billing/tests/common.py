@@ -1,0 +1,105 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class UtilityBillingCommon(TransactionCase):
+    """A small town of our own: one cycle, one route, premises, meters, accounts.
+
+    Tests never rely on the demo data; they build what they check.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                no_reset_password=True,
+                tz="UTC",
+            )
+        )
+        cls.company = cls.env.company
+        cls.water = cls.env.ref("utility_billing.service_type_water")
+        cls.sewer = cls.env.ref("utility_billing.service_type_sewer")
+        cls.trash = cls.env.ref("utility_billing.service_type_trash")
+        cls.hcf = cls.env.ref("utility_billing.uom_hcf")
+        cls.gallon = cls.env.ref("uom.product_uom_gal")
+        cls.kgal = cls.env.ref("utility_billing.uom_kgal")
+        cls.cubic_foot = cls.env.ref("uom.product_uom_cubic_foot")
+        cls.csr1 = new_test_user(
+            cls.env, login="test_csr1", groups="base.group_user,utility_billing.group_csr_1", tz="UTC"
+        )
+        cls.csr2 = new_test_user(
+            cls.env, login="test_csr2", groups="base.group_user,utility_billing.group_csr_2", tz="UTC"
+        )
+        cls.manager = new_test_user(
+            cls.env, login="test_manager", groups="base.group_user,utility_billing.group_manager", tz="UTC"
+        )
+        cls.cycle = cls.env["utility.billing.cycle"].create(
+            {"name": "Test Cycle", "code": "TC1", "read_day": 5, "bill_day": 8, "due_days": 21}
+        )
+        cls.route = cls.env["utility.route"].create(
+            {"name": "Test Route", "code": "TR1", "cycle_id": cls.cycle.id}
+        )
+        cls.partner = cls.env["res.partner"].create({"name": "Maria Garcia"})
+
+    @classmethod
+    def _create_premise(cls, street="100 Avenue 50", customer_class="residential", sequence=10, **kw):
+        vals = {
+            "street": street,
+            "city": "Coachella",
+            "zip": "92236",
+            "route_id": cls.route.id,
+            "sequence": sequence,
+            "customer_class": customer_class,
+        }
+        vals.update(kw)
+        return cls.env["utility.premise"].create(vals)
+
+    @classmethod
+    def _create_meter(cls, serial, dials=6, multiplier=1.0, uom=None, **kw):
+        vals = {
+            "serial": serial,
+            "service_type_id": cls.water.id,
+            "dials": dials,
+            "multiplier": multiplier,
+            "uom_id": (uom or cls.hcf).id,
+        }
+        vals.update(kw)
+        return cls.env["utility.meter"].create(vals)
+
+    @classmethod
+    def _setup_account(cls, serial, street=None, initial_reading=0.0, install_date="2025-01-05",
+                       customer_class="residential", dials=6, multiplier=1.0, uom=None, partner=None):
+        """Premise + installed meter (initial read) + active account with water and trash."""
+        premise = cls._create_premise(street=street or f"{serial} Calle Tampico", customer_class=customer_class)
+        meter = cls._create_meter(serial, dials=dials, multiplier=multiplier, uom=uom)
+        meter._install(premise, install_date, initial_reading)
+        account = cls.env["utility.account"].create(
+            {
+                "partner_id": (partner or cls.partner).id,
+                "premise_id": premise.id,
+                "start_date": install_date,
+                "service_ids": [
+                    Command.create({"service_type_id": cls.water.id, "meter_id": meter.id}),
+                    Command.create({"service_type_id": cls.trash.id}),
+                ],
+            }
+        )
+        account.action_activate()
+        return premise, meter, account
+
+    @classmethod
+    def _read(cls, meter, when, reading, **kw):
+        """Create one read of ``meter`` at ``when`` ('YYYY-MM-DD' or datetime)."""
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when if " " in when else when + " 12:00:00")
+        vals = {"meter_id": meter.id, "read_datetime": when, "reading": reading}
+        vals.update(kw)
+        return cls.env["utility.meter.read"].create(vals)
