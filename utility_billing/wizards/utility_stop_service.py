@@ -87,7 +87,9 @@ class UtilityStopService(models.TransientModel):
                 for line in self.line_ids
             ]
         )
-        negative = reads.filtered(lambda r: r.exception_code == "negative")
+        negative = reads.filtered(
+            lambda r: r.consumption < 0 and r.previous_read_id.read_type != "estimated"
+        )
         if negative:
             raise UserError(
                 self.env._(
