@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
 from .utility_read_exception_rule import EXCEPTION_CODES
@@ -256,8 +256,20 @@ class UtilityMeterRead(models.Model):
     # Actions (review list)
     # ------------------------------------------------------------
 
+    def _check_review_rights(self):
+        """Only a CSR II (or a manager) settles the reads flagged for review."""
+        if self.env.su or self.env.user.has_group("utility_billing.group_csr_2"):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a Customer Service Representative II or a manager can "
+                "accept a flagged read or ask for a re-read."
+            )
+        )
+
     def action_accept(self):
         """Accept flagged reads as valid."""
+        self._check_review_rights()
         for read in self:
             if read.state != "to_review":
                 raise UserError(
@@ -283,6 +295,7 @@ class UtilityMeterRead(models.Model):
 
     def action_request_reread(self):
         """Reject flagged reads and ask the field for a new read."""
+        self._check_review_rights()
         for read in self:
             if read.state != "to_review":
                 raise UserError(
@@ -490,6 +503,11 @@ class UtilityMeterRead(models.Model):
         meter_ids = list({vals["meter_id"] for vals in vals_list if vals.get("meter_id")})
         meters = Meter.browse(meter_ids)
         meters.fetch(["dials", "multiplier", "uom_id", "service_type_id", "premise_id", "company_id"])
+        # The exception checks read the premise's customer class: load it for the
+        # whole batch, and use the batch's records (one prefetch set), not one
+        # browse() per read, which would cost a query per read.
+        meters.premise_id.fetch(["customer_class"])
+        meter_by_id = {meter.id: meter for meter in meters}
         meter_accounts = self._fetch_meter_accounts(meter_ids)
         for vals in vals_list:
             if not vals.get("meter_id"):
@@ -497,7 +515,7 @@ class UtilityMeterRead(models.Model):
             vals["read_datetime"] = fields.Datetime.to_datetime(
                 vals.get("read_datetime") or fields.Datetime.now()
             )
-            meter = Meter.browse(vals["meter_id"])
+            meter = meter_by_id[vals["meter_id"]]
             vals.setdefault("company_id", meter.company_id.id)
             vals.setdefault("premise_id", meter.premise_id.id)
             if not vals.get("account_id") and vals["meter_id"] in meter_accounts:
@@ -526,7 +544,7 @@ class UtilityMeterRead(models.Model):
         history = self._fetch_history(meter_ids)
         resolve = self.env["utility.read.exception.rule"]._get_rule_resolver(meters.company_id)
         for i, vals in enumerate(vals_list):
-            meter = Meter.browse(vals["meter_id"])
+            meter = meter_by_id[vals["meter_id"]]
             self._compute_consumption_vals(vals, meter, previous[i])
             if "state" not in vals:
                 account = meter_accounts.get(vals["meter_id"])
@@ -557,7 +575,11 @@ class UtilityMeterRead(models.Model):
         if delta < 0:
             capacity = 10**meter.dials
             wrapped = reading + capacity - prev_reading
-            if wrapped <= capacity * ROLLOVER_MAX_FRACTION and prev_type != "estimated":
+            # After an estimate, a lower reading is the true-up of an
+            # over-estimate unless the wrap is the smaller, likelier step.
+            if wrapped <= capacity * ROLLOVER_MAX_FRACTION and (
+                prev_type != "estimated" or wrapped < -delta
+            ):
                 delta = wrapped
                 rollover = True
             # else: a negative delta stays negative. After an estimate it is the
@@ -700,6 +722,17 @@ class UtilityMeterRead(models.Model):
                 if k not in ("reading", "read_datetime", "read_type")
                 and (read[k].id if k == "previous_read_id" and read[k] else read[k]) != v
             }
+            if changes.get("consumption", 0) < 0 and read.state == "valid":
+                # A read turned negative goes back to review, as it would at entry.
+                Rule = self.env["utility.read.exception.rule"]
+                resolve = Rule._get_rule_resolver(read.company_id)
+                code, note = self._check_exceptions(
+                    vals, read.meter_id, None, [], resolve
+                )
+                if code == "negative":
+                    changes.update(
+                        exception_code=code, exception_note=note, state="to_review"
+                    )
             if changes:
                 read.with_context(utility_read_recompute=True).write(changes)
 

@@ -103,3 +103,27 @@ class UtilityBillingCommon(TransactionCase):
         vals = {"meter_id": meter.id, "read_datetime": when, "reading": reading}
         vals.update(kw)
         return cls.env["utility.meter.read"].create(vals)
+
+    @classmethod
+    def _archive_exception_rules(cls):
+        """Archive every read exception rule: a test sets the rules it checks."""
+        cls.env["utility.read.exception.rule"].search([]).action_archive()
+
+    @classmethod
+    def _exception_rule(cls, code, **kw):
+        """Create an exception rule of kind ``code`` (general unless kw narrows it)."""
+        vals = {"name": f"Test rule {code}", "exception_code": code}
+        vals.update(kw)
+        return cls.env["utility.read.exception.rule"].create(vals)
+
+    @classmethod
+    def _standard_exception_rules(cls):
+        """The shipped rule set (data file values), independent of the database."""
+        cls._archive_exception_rules()
+        cls._exception_rule(
+            "high", history_count=3, threshold_percent=100, min_consumption=5
+        )
+        cls._exception_rule("low", history_count=3, threshold_percent=75)
+        for code in ("zero", "negative", "inactive"):
+            cls._exception_rule(code)
+        cls._exception_rule("estimates", max_estimates=2)

@@ -20,6 +20,7 @@ class UtilityReadEstimate(models.TransientModel):
         store=True,
         readonly=False,
         required=True,
+        precompute=True,
         help="Meters with a read on or after this date are not estimated.",
     )
     basis = fields.Selection(
