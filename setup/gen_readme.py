@@ -20,7 +20,7 @@ SECTIONS = [
 
 
 def md_to_rst(text):
-    """The small Markdown subset the fragments use: paragraphs, lists, emphasis, code."""
+    """The Markdown subset the fragments use: paragraphs, lists, emphasis, code."""
     out = []
     for line in text.rstrip().splitlines():
         line = line.replace("**", "\x00").replace("*", "*").replace("\x00", "**")
@@ -54,9 +54,23 @@ def build(addon):
             parts += [heading, "=" * len(heading), ""]
         parts.append(md_to_rst(fragment.read_text()))
     contributors = readme / "CONTRIBUTORS.md"
-    parts += ["Credits", "=======", "", "Authors", "-------", "", f"* {manifest['author']}", ""]
+    parts += [
+        "Credits",
+        "=======",
+        "",
+        "Authors",
+        "-------",
+        "",
+        f"* {manifest['author']}",
+        "",
+    ]
     if contributors.exists():
-        parts += ["Contributors", "------------", "", md_to_rst(contributors.read_text())]
+        parts += [
+            "Contributors",
+            "------------",
+            "",
+            md_to_rst(contributors.read_text()),
+        ]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -75,7 +89,10 @@ def main():
         else:
             target.write_text(text)
     if stale:
-        print("README.rst out of date (run python3 setup/gen_readme.py):", ", ".join(stale))
+        print(
+            "README.rst out of date (run python3 setup/gen_readme.py):",
+            ", ".join(stale),
+        )
         return 1
     return 0
 

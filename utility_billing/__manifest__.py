@@ -12,7 +12,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["account", "mail", "uom"],
+    "depends": ["account", "mail", "uom", "product"],
     "data": [
         # Security
         "security/utility_billing_groups.xml",
@@ -25,6 +25,11 @@
         "data/utility_service_type_data.xml",
         "data/utility_read_exception_rule_data.xml",
         "data/utility_read_import_mapping_data.xml",
+        "data/product_data.xml",
+        "data/ir_cron_data.xml",
+        # Reports
+        "report/utility_bill_report.xml",
+        "data/mail_template_data.xml",
         # Wizards
         "wizards/utility_meter_receive_views.xml",
         "wizards/utility_meter_install_views.xml",
@@ -36,6 +41,7 @@
         "wizards/utility_read_estimate_views.xml",
         "wizards/utility_start_service_views.xml",
         "wizards/utility_stop_service_views.xml",
+        "wizards/utility_tax_roll_export_views.xml",
         # Views
         "views/utility_service_type_views.xml",
         "views/utility_billing_cycle_views.xml",
@@ -47,10 +53,15 @@
         "views/utility_read_import_views.xml",
         "views/utility_read_exception_rule_views.xml",
         "views/utility_deposit_rule_views.xml",
+        "views/utility_rate_schedule_views.xml",
+        "views/utility_billing_run_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
         "views/utility_billing_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/utility_rate_demo.xml",
         "demo/utility_billing_demo.xml",
     ],
 }

@@ -11,4 +11,11 @@ from . import utility_read_exception_rule
 from . import utility_meter_read
 from . import utility_read_import_mapping
 from . import utility_read_import
+from . import utility_rate_schedule
+from . import utility_billing_run
+from . import account_move
+from . import account_move_line
+from . import product_product
+from . import res_company
+from . import res_config_settings
 from . import utility_demo_town

@@ -1,7 +1,10 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
 
 ACCOUNT_LANGS = [("en_US", "English"), ("es_MX", "Spanish")]
 
@@ -61,11 +64,15 @@ class UtilityAccount(models.Model):
     )
     start_date = fields.Date(tracking=True)
     end_date = fields.Date(tracking=True)
-    service_ids = fields.One2many("utility.account.service", "account_id", string="Services")
+    service_ids = fields.One2many(
+        "utility.account.service", "account_id", string="Services"
+    )
     meter_ids = fields.Many2many(
         "utility.meter", compute="_compute_meter_ids", string="Meters"
     )
-    read_ids = fields.One2many("utility.meter.read", "account_id", string="Read History")
+    read_ids = fields.One2many(
+        "utility.meter.read", "account_id", string="Read History"
+    )
     read_count = fields.Integer(compute="_compute_read_count")
     currency_id = fields.Many2one(related="company_id.currency_id")
     deposit_required = fields.Monetary(
@@ -77,6 +84,17 @@ class UtilityAccount(models.Model):
         "premise's customer class.",
     )
     deposit_held = fields.Monetary(tracking=True, readonly=True)
+    uut_exempt = fields.Boolean(
+        string="Utility Users Tax Exempt",
+        tracking=True,
+        help="Approved exemption application: bills carry no utility users tax.",
+    )
+    invoice_ids = fields.One2many("account.move", "utility_account_id", string="Bills")
+    invoice_count = fields.Integer(compute="_compute_balance")
+    balance = fields.Monetary(
+        compute="_compute_balance",
+        help="What the customer owes on this account's posted bills and credits.",
+    )
     paperless = fields.Boolean(tracking=True, help="Bills are sent by e-mail only.")
     lang = fields.Selection(
         ACCOUNT_LANGS, string="Language", required=True, default="en_US", tracking=True
@@ -123,6 +141,22 @@ class UtilityAccount(models.Model):
         for account in self:
             account.meter_ids = account.service_ids.meter_id
 
+    def _compute_balance(self):
+        groups = self.env["account.move"]._read_group(
+            [
+                ("utility_account_id", "in", self.ids),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            ["utility_account_id"],
+            ["amount_residual_signed:sum", "__count"],
+        )
+        stats = {account.id: (amount, count) for account, amount, count in groups}
+        for account in self:
+            amount, count = stats.get(account.id, (0.0, 0))
+            account.balance = amount
+            account.invoice_count = count
+
     def _compute_read_count(self):
         groups = self.env["utility.meter.read"]._read_group(
             [("account_id", "in", self.ids)], ["account_id"], ["__count"]
@@ -146,9 +180,14 @@ class UtilityAccount(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
                 vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("utility.account")
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("utility.account")
                     or "/"
                 )
         return super().create(vals_list)
@@ -159,7 +198,8 @@ class UtilityAccount(models.Model):
             if account.state != "draft":
                 raise UserError(
                     self.env._(
-                        "Account %(name)s is %(state)s: only draft accounts can be deleted.",
+                        "Account %(name)s is %(state)s: only draft accounts can be "
+                        "deleted.",
                         name=account.name,
                         state=dict(self._fields["state"].selection)[account.state],
                     )
@@ -181,7 +221,11 @@ class UtilityAccount(models.Model):
                 )
             account.service_ids._check_meter_required()
             account.write(
-                {"state": "active", "start_date": account.start_date or fields.Date.context_today(account)}
+                {
+                    "state": "active",
+                    "start_date": account.start_date
+                    or fields.Date.context_today(account),
+                }
             )
             account.service_ids.filtered(lambda s: not s.start_date).write(
                 {"start_date": account.start_date}
@@ -232,3 +276,117 @@ class UtilityAccount(models.Model):
             ("state", "in", ("valid", "billed")),
         ]
         return action
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("utility_account_id", "=", self.id)]
+        action["context"] = {"create": False, "default_move_type": "out_invoice"}
+        return action
+
+    # ------------------------------------------------------------
+    # Billing helpers
+    # ------------------------------------------------------------
+
+    def _consumption_history(self, until, months=13):
+        """[(label, consumption)] per month, ``months`` months up to ``until``."""
+        self.ensure_one()
+        start = until.replace(day=1) - relativedelta(months=months - 1)
+        groups = self.env["utility.meter.read"]._read_group(
+            [
+                ("account_id", "=", self.id),
+                ("state", "in", ("valid", "billed")),
+                ("read_date", ">=", start),
+                ("read_date", "<=", until),
+            ],
+            ["read_date:month"],
+            ["consumption:sum"],
+        )
+        totals = {month.strftime("%Y-%m"): total for month, total in groups}
+        history = []
+        for index in range(months):
+            month = start + relativedelta(months=index)
+            history.append(
+                (month.strftime("%m/%y"), totals.get(month.strftime("%Y-%m"), 0.0))
+            )
+        return history
+
+    def _apply_deposit_to_final_bill(self, final_bill):
+        """Credit the deposit held against the final bill; what is left is a credit
+        to refund. Closes the account when nothing is owed."""
+        self.ensure_one()
+        if float_is_zero(
+            self.deposit_held, precision_rounding=self.currency_id.rounding
+        ):
+            self._close_if_settled()
+            return self.env["account.move"]
+        company = self.company_id
+        if not company.utility_deposit_account_id:
+            raise UserError(
+                self.env._(
+                    "Set the customer deposits account (Utility Billing > "
+                    "Configuration > "
+                    "Settings) before posting final bills that apply a deposit."
+                )
+            )
+        product = company.utility_deposit_product_id or self.env.ref(
+            "utility_billing.product_deposit"
+        )
+        credit = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner_id.id,
+                "journal_id": final_bill.journal_id.id,
+                "invoice_date": final_bill.invoice_date,
+                "date": final_bill.date,
+                "currency_id": final_bill.currency_id.id,
+                "utility_account_id": self.id,
+                "ref": self.env._(
+                    "Deposit applied to final bill %(bill)s", bill=final_bill.name
+                ),
+                "payment_reference": self.name,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": self.env._("Deposit applied"),
+                            "quantity": 1,
+                            "price_unit": self.deposit_held,
+                            "account_id": company.utility_deposit_account_id.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        credit._post(soft=False)
+        receivable = (credit.line_ids | final_bill.line_ids).filtered(
+            lambda ln: (
+                ln.account_id.account_type == "asset_receivable" and not ln.reconciled
+            )
+        )
+        receivable.reconcile()
+        self.deposit_held = 0.0
+        self.message_post(
+            body=self.env._(
+                "Deposit of %(amount)s applied to final bill %(bill)s.",
+                amount=credit.currency_id.format(credit.amount_total),
+                bill=final_bill.name,
+            )
+        )
+        self._close_if_settled()
+        return credit
+
+    def _close_if_settled(self):
+        """Final accounts with nothing owed and no credit left are closed."""
+        self.invalidate_recordset(["balance"])
+        for account in self.filtered(lambda a: a.state == "final"):
+            if float_is_zero(
+                account.balance, precision_rounding=account.currency_id.rounding
+            ):
+                account.state = "closed"
+                account.message_post(
+                    body=self.env._("Balance is zero: account closed.")
+                )

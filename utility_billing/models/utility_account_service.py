@@ -13,7 +13,11 @@ class UtilityAccountService(models.Model):
     _check_company_auto = True
 
     account_id = fields.Many2one(
-        "utility.account", required=True, index=True, ondelete="cascade", check_company=True
+        "utility.account",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     sequence = fields.Integer(default=10)
     service_type_id = fields.Many2one(
@@ -26,25 +30,81 @@ class UtilityAccountService(models.Model):
         check_company=True,
         domain="[('service_type_id', '=', service_type_id)]",
     )
-    premise_id = fields.Many2one(related="account_id.premise_id", store=True, index=True)
-    account_state = fields.Selection(related="account_id.state", store=True, string="Account Status")
+    rate_schedule_id = fields.Many2one(
+        "utility.rate.schedule",
+        string="Rate",
+        compute="_compute_rate_schedule_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+        domain="[('service_type_id', '=', service_type_id)]",
+        help="Any version of the rate: the bill uses the versions in effect in "
+        "the billing period.",
+    )
+    premise_id = fields.Many2one(
+        related="account_id.premise_id", store=True, index=True
+    )
+    account_state = fields.Selection(
+        related="account_id.state", store=True, string="Account Status"
+    )
     start_date = fields.Date()
     end_date = fields.Date()
-    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True
+    )
+
+    @api.depends("service_type_id", "account_id.premise_id.customer_class")
+    def _compute_rate_schedule_id(self):
+        """Default rate: the latest version for the service and the premise's class
+        (a rate for the class first, else one for every class)."""
+        Schedule = self.env["utility.rate.schedule"]
+        found = {}
+        for service in self:
+            current = service.rate_schedule_id
+            if current and current.service_type_id == service.service_type_id:
+                continue
+            if not service.service_type_id:
+                service.rate_schedule_id = False
+                continue
+            customer_class = service.account_id.premise_id.customer_class
+            company = service.account_id.company_id or self.env.company
+            key = (service.service_type_id.id, customer_class, company.id)
+            if key not in found:
+                candidates = Schedule.search(
+                    [
+                        ("service_type_id", "=", service.service_type_id.id),
+                        ("customer_class", "in", [customer_class, False]),
+                        ("company_id", "=", company.id),
+                    ],
+                    order="effective_from desc",
+                )
+                specific = candidates.filtered(
+                    lambda s, c=customer_class: s.customer_class == c
+                )
+                found[key] = (specific or candidates)[:1]
+            service.rate_schedule_id = found[key]
 
     @api.constrains("start_date", "end_date")
     def _check_dates(self):
         for service in self:
-            if service.start_date and service.end_date and service.end_date < service.start_date:
+            if (
+                service.start_date
+                and service.end_date
+                and service.end_date < service.start_date
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Account %(account)s, %(service)s: the end date is before the start date.",
+                        "Account %(account)s, %(service)s: the end date is before the "
+                        "start date.",
                         account=service.account_id.name,
                         service=service.service_type_id.name,
                     )
                 )
 
-    @api.constrains("account_id", "service_type_id", "start_date", "end_date", "account_state")
+    @api.constrains(
+        "account_id", "service_type_id", "start_date", "end_date", "account_state"
+    )
     def _check_no_overlap(self):
         """A premise never has two active accounts for the same service at once."""
         for service in self:
@@ -57,9 +117,17 @@ class UtilityAccountService(models.Model):
                 ("account_id.state", "in", ("active", "final")),
             ]
             if service.end_date:
-                domain += ["|", ("start_date", "=", False), ("start_date", "<=", service.end_date)]
+                domain += [
+                    "|",
+                    ("start_date", "=", False),
+                    ("start_date", "<=", service.end_date),
+                ]
             if service.start_date:
-                domain += ["|", ("end_date", "=", False), ("end_date", ">=", service.start_date)]
+                domain += [
+                    "|",
+                    ("end_date", "=", False),
+                    ("end_date", ">=", service.start_date),
+                ]
             other = self.search(domain, limit=1)
             if other:
                 raise ValidationError(
@@ -77,7 +145,8 @@ class UtilityAccountService(models.Model):
             if service.metered and not service.meter_id:
                 raise ValidationError(
                     self.env._(
-                        "Account %(account)s: %(service)s is metered and needs a meter.",
+                        "Account %(account)s: %(service)s is metered and needs a "
+                        "meter.",
                         account=service.account_id.name,
                         service=service.service_type_id.name,
                     )

@@ -26,10 +26,16 @@ class UtilityBillingCycle(models.Model):
         tracking=True,
     )
     read_day = fields.Integer(
-        required=True, default=1, tracking=True, help="Day of the month meters are read."
+        required=True,
+        default=1,
+        tracking=True,
+        help="Day of the month meters are read.",
     )
     bill_day = fields.Integer(
-        required=True, default=5, tracking=True, help="Day of the month bills are dated."
+        required=True,
+        default=5,
+        tracking=True,
+        help="Day of the month bills are dated.",
     )
     due_days = fields.Integer(
         required=True,
@@ -81,4 +87,6 @@ class UtilityBillingCycle(models.Model):
     @api.depends("code", "name")
     def _compute_display_name(self):
         for cycle in self:
-            cycle.display_name = f"[{cycle.code}] {cycle.name}" if cycle.code else cycle.name
+            cycle.display_name = (
+                f"[{cycle.code}] {cycle.name}" if cycle.code else cycle.name
+            )

@@ -8,9 +8,11 @@ from dateutil.relativedelta import relativedelta
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
+# fmt: off
 FIRST_NAMES = [
     "Maria", "Jose", "Juan", "Guadalupe", "Luis", "Ana", "Carlos", "Rosa", "Miguel",
     "Elena", "James", "Linda", "Robert", "Patricia", "Michael", "Jennifer", "David",
@@ -28,8 +30,10 @@ STREETS = [
 ]
 BUSINESSES = [
     "Valley Market", "Coachella Tire", "La Perla Bakery", "Desert Auto Repair",
-    "Sun Palms Laundromat", "El Ranchito Restaurant", "Oasis Car Wash", "Date Palm Cafe",
+    "Sun Palms Laundromat", "El Ranchito Restaurant", "Oasis Car Wash",
+    "Date Palm Cafe",
 ]
+# fmt: on
 
 
 class UtilityDemoTown(models.AbstractModel):
@@ -45,10 +49,15 @@ class UtilityDemoTown(models.AbstractModel):
     _description = "Utility Demo Town Generator"
 
     @api.model
-    def _generate(self, accounts=50, months=12, seed=42, fast=False, prefix="DEMO", end_date=None):
+    def _generate(
+        self, accounts=50, months=12, seed=42, fast=False, prefix="DEMO", end_date=None
+    ):
         rng = random.Random(seed)
         env = self.with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, no_reset_password=True
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+            no_reset_password=True,
         ).env
         company = env.company
         water = env.ref("utility_billing.service_type_water")
@@ -62,16 +71,29 @@ class UtilityDemoTown(models.AbstractModel):
         Cycle = env["utility.billing.cycle"]
         Route = env["utility.route"]
         cycles = Cycle
-        for code, name, read_day in ((f"{prefix}C1", "Cycle 1 - North", 5), (f"{prefix}C2", "Cycle 2 - South", 15)):
-            cycle = Cycle.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
+        for code, name, read_day in (
+            (f"{prefix}C1", "Cycle 1 - North", 5),
+            (f"{prefix}C2", "Cycle 2 - South", 15),
+        ):
+            cycle = Cycle.search(
+                [("code", "=", code), ("company_id", "=", company.id)], limit=1
+            )
             cycles |= cycle or Cycle.create(
-                {"code": code, "name": name, "read_day": read_day, "bill_day": read_day + 3, "due_days": 21}
+                {
+                    "code": code,
+                    "name": name,
+                    "read_day": read_day,
+                    "bill_day": read_day + 3,
+                    "due_days": 21,
+                }
             )
         route_count = max(3, accounts // 400)
         routes = Route
         for index in range(route_count):
             code = f"{prefix}R{index + 1:03d}"
-            route = Route.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
+            route = Route.search(
+                [("code", "=", code), ("company_id", "=", company.id)], limit=1
+            )
             routes |= route or Route.create(
                 {
                     "code": code,
@@ -83,7 +105,11 @@ class UtilityDemoTown(models.AbstractModel):
         partner_vals, premise_vals, meter_vals, classes = [], [], [], []
         for index in range(accounts):
             roll = rng.random()
-            customer_class = "residential" if roll < 0.85 else ("commercial" if roll < 0.95 else "multi_family")
+            customer_class = (
+                "residential"
+                if roll < 0.85
+                else ("commercial" if roll < 0.95 else "multi_family")
+            )
             classes.append(customer_class)
             if customer_class == "commercial":
                 name = f"{rng.choice(BUSINESSES)} #{index + 1}"
@@ -108,11 +134,14 @@ class UtilityDemoTown(models.AbstractModel):
                     "zip": "92236",
                     "state_id": state_ca.id if state_ca else False,
                     "country_id": country_us.id if country_us else False,
-                    "apn": f"{763 + index // 100000:03d}-{(index // 1000) % 1000:03d}-{index % 1000:03d}",
+                    "apn": f"{763 + index // 100000:03d}-"
+                    f"{(index // 1000) % 1000:03d}-{index % 1000:03d}",
                     "route_id": route.id,
                     "sequence": index + 1,
                     "customer_class": customer_class,
-                    "living_units": rng.randint(2, 12) if customer_class == "multi_family" else 1,
+                    "living_units": rng.randint(2, 12)
+                    if customer_class == "multi_family"
+                    else 1,
                 }
             )
             # Meter 4 of the demo town has four dials and sits close to its wrap,
@@ -123,7 +152,9 @@ class UtilityDemoTown(models.AbstractModel):
                     "serial": f"{prefix}{index + 1:08d}",
                     "endpoint_id": f"{prefix}E{index + 1:08d}",
                     "service_type_id": water.id,
-                    "size": "3/4" if customer_class == "residential" else rng.choice(["1", "1.5", "2"]),
+                    "size": "3/4"
+                    if customer_class == "residential"
+                    else rng.choice(["1", "1.5", "2"]),
                     "make": "Neptune",
                     "model": "T-10",
                     "dials": dials,
@@ -132,28 +163,49 @@ class UtilityDemoTown(models.AbstractModel):
                 }
             )
         batch = 2000
-        partners = env["res.partner"]
-        premises = env["utility.premise"]
-        meters = env["utility.meter"]
+        partner_ids, premise_ids, meter_ids = [], [], []
         for start in range(0, accounts, batch):
-            partners |= env["res.partner"].create(partner_vals[start : start + batch])
-            premises |= env["utility.premise"].create(premise_vals[start : start + batch])
-            meters |= env["utility.meter"].create(meter_vals[start : start + batch])
+            partner_ids += (
+                env["res.partner"].create(partner_vals[start : start + batch]).ids
+            )
+            premise_ids += (
+                env["utility.premise"].create(premise_vals[start : start + batch]).ids
+            )
+            meter_ids += (
+                env["utility.meter"].create(meter_vals[start : start + batch]).ids
+            )
             env.invalidate_all()
+        premises = env["utility.premise"].browse(premise_ids)
+        meters = env["utility.meter"].browse(meter_ids)
         start_date = end_date - relativedelta(months=months + 1)
         env.cr.execute(
             "UPDATE utility_meter SET state = 'installed', install_date = %s, "
-            "premise_id = data.premise_id FROM (SELECT unnest(%s::int[]) AS meter_id, "
-            "unnest(%s::int[]) AS premise_id) data WHERE utility_meter.id = data.meter_id",
+            "premise_id = data.premise_id "
+            "FROM (SELECT unnest(%s::int[]) AS meter_id, "
+            "unnest(%s::int[]) AS premise_id) data "
+            "WHERE utility_meter.id = data.meter_id",
             (start_date, meters.ids, premises.ids),
         )
         execute_values(
             env.cr._obj,
-            "INSERT INTO utility_meter_event (meter_id, event_type, date, premise_id, reading, "
-            "user_id, company_id, create_uid, write_uid, create_date, write_date) VALUES %s",
+            "INSERT INTO utility_meter_event (meter_id, event_type, date, premise_id, "
+            "reading, user_id, company_id, create_uid, write_uid, create_date, "
+            "write_date) VALUES %s",
             [
-                (m, "installed", start_date, p, 0, env.uid, company.id, env.uid, env.uid, datetime.now(), datetime.now())
-                for m, p in zip(meters.ids, premises.ids)
+                (
+                    m,
+                    "installed",
+                    start_date,
+                    p,
+                    0,
+                    env.uid,
+                    company.id,
+                    env.uid,
+                    env.uid,
+                    datetime.now(),
+                    datetime.now(),
+                )
+                for m, p in zip(meters.ids, premises.ids, strict=True)
             ],
             page_size=5000,
         )
@@ -161,15 +213,21 @@ class UtilityDemoTown(models.AbstractModel):
 
         account_vals = []
         for index in range(accounts):
-            services = [{"service_type_id": water.id, "meter_id": meters[index].id, "start_date": start_date}]
+            services = [
+                {
+                    "service_type_id": water.id,
+                    "meter_id": meter_ids[index],
+                    "start_date": start_date,
+                }
+            ]
             services.append({"service_type_id": trash.id, "start_date": start_date})
             if classes[index] != "commercial":
                 services.append({"service_type_id": sewer.id, "start_date": start_date})
             account_vals.append(
                 {
                     "name": f"{prefix}{index + 1:07d}",
-                    "partner_id": partners[index].id,
-                    "premise_id": premises[index].id,
+                    "partner_id": partner_ids[index],
+                    "premise_id": premise_ids[index],
                     "state": "active",
                     "start_date": start_date,
                     "lang": "es_MX" if index % 3 == 0 else "en_US",
@@ -178,38 +236,70 @@ class UtilityDemoTown(models.AbstractModel):
                     "service_ids": [fields.Command.create(s) for s in services],
                 }
             )
-        accounts_rs = env["utility.account"]
+        account_ids = []
         for start in range(0, accounts, batch):
-            accounts_rs |= env["utility.account"].create(account_vals[start : start + batch])
+            chunk = account_vals[start : start + batch]
+            if fast:
+                # Created as drafts: the per-service overlap check of an active
+                # account costs a search per service. Activated below in SQL, and
+                # the rule it guards is checked with one query for the city.
+                chunk = [dict(vals, state="draft") for vals in chunk]
+            account_ids += env["utility.account"].create(chunk).ids
             env.invalidate_all()
+        accounts_rs = env["utility.account"].browse(account_ids)
+        if fast:
+            self._activate_accounts(env, account_ids)
 
         # Read history: an initial read at installation, then one read a month.
         read_plan = []
+        read_day_by_route = {route.id: route.cycle_id.read_day for route in routes}
         for index in range(accounts):
-            cycle = premises[index].route_id.cycle_id
+            cycle_read_day = read_day_by_route[premise_vals[index]["route_id"]]
             base = {"residential": 18.0, "multi_family": 60.0}.get(classes[index], 80.0)
             reading = 9950.0 if index == 3 else float(rng.randint(100, 5000))
-            reads = [(datetime.combine(start_date, time(16, 0)), reading, "initial", 0.0, 0)]
+            reads = [
+                (datetime.combine(start_date, time(16, 0)), reading, "initial", 0.0, 0)
+            ]
             previous = start_date
             for month in range(months, 0, -1):
                 day = end_date - relativedelta(months=month - 1)
-                read_day = min(cycle.read_day, 28)
+                read_day = min(cycle_read_day, 28)
                 day = date(day.year, day.month, read_day)
                 if day > end_date:
                     day -= relativedelta(months=1)
                 if day <= previous:
                     continue
                 season = 1.4 if day.month in (6, 7, 8, 9) else 1.0
-                use = round(base * season * (day - previous).days / 30.4 * rng.uniform(0.8, 1.2))
+                use = round(
+                    base * season * (day - previous).days / 30.4 * rng.uniform(0.8, 1.2)
+                )
                 reading = (reading + use) % (10 ** meter_vals[index]["dials"])
-                reads.append((datetime.combine(day, time(16, 0)), reading, "actual", use, (day - previous).days))
+                reads.append(
+                    (
+                        datetime.combine(day, time(16, 0)),
+                        reading,
+                        "actual",
+                        use,
+                        (day - previous).days,
+                    )
+                )
                 previous = day
             read_plan.append(reads)
         if not fast:
             self._create_demo_reads(env, meters, accounts_rs, read_plan)
         else:
-            self._insert_reads(env, meters, accounts_rs, premises, read_plan, company)
-        _logger.info("Utility demo town: %s accounts, %s months of reads", accounts, months)
+            self._insert_reads(
+                env,
+                meter_ids,
+                account_ids,
+                premise_ids,
+                [vals["service_type_id"] for vals in meter_vals],
+                read_plan,
+                company,
+            )
+        _logger.info(
+            "Utility demo town: %s accounts, %s months of reads", accounts, months
+        )
         return accounts_rs
 
     @api.model
@@ -235,26 +325,83 @@ class UtilityDemoTown(models.AbstractModel):
                         "read_datetime": read_dt,
                         "reading": reading,
                         "read_type": read_type,
-                        "source": "handheld" if read_type == "actual" else "service_order",
+                        "source": "handheld"
+                        if read_type == "actual"
+                        else "service_order",
                     }
                 )
             Read.create(vals_list)
 
     @api.model
-    def _insert_reads(self, env, meters, accounts, premises, read_plan, company):
+    def _activate_accounts(self, env, account_ids):
+        """Synthetic city: activate the accounts created as drafts, in SQL.
+
+        Then check, with one query for the whole city, the rule that the
+        per-service constraint guards: no premise has two active or final
+        accounts with the same service at once (the city's premises are new,
+        so any second account with the same service is an overlap).
+        """
+        env.flush_all()
+        env.cr.execute(
+            "UPDATE utility_account SET state = 'active' WHERE id = ANY(%s)",
+            (account_ids,),
+        )
+        env.cr.execute(
+            "UPDATE utility_account_service SET account_state = 'active' "
+            "WHERE account_id = ANY(%s)",
+            (account_ids,),
+        )
+        env["utility.account"].invalidate_model(["state"])
+        env["utility.account.service"].invalidate_model(["account_state"])
+        env.cr.execute(
+            """SELECT s.premise_id, s.service_type_id
+                 FROM utility_account_service s
+                 JOIN utility_account a ON a.id = s.account_id
+                WHERE a.state IN ('active', 'final')
+                  AND s.premise_id IN (SELECT premise_id FROM utility_account
+                                        WHERE id = ANY(%s))
+             GROUP BY s.premise_id, s.service_type_id
+               HAVING count(*) > 1
+                LIMIT 1""",
+            (account_ids,),
+        )
+        overlap = env.cr.fetchone()
+        if overlap:
+            raise ValidationError(
+                env._(
+                    "Synthetic city: premise %(premise)s would have two active "
+                    "accounts for service type %(service)s.",
+                    premise=overlap[0],
+                    service=overlap[1],
+                )
+            )
+
+    @api.model
+    def _insert_reads(
+        self,
+        env,
+        meter_ids,
+        account_ids,
+        premise_ids,
+        service_type_ids,
+        read_plan,
+        company,
+    ):
         """Synthetic city: bulk insert of the read history, all valid."""
         rows = []
         now = datetime.now()
         uid = env.uid
         for index, plan in enumerate(read_plan):
+            meter_id, account_id = meter_ids[index], account_ids[index]
+            premise_id, service_type_id = premise_ids[index], service_type_ids[index]
             previous = None
             for read_dt, reading, read_type, use, days in plan:
                 rows.append(
                     (
-                        meters[index].id,
-                        accounts[index].id,
-                        premises[index].id,
-                        meters[index].service_type_id.id,
+                        meter_id,
+                        account_id,
+                        premise_id,
+                        service_type_id,
                         read_dt,
                         read_dt.date(),
                         reading,
@@ -285,10 +432,10 @@ class UtilityDemoTown(models.AbstractModel):
     def _flush_read_rows(self, env, rows):
         execute_values(
             env.cr._obj,
-            "INSERT INTO utility_meter_read (meter_id, account_id, premise_id, service_type_id, "
-            "read_datetime, read_date, reading, read_type, source, previous_reading, "
-            "raw_consumption, consumption, days, rollover, state, company_id, create_uid, "
-            "write_uid, create_date, write_date) VALUES %s",
+            "INSERT INTO utility_meter_read (meter_id, account_id, premise_id, "
+            "service_type_id, read_datetime, read_date, reading, read_type, source, "
+            "previous_reading, raw_consumption, consumption, days, rollover, state, "
+            "company_id, create_uid, write_uid, create_date, write_date) VALUES %s",
             rows,
             page_size=5000,
         )

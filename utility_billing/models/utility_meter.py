@@ -87,7 +87,7 @@ class UtilityMeter(models.Model):
     event_ids = fields.One2many("utility.meter.event", "meter_id", string="History")
     read_ids = fields.One2many("utility.meter.read", "meter_id", string="Reads")
     last_read_id = fields.Many2one(
-        "utility.meter.read", compute="_compute_last_read_id", string="Last Read"
+        "utility.meter.read", compute="_compute_last_read_id"
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -117,7 +117,8 @@ class UtilityMeter(models.Model):
             if not 1 <= meter.dials <= 12:
                 raise ValidationError(
                     self.env._(
-                        "Meter %(serial)s: the number of dials must be between 1 and 12.",
+                        "Meter %(serial)s: the number of dials must be between 1 and "
+                        "12.",
                         serial=meter.serial,
                     )
                 )
@@ -134,7 +135,11 @@ class UtilityMeter(models.Model):
         meters = super().create(vals_list)
         self.env["utility.meter.event"].create(
             [
-                {"meter_id": meter.id, "event_type": "received", "date": fields.Date.context_today(meter)}
+                {
+                    "meter_id": meter.id,
+                    "event_type": "received",
+                    "date": fields.Date.context_today(meter),
+                }
                 for meter in meters
             ]
         )
@@ -169,7 +174,9 @@ class UtilityMeter(models.Model):
                 )
             )
         self._check_reading_fits(reading)
-        self.write({"state": "installed", "premise_id": premise.id, "install_date": date})
+        self.write(
+            {"state": "installed", "premise_id": premise.id, "install_date": date}
+        )
         self.env["utility.meter.event"].create(
             {
                 "meter_id": self.id,
@@ -199,7 +206,10 @@ class UtilityMeter(models.Model):
                 self.env._("Meter %(serial)s is not installed.", serial=self.serial)
             )
         account_service = self.env["utility.account.service"].search(
-            [("meter_id", "=", self.id), ("account_id.state", "in", ("active", "final"))],
+            [
+                ("meter_id", "=", self.id),
+                ("account_id.state", "in", ("active", "final")),
+            ],
             limit=1,
         )
         read = self.env["utility.meter.read"].create(
@@ -252,7 +262,9 @@ class UtilityMeter(models.Model):
             body=self.env._(
                 "Meter test on %(date)s: %(result)s.",
                 date=date,
-                result=dict(self.env["utility.meter.event"]._fields["test_result"].selection)[result],
+                result=dict(
+                    self.env["utility.meter.event"]._fields["test_result"].selection
+                )[result],
             )
         )
 
@@ -270,7 +282,11 @@ class UtilityMeter(models.Model):
                 continue
             meter.state = "retired"
             self.env["utility.meter.event"].create(
-                {"meter_id": meter.id, "event_type": "retired", "date": fields.Date.context_today(meter)}
+                {
+                    "meter_id": meter.id,
+                    "event_type": "retired",
+                    "date": fields.Date.context_today(meter),
+                }
             )
         return True
 
@@ -278,7 +294,10 @@ class UtilityMeter(models.Model):
         for meter in self:
             if meter.state != "removed":
                 raise UserError(
-                    self.env._("Only a removed meter can go back to stock: %(serial)s.", serial=meter.serial)
+                    self.env._(
+                        "Only a removed meter can go back to stock: %(serial)s.",
+                        serial=meter.serial,
+                    )
                 )
             meter.state = "in_stock"
         return True
@@ -288,7 +307,8 @@ class UtilityMeter(models.Model):
         if reading < 0 or reading >= 10**self.dials:
             raise ValidationError(
                 self.env._(
-                    "Meter %(serial)s: reading %(reading)s does not fit a %(dials)s-dial register.",
+                    "Meter %(serial)s: reading %(reading)s does not fit a "
+                    "%(dials)s-dial register.",
                     serial=self.serial,
                     reading=reading,
                     dials=self.dials,
@@ -296,7 +316,7 @@ class UtilityMeter(models.Model):
             )
 
     def _to_billing_units(self, register_quantity):
-        """Convert a register quantity (multiplier applied) to the service's billing unit."""
+        """Register quantity (multiplier applied) in the service's billing unit."""
         self.ensure_one()
         target = self.service_type_id.uom_id
         if not target or target == self.uom_id:

@@ -26,9 +26,7 @@ class UtilityMeterEvent(models.Model):
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
     premise_id = fields.Many2one("utility.premise", readonly=True)
     reading = fields.Float(digits="Utility Reading", readonly=True)
-    test_result = fields.Selection(
-        [("pass", "Pass"), ("fail", "Fail")], readonly=True
-    )
+    test_result = fields.Selection([("pass", "Pass"), ("fail", "Fail")], readonly=True)
     test_accuracy_low = fields.Float(string="Accuracy Low Flow (%)", readonly=True)
     test_accuracy_mid = fields.Float(string="Accuracy Mid Flow (%)", readonly=True)
     test_accuracy_high = fields.Float(string="Accuracy High Flow (%)", readonly=True)
@@ -39,8 +37,14 @@ class UtilityMeterEvent(models.Model):
     company_id = fields.Many2one(related="meter_id.company_id", store=True, index=True)
 
     def write(self, vals):
-        raise UserError(self.env._("Meter events are a permanent record and cannot be changed."))
+        if self:
+            raise UserError(
+                self.env._("Meter events are a permanent record and cannot be changed.")
+            )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(self.env._("Meter events are a permanent record and cannot be deleted."))
+        raise UserError(
+            self.env._("Meter events are a permanent record and cannot be deleted.")
+        )

@@ -60,22 +60,29 @@ class UtilityMeterRead(models.Model):
     meter_id = fields.Many2one(
         "utility.meter", required=True, index=True, check_company=True
     )
-    account_id = fields.Many2one(
-        "utility.account", index=True, check_company=True, string="Account"
-    )
+    account_id = fields.Many2one("utility.account", index=True, check_company=True)
     premise_id = fields.Many2one("utility.premise", index=True, check_company=True)
     route_id = fields.Many2one(related="premise_id.route_id", string="Route")
     service_type_id = fields.Many2one(related="meter_id.service_type_id", store=True)
     read_datetime = fields.Datetime(
-        string="Read Date and Time", required=True, index=True, default=fields.Datetime.now
+        string="Read Date and Time",
+        required=True,
+        index=True,
+        default=fields.Datetime.now,
     )
     read_date = fields.Date(compute="_compute_read_date", store=True, index=True)
     reading = fields.Float(digits="Utility Reading", required=True)
-    read_type = fields.Selection(READ_TYPES, required=True, default="actual", index=True)
+    read_type = fields.Selection(
+        READ_TYPES, required=True, default="actual", index=True
+    )
     source = fields.Selection(READ_SOURCES, required=True, default="manual")
-    previous_read_id = fields.Many2one("utility.meter.read", readonly=True, index="btree_not_null")
+    previous_read_id = fields.Many2one(
+        "utility.meter.read", readonly=True, index="btree_not_null"
+    )
     previous_reading = fields.Float(digits="Utility Reading", readonly=True)
-    previous_date = fields.Date(related="previous_read_id.read_date", string="Previous Read Date")
+    previous_date = fields.Date(
+        related="previous_read_id.read_date", string="Previous Read Date"
+    )
     rollover = fields.Boolean(readonly=True, help="The register wrapped past zero.")
     raw_consumption = fields.Float(
         digits="Utility Consumption",
@@ -90,7 +97,9 @@ class UtilityMeterRead(models.Model):
     uom_id = fields.Many2one(related="service_type_id.uom_id", string="Unit")
     days = fields.Integer(readonly=True, help="Days since the previous read.")
     average_daily = fields.Float(
-        compute="_compute_average_daily", digits="Utility Consumption", string="Daily Use"
+        compute="_compute_average_daily",
+        digits="Utility Consumption",
+        string="Daily Use",
     )
     exception_code = fields.Selection(EXCEPTION_CODES, string="Exception", index=True)
     exception_note = fields.Char()
@@ -110,8 +119,19 @@ class UtilityMeterRead(models.Model):
         "utility.meter.read", string="Corrects", readonly=True, index="btree_not_null"
     )
     corrected_by_ids = fields.One2many("utility.meter.read", "correction_of_id")
+    billed_move_id = fields.Many2one(
+        "account.move",
+        string="Bill",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
     import_id = fields.Many2one(
-        "utility.read.import", readonly=True, index="btree_not_null", ondelete="restrict"
+        "utility.read.import",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
     )
     import_line = fields.Integer(readonly=True)
     read_code = fields.Char(help="Reader or device code (skip, trouble, tamper...).")
@@ -185,7 +205,9 @@ class UtilityMeterRead(models.Model):
             range(len(vals_list)),
             key=lambda i: (
                 vals_list[i].get("meter_id") or 0,
-                fields.Datetime.to_datetime(vals_list[i].get("read_datetime") or fields.Datetime.now()),
+                fields.Datetime.to_datetime(
+                    vals_list[i].get("read_datetime") or fields.Datetime.now()
+                ),
             ),
         )
         ranked = {}
@@ -201,19 +223,21 @@ class UtilityMeterRead(models.Model):
             indexes = sorted(ranked[rank])
             prepared = self._prepare_reads([vals_list[i] for i in indexes])
             keep = []
-            for index, vals in zip(indexes, prepared):
+            for index, vals in zip(indexes, prepared, strict=True):
                 reason = reject(vals) if reject else None
                 if reason:
                     rejected[index] = reason
                 else:
                     keep.append((index, vals))
             reads = raw.create([vals for _i, vals in keep])
-            created.update(zip([i for i, _v in keep], reads.ids))
+            created.update(zip([i for i, _v in keep], reads.ids, strict=True))
         self.browse(list(created.values()))._recompute_later_reads()
         return created, rejected
 
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not self.env.context.get("utility_read_recompute"):
+        if PROTECTED_FIELDS & set(vals) and not self.env.context.get(
+            "utility_read_recompute"
+        ):
             locked = self.filtered(lambda r: r.state in ("valid", "billed"))
             if locked:
                 raise UserError(
@@ -274,7 +298,8 @@ class UtilityMeterRead(models.Model):
             if read.state != "to_review":
                 raise UserError(
                     self.env._(
-                        "Read of meter %(serial)s on %(date)s is not waiting for review.",
+                        "Read of meter %(serial)s on %(date)s is not waiting for "
+                        "review.",
                         serial=read.meter_id.serial,
                         date=read.read_date,
                     )
@@ -283,7 +308,8 @@ class UtilityMeterRead(models.Model):
         for read in self:
             read.meter_id.message_post(
                 body=self.env._(
-                    "Read of %(date)s (%(reading)s, exception: %(exception)s) accepted.",
+                    "Read of %(date)s (%(reading)s, exception: %(exception)s) "
+                    "accepted.",
                     date=read.read_date,
                     reading=read.reading,
                     exception=dict(self._fields["exception_code"].selection).get(
@@ -300,7 +326,8 @@ class UtilityMeterRead(models.Model):
             if read.state != "to_review":
                 raise UserError(
                     self.env._(
-                        "Read of meter %(serial)s on %(date)s is not waiting for review.",
+                        "Read of meter %(serial)s on %(date)s is not waiting for "
+                        "review.",
                         serial=read.meter_id.serial,
                         date=read.read_date,
                     )
@@ -311,7 +338,9 @@ class UtilityMeterRead(models.Model):
         for read in self:
             read.meter_id.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Re-read meter %(serial)s", serial=read.meter_id.serial),
+                summary=self.env._(
+                    "Re-read meter %(serial)s", serial=read.meter_id.serial
+                ),
                 note=self.env._(
                     "The read of %(date)s (%(reading)s) was rejected at review.",
                     date=read.read_date,
@@ -389,7 +418,7 @@ class UtilityMeterRead(models.Model):
 
     @api.model
     def _get_last_valid_reads(self, meters):
-        """Return {meter_id: read} of the last read of each meter that is not rejected."""
+        """{meter_id: read}: the last read of each meter that is not rejected."""
         if not meters:
             return {}
         self.flush_model(["meter_id", "state", "read_datetime"])
@@ -402,7 +431,10 @@ class UtilityMeterRead(models.Model):
                 list(meters.ids),
             )
         )
-        return {meter_id: self.browse(read_id) for meter_id, read_id in self.env.cr.fetchall()}
+        return {
+            meter_id: self.browse(read_id)
+            for meter_id, read_id in self.env.cr.fetchall()
+        }
 
     @api.model
     def _fetch_previous(self, keys):
@@ -417,7 +449,8 @@ class UtilityMeterRead(models.Model):
         self.env.cr.execute(
             SQL(
                 """SELECT v.idx, p.id, p.reading, p.read_datetime, p.read_type
-                     FROM unnest(%s::int[], %s::timestamp[], %s::int[]) AS v(meter_id, dt, idx)
+                     FROM unnest(%s::int[], %s::timestamp[], %s::int[])
+                          AS v(meter_id, dt, idx)
                      JOIN LATERAL (
                           SELECT r.id, r.reading, r.read_datetime, r.read_type
                             FROM utility_meter_read r
@@ -466,7 +499,9 @@ class UtilityMeterRead(models.Model):
         )
         history = {}
         for meter_id, read_date, consumption, days, read_type in self.env.cr.fetchall():
-            history.setdefault(meter_id, []).append((read_date, consumption, days, read_type))
+            history.setdefault(meter_id, []).append(
+                (read_date, consumption, days, read_type)
+            )
         return history
 
     @api.model
@@ -482,14 +517,19 @@ class UtilityMeterRead(models.Model):
                 """SELECT DISTINCT ON (s.meter_id) s.meter_id, a.id, a.state
                      FROM utility_account_service s
                      JOIN utility_account a ON a.id = s.account_id
-                    WHERE s.meter_id = ANY(%s) AND a.state IN ('active', 'final', 'draft')
+                    WHERE s.meter_id = ANY(%s)
+                      AND a.state IN ('active', 'final', 'draft')
                  ORDER BY s.meter_id,
-                          CASE a.state WHEN 'active' THEN 0 WHEN 'final' THEN 1 ELSE 2 END,
+                          CASE a.state WHEN 'active' THEN 0
+                                      WHEN 'final' THEN 1 ELSE 2 END,
                           a.id DESC""",
                 list(meter_ids),
             )
         )
-        return {meter_id: (account_id, state) for meter_id, account_id, state in self.env.cr.fetchall()}
+        return {
+            meter_id: (account_id, state)
+            for meter_id, account_id, state in self.env.cr.fetchall()
+        }
 
     @api.model
     def _prepare_reads(self, vals_list):
@@ -500,9 +540,20 @@ class UtilityMeterRead(models.Model):
         """
         vals_list = [dict(vals) for vals in vals_list]
         Meter = self.env["utility.meter"]
-        meter_ids = list({vals["meter_id"] for vals in vals_list if vals.get("meter_id")})
+        meter_ids = list(
+            {vals["meter_id"] for vals in vals_list if vals.get("meter_id")}
+        )
         meters = Meter.browse(meter_ids)
-        meters.fetch(["dials", "multiplier", "uom_id", "service_type_id", "premise_id", "company_id"])
+        meters.fetch(
+            [
+                "dials",
+                "multiplier",
+                "uom_id",
+                "service_type_id",
+                "premise_id",
+                "company_id",
+            ]
+        )
         # The exception checks read the premise's customer class: load it for the
         # whole batch, and use the batch's records (one prefetch set), not one
         # browse() per read, which would cost a query per read.
@@ -537,18 +588,31 @@ class UtilityMeterRead(models.Model):
             vals = vals_list[i]
             prev = previous[i]
             batch_prev = last_in_batch.get(vals["meter_id"])
-            if batch_prev and (not prev or batch_prev[2] >= prev[2]) and batch_prev[2] < vals["read_datetime"]:
+            if (
+                batch_prev
+                and (not prev or batch_prev[2] >= prev[2])
+                and batch_prev[2] < vals["read_datetime"]
+            ):
                 prev = batch_prev
             previous[i] = prev
-            last_in_batch[vals["meter_id"]] = (None, vals["reading"], vals["read_datetime"], vals.get("read_type", "actual"))
+            last_in_batch[vals["meter_id"]] = (
+                None,
+                vals["reading"],
+                vals["read_datetime"],
+                vals.get("read_type", "actual"),
+            )
         history = self._fetch_history(meter_ids)
-        resolve = self.env["utility.read.exception.rule"]._get_rule_resolver(meters.company_id)
+        resolve = self.env["utility.read.exception.rule"]._get_rule_resolver(
+            meters.company_id
+        )
         for i, vals in enumerate(vals_list):
             meter = meter_by_id[vals["meter_id"]]
             self._compute_consumption_vals(vals, meter, previous[i])
             if "state" not in vals:
                 account = meter_accounts.get(vals["meter_id"])
-                code, note = self._check_exceptions(vals, meter, account, history.get(meter.id, []), resolve)
+                code, note = self._check_exceptions(
+                    vals, meter, account, history.get(meter.id, []), resolve
+                )
                 vals["exception_code"] = code
                 vals["exception_note"] = note
                 vals["state"] = "to_review" if code else "valid"
@@ -588,7 +652,9 @@ class UtilityMeterRead(models.Model):
         vals.update(
             previous_read_id=prev_id or False,
             previous_reading=prev_reading,
-            days=(self._local_date(vals["read_datetime"]) - self._local_date(prev_dt)).days,
+            days=(
+                self._local_date(vals["read_datetime"]) - self._local_date(prev_dt)
+            ).days,
             rollover=rollover,
             raw_consumption=raw,
             consumption=float_round(meter._to_billing_units(raw), precision_digits=3),
@@ -596,7 +662,7 @@ class UtilityMeterRead(models.Model):
 
     @api.model
     def _check_exceptions(self, vals, meter, account, history, resolve):
-        """Return (exception_code, note) for a read about to be created, or (False, False)."""
+        """(exception_code, note) of a read about to be created, or (False, False)."""
         read_type = vals.get("read_type", "actual")
         if read_type == "initial":
             return False, False
@@ -613,7 +679,9 @@ class UtilityMeterRead(models.Model):
         if vals.get("previous_read_id") is not None and consumption < 0:
             prev_estimated = False
             if vals.get("previous_read_id"):
-                prev_estimated = self.browse(vals["previous_read_id"]).read_type == "estimated"
+                prev_estimated = (
+                    self.browse(vals["previous_read_id"]).read_type == "estimated"
+                )
             if not prev_estimated and rule("negative"):
                 return "negative", self.env._(
                     "Reading %(reading)s is below the previous reading %(previous)s "
@@ -623,23 +691,16 @@ class UtilityMeterRead(models.Model):
                     dials=meter.dials,
                 )
         account_state = account[1] if account else False
-        if consumption > 0 and account_state not in ("active", "final") and rule("inactive"):
-            return "inactive", self.env._("Use recorded on a meter with no active account.")
+        if (
+            consumption > 0
+            and account_state not in ("active", "final")
+            and rule("inactive")
+        ):
+            return "inactive", self.env._(
+                "Use recorded on a meter with no active account."
+            )
         if read_type == "estimated":
-            r = rule("estimates")
-            if r:
-                consecutive = 0
-                for h in history:
-                    if h[3] != "estimated":
-                        break
-                    consecutive += 1
-                if consecutive + 1 > r.max_estimates:
-                    return "estimates", self.env._(
-                        "%(count)s consecutive estimates (%(max)s allowed).",
-                        count=consecutive + 1,
-                        max=r.max_estimates,
-                    )
-            return False, False
+            return self._check_estimates(rule("estimates"), history)
         if not vals.get("previous_read_id"):
             return False, False
         if consumption == 0 and account_state == "active" and rule("zero"):
@@ -647,6 +708,29 @@ class UtilityMeterRead(models.Model):
         days = vals.get("days") or 0
         if consumption <= 0 or days <= 0:
             return False, False
+        return self._check_usage(consumption, days, history, read_date, rule)
+
+    @api.model
+    def _check_estimates(self, rule, history):
+        """Flag an estimate beyond the consecutive estimates the rule allows."""
+        if not rule:
+            return False, False
+        consecutive = 0
+        for h in history:
+            if h[3] != "estimated":
+                break
+            consecutive += 1
+        if consecutive + 1 > rule.max_estimates:
+            return "estimates", self.env._(
+                "%(count)s consecutive estimates (%(max)s allowed).",
+                count=consecutive + 1,
+                max=rule.max_estimates,
+            )
+        return False, False
+
+    @api.model
+    def _check_usage(self, consumption, days, history, read_date, rule):
+        """High and low use against the reference daily use."""
         daily = consumption / days
         for code in ("high", "low"):
             r = rule(code)
@@ -656,16 +740,22 @@ class UtilityMeterRead(models.Model):
             if reference is None:
                 continue
             factor = r.threshold_percent / 100.0
-            if code == "high" and consumption >= r.min_consumption and daily > reference * (1 + factor):
+            if (
+                code == "high"
+                and consumption >= r.min_consumption
+                and daily > reference * (1 + factor)
+            ):
                 return "high", self.env._(
-                    "Daily use %(daily).3f is more than %(pct)s%% above the reference %(ref).3f.",
+                    "Daily use %(daily).3f is more than %(pct)s%% above the reference "
+                    "%(ref).3f.",
                     daily=daily,
                     pct=r.threshold_percent,
                     ref=reference,
                 )
             if code == "low" and daily < reference * (1 - factor):
                 return "low", self.env._(
-                    "Daily use %(daily).3f is more than %(pct)s%% below the reference %(ref).3f.",
+                    "Daily use %(daily).3f is more than %(pct)s%% below the reference "
+                    "%(ref).3f.",
                     daily=daily,
                     pct=r.threshold_percent,
                     ref=reference,
@@ -677,12 +767,16 @@ class UtilityMeterRead(models.Model):
         """Average daily use the read is compared with, or None without history."""
         if rule.basis == "last_year":
             target = read_date - timedelta(days=365)
-            candidates = [h for h in history if h[2] and abs((h[0] - target).days) <= 20]
+            candidates = [
+                h for h in history if h[2] and abs((h[0] - target).days) <= 20
+            ]
             if not candidates:
                 return None
             h = min(candidates, key=lambda h: abs((h[0] - target).days))
             return h[1] / h[2]
-        recent = [h for h in history if h[2] and h[3] != "estimated"][: rule.history_count]
+        recent = [h for h in history if h[2] and h[3] != "estimated"][
+            : rule.history_count
+        ]
         if not recent:
             return None
         total_days = sum(h[2] for h in recent)
@@ -713,14 +807,21 @@ class UtilityMeterRead(models.Model):
         )
         later = self.browse([row[0] for row in self.env.cr.fetchall()])
         for read in later:
-            prev = self._fetch_previous([(read.meter_id.id, read.read_datetime, read.id)])[0]
-            vals = {"reading": read.reading, "read_datetime": read.read_datetime, "read_type": read.read_type}
+            prev = self._fetch_previous(
+                [(read.meter_id.id, read.read_datetime, read.id)]
+            )[0]
+            vals = {
+                "reading": read.reading,
+                "read_datetime": read.read_datetime,
+                "read_type": read.read_type,
+            }
             self._compute_consumption_vals(vals, read.meter_id, prev)
             changes = {
                 k: v
                 for k, v in vals.items()
                 if k not in ("reading", "read_datetime", "read_type")
-                and (read[k].id if k == "previous_read_id" and read[k] else read[k]) != v
+                and (read[k].id if k == "previous_read_id" and read[k] else read[k])
+                != v
             }
             if changes.get("consumption", 0) < 0 and read.state == "valid":
                 # A read turned negative goes back to review, as it would at entry.
@@ -741,7 +842,9 @@ class UtilityMeterRead(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _estimate_missing(self, cycle, read_datetime, period_start, basis="average", history_count=3):
+    def _estimate_missing(
+        self, cycle, read_datetime, period_start, basis="average", history_count=3
+    ):
         """Estimate a read for each billed meter of ``cycle`` with no read since
         ``period_start``.
 
@@ -760,7 +863,9 @@ class UtilityMeterRead(models.Model):
             ]
         )
         accounts = self._fetch_meter_accounts(meters.ids)
-        meters = meters.filtered(lambda m: accounts.get(m.id, (0, ""))[1] in ("active", "final"))
+        meters = meters.filtered(
+            lambda m: accounts.get(m.id, (0, ""))[1] in ("active", "final")
+        )
         read_meter_ids = set()
         if meters:
             groups = self._read_group(
@@ -792,7 +897,9 @@ class UtilityMeterRead(models.Model):
                     h = min(near, key=lambda h: abs((h[0] - target).days))
                     daily = h[1] / h[2]
             if daily is None:
-                recent = [h for h in entries if h[2] and h[3] != "estimated"][:history_count]
+                recent = [h for h in entries if h[2] and h[3] != "estimated"][
+                    :history_count
+                ]
                 total_days = sum(h[2] for h in recent)
                 if total_days:
                     daily = sum(h[1] for h in recent) / total_days
@@ -807,8 +914,12 @@ class UtilityMeterRead(models.Model):
             register_units = billing_units
             target_uom = meter.service_type_id.uom_id
             if target_uom and target_uom != meter.uom_id:
-                register_units = target_uom._compute_quantity(billing_units, meter.uom_id, round=False)
-            reading = round(last.reading + register_units / meter.multiplier) % (10**meter.dials)
+                register_units = target_uom._compute_quantity(
+                    billing_units, meter.uom_id, round=False
+                )
+            reading = round(last.reading + register_units / meter.multiplier) % (
+                10**meter.dials
+            )
             vals_list.append(
                 {
                     "meter_id": meter.id,
@@ -817,7 +928,9 @@ class UtilityMeterRead(models.Model):
                     "read_type": "estimated",
                     "source": "system",
                     "note": self.env._(
-                        "Estimated: %(daily).3f a day over %(days)s days.", daily=daily, days=days
+                        "Estimated: %(daily).3f a day over %(days)s days.",
+                        daily=daily,
+                        days=days,
                     ),
                 }
             )

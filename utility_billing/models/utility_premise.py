@@ -21,7 +21,7 @@ class UtilityPremise(models.Model):
     street = fields.Char(required=True, tracking=True)
     street2 = fields.Char(tracking=True)
     city = fields.Char(tracking=True)
-    state_id = fields.Many2one("res.country.state", string="State", tracking=True)
+    state_id = fields.Many2one("res.country.state", tracking=True)
     zip = fields.Char(string="ZIP", tracking=True)
     country_id = fields.Many2one("res.country", tracking=True)
     apn = fields.Char(
@@ -35,7 +35,10 @@ class UtilityPremise(models.Model):
         "utility.route", index=True, tracking=True, check_company=True
     )
     sequence = fields.Integer(
-        string="Walk Sequence", default=10, tracking=True, help="Order on the read route."
+        string="Walk Sequence",
+        default=10,
+        tracking=True,
+        help="Order on the read route.",
     )
     cycle_id = fields.Many2one(
         related="route_id.cycle_id", store=True, string="Billing Cycle", index=True

@@ -95,12 +95,16 @@ class UtilityReadExceptionRule(models.Model):
                 )
             if rule.threshold_percent < 0:
                 raise ValidationError(
-                    self.env._("Rule %(name)s: the threshold cannot be negative.", name=rule.name)
+                    self.env._(
+                        "Rule %(name)s: the threshold cannot be negative.",
+                        name=rule.name,
+                    )
                 )
             if rule.max_estimates < 0:
                 raise ValidationError(
                     self.env._(
-                        "Rule %(name)s: consecutive estimates allowed cannot be negative.",
+                        "Rule %(name)s: consecutive estimates allowed cannot be "
+                        "negative.",
                         name=rule.name,
                     )
                 )
@@ -119,7 +123,9 @@ class UtilityReadExceptionRule(models.Model):
         rules = self.search([("company_id", "in", companies.ids)])
         by_key = {}
         for rule in rules:
-            by_key.setdefault((rule.company_id.id, rule.exception_code), []).append(rule)
+            by_key.setdefault((rule.company_id.id, rule.exception_code), []).append(
+                rule
+            )
         for candidates in by_key.values():
             candidates.sort(key=lambda r: -r._specificity())
 

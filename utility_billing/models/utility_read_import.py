@@ -18,7 +18,13 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_SIZE_MB = 50
 CHUNK_SIZE = 2000
-ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+ISO_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+)
 
 
 class UtilityReadImport(models.Model):
@@ -56,14 +62,18 @@ class UtilityReadImport(models.Model):
     line_count = fields.Integer(string="Lines Read", readonly=True)
     imported_count = fields.Integer(string="Reads Imported", readonly=True)
     skipped_count = fields.Integer(
-        string="Already in Database", readonly=True, help="Lines whose read was already imported."
+        string="Already in Database",
+        readonly=True,
+        help="Lines whose read was already imported.",
     )
     error_count = fields.Integer(string="Bad Line Count", readonly=True)
     review_count = fields.Integer(
         string="Reads to Review", compute="_compute_review_count"
     )
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(12, 2))
-    error_ids = fields.One2many("utility.read.import.error", "import_id", string="Bad Lines")
+    error_ids = fields.One2many(
+        "utility.read.import.error", "import_id", string="Bad Lines"
+    )
     read_ids = fields.One2many("utility.meter.read", "import_id", string="Reads")
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True, required=True
@@ -94,7 +104,9 @@ class UtilityReadImport(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("utility.read.import") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("utility.read.import") or "/"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -103,7 +115,8 @@ class UtilityReadImport(models.Model):
             if imp.read_ids:
                 raise UserError(
                     self.env._(
-                        "Import %(name)s created reads and cannot be deleted.", name=imp.name
+                        "Import %(name)s created reads and cannot be deleted.",
+                        name=imp.name,
                     )
                 )
 
@@ -117,7 +130,8 @@ class UtilityReadImport(models.Model):
         self._check_file(content, filename)
         checksum = hashlib.sha256(content).hexdigest()
         previous = self.search(
-            [("checksum", "=", checksum), ("company_id", "=", self.env.company.id)], limit=1
+            [("checksum", "=", checksum), ("company_id", "=", self.env.company.id)],
+            limit=1,
         )
         if previous:
             raise UserError(
@@ -131,7 +145,11 @@ class UtilityReadImport(models.Model):
                 )
             )
         if file_format == "csv" and not mapping:
-            raise UserError(self.env._("Choose the column mapping of the CSV file %(file)s.", file=filename))
+            raise UserError(
+                self.env._(
+                    "Choose the column mapping of the CSV file %(file)s.", file=filename
+                )
+            )
         text, encoding = self._decode(content, filename)
         imp = self.create(
             {
@@ -148,8 +166,10 @@ class UtilityReadImport(models.Model):
 
     @api.model
     def _max_size(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "utility_billing.read_import_max_mb", DEFAULT_MAX_SIZE_MB
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("utility_billing.read_import_max_mb", DEFAULT_MAX_SIZE_MB)
         )
         try:
             return float(value) * 1024 * 1024
@@ -159,11 +179,14 @@ class UtilityReadImport(models.Model):
     @api.model
     def _check_file(self, content, filename):
         if not content or not content.strip():
-            raise UserError(self.env._("%(file)s is empty: nothing to import.", file=filename))
+            raise UserError(
+                self.env._("%(file)s is empty: nothing to import.", file=filename)
+            )
         if len(content) > self._max_size():
             raise UserError(
                 self.env._(
-                    "%(file)s is %(size).1f MB, more than the %(max).0f MB allowed for a "
+                    "%(file)s is %(size).1f MB, more than the %(max).0f MB allowed "
+                    "for a "
                     "read file. Split it, or ask a manager to raise the limit "
                     "(system parameter utility_billing.read_import_max_mb).",
                     file=filename,
@@ -220,7 +243,8 @@ class UtilityReadImport(models.Model):
             except MissingColumns as exc:
                 raise UserError(
                     self.env._(
-                        "%(file)s, line 1: the header has no column %(missing)s required "
+                        "%(file)s, line 1: the header has no column %(missing)s "
+                        "required "
                         "by mapping %(mapping)s. Columns found: %(found)s.",
                         file=self.filename,
                         missing=", ".join(repr(m) for m in exc.missing),
@@ -228,6 +252,9 @@ class UtilityReadImport(models.Model):
                         found=", ".join(exc.header),
                     )
                 ) from exc
+        errors = [
+            (line, raw, self._parser_message(*reason)) for line, raw, reason in errors
+        ]
         parse_error_count = len(errors)
         if not rows and not errors:
             raise UserError(
@@ -240,7 +267,12 @@ class UtilityReadImport(models.Model):
         errors.sort(key=lambda e: e[0])
         self.env["utility.read.import.error"].create(
             [
-                {"import_id": self.id, "line_number": line, "content": (raw or "")[:500], "reason": reason}
+                {
+                    "import_id": self.id,
+                    "line_number": line,
+                    "content": (raw or "")[:500],
+                    "reason": reason,
+                }
                 for line, raw, reason in errors
             ]
         )
@@ -265,6 +297,17 @@ class UtilityReadImport(models.Model):
             )
         )
 
+    def _parser_message(self, code, params):
+        if code == "unknown_record":
+            return self.env._("unknown record type '%(kind)s'", **params)
+        if code == "reading_without_meter":
+            return self.env._("reading record without a meter record before it")
+        if code == "missing_columns":
+            return self.env._(
+                "expected at least %(expected)s columns, found %(found)s", **params
+            )
+        return code
+
     def _parse_datetime(self, row, tz):
         """Local date (and time) text of a row to a naive UTC datetime."""
         text = row["date"] or ""
@@ -274,7 +317,11 @@ class UtilityReadImport(models.Model):
         if not text:
             raise ValueError(self.env._("no read date"))
         formats = [row.get("date_format")] if row.get("date_format") else []
-        if row.get("time") and row.get("date_format") and "%H" not in row["date_format"]:
+        if (
+            row.get("time")
+            and row.get("date_format")
+            and "%H" not in row["date_format"]
+        ):
             formats = [row["date_format"] + " %H:%M", row["date_format"] + " %H:%M:%S"]
         for fmt in formats + list(ISO_FORMATS):
             try:
@@ -290,7 +337,9 @@ class UtilityReadImport(models.Model):
         tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
         today = fields.Date.context_today(self)
         company = self.company_id
-        use_endpoint = self.file_format == "csv" and self.mapping_id.meter_key == "endpoint"
+        use_endpoint = (
+            self.file_format == "csv" and self.mapping_id.meter_key == "endpoint"
+        )
         key_field = "endpoint_id" if use_endpoint else "serial"
         keys = list({row["meter"] for row in rows if row["meter"]})
         meters = self.env["utility.meter"].search_read(
@@ -298,7 +347,9 @@ class UtilityReadImport(models.Model):
             [key_field, "dials", "state"],
         )
         meter_by_key = {m[key_field]: m for m in meters}
-        meter_accounts = self.env["utility.meter.read"]._fetch_meter_accounts([m["id"] for m in meters])
+        meter_accounts = self.env["utility.meter.read"]._fetch_meter_accounts(
+            [m["id"] for m in meters]
+        )
         account_names = {
             a["id"]: a["name"]
             for a in self.env["utility.account"].search_read(
@@ -309,19 +360,37 @@ class UtilityReadImport(models.Model):
         seen = {}
         for row in rows:
             line, raw = row["line"], row["raw"]
-            label = self.env._("meter serial") if key_field == "serial" else self.env._("endpoint ID")
+            label = (
+                self.env._("meter serial")
+                if key_field == "serial"
+                else self.env._("endpoint ID")
+            )
             if not row["meter"]:
                 errors.append((line, raw, self.env._("no %(label)s", label=label)))
                 continue
             meter = meter_by_key.get(row["meter"])
             if not meter:
                 errors.append(
-                    (line, raw, self.env._("unknown meter: no meter has %(label)s %(value)s", label=label, value=row["meter"]))
+                    (
+                        line,
+                        raw,
+                        self.env._(
+                            "unknown meter: no meter has %(label)s %(value)s",
+                            label=label,
+                            value=row["meter"],
+                        ),
+                    )
                 )
                 continue
             if meter["state"] != "installed":
                 errors.append(
-                    (line, raw, self.env._("meter %(serial)s is not installed", serial=row["meter"]))
+                    (
+                        line,
+                        raw,
+                        self.env._(
+                            "meter %(serial)s is not installed", serial=row["meter"]
+                        ),
+                    )
                 )
                 continue
             try:
@@ -331,7 +400,13 @@ class UtilityReadImport(models.Model):
                 continue
             if self.env["utility.meter.read"]._local_date(read_dt) > today:
                 errors.append(
-                    (line, raw, self.env._("read date %(date)s is in the future", date=row["date"]))
+                    (
+                        line,
+                        raw,
+                        self.env._(
+                            "read date %(date)s is in the future", date=row["date"]
+                        ),
+                    )
                 )
                 continue
             text = (row["reading"] or "").replace(",", "")
@@ -339,7 +414,14 @@ class UtilityReadImport(models.Model):
                 reading = float(text)
             except ValueError:
                 errors.append(
-                    (line, raw, self.env._("reading '%(value)s' is not a number", value=row["reading"] or ""))
+                    (
+                        line,
+                        raw,
+                        self.env._(
+                            "reading '%(value)s' is not a number",
+                            value=row["reading"] or "",
+                        ),
+                    )
                 )
                 continue
             if reading != reading or reading < 0 or reading >= 10 ** meter["dials"]:
@@ -348,7 +430,8 @@ class UtilityReadImport(models.Model):
                         line,
                         raw,
                         self.env._(
-                            "reading %(reading)s does not fit the %(dials)s-dial register of meter %(serial)s",
+                            "reading %(reading)s does not fit the %(dials)s-dial "
+                            "register of meter %(serial)s",
                             reading=row["reading"],
                             dials=meter["dials"],
                             serial=row["meter"],
@@ -356,13 +439,18 @@ class UtilityReadImport(models.Model):
                     )
                 )
                 continue
-            if row.get("dials") and row["dials"].isdigit() and int(row["dials"]) != meter["dials"]:
+            if (
+                row.get("dials")
+                and row["dials"].isdigit()
+                and int(row["dials"]) != meter["dials"]
+            ):
                 errors.append(
                     (
                         line,
                         raw,
                         self.env._(
-                            "the file says %(file_dials)s dials, meter %(serial)s has %(dials)s",
+                            "the file says %(file_dials)s dials, meter %(serial)s has "
+                            "%(dials)s",
                             file_dials=int(row["dials"]),
                             serial=row["meter"],
                             dials=meter["dials"],
@@ -371,13 +459,18 @@ class UtilityReadImport(models.Model):
                 )
                 continue
             account = meter_accounts.get(meter["id"])
-            if row.get("account") and account and account_names.get(account[0]) != row["account"].strip():
+            if (
+                row.get("account")
+                and account
+                and account_names.get(account[0]) != row["account"].strip()
+            ):
                 errors.append(
                     (
                         line,
                         raw,
                         self.env._(
-                            "account %(file_account)s does not match account %(account)s served by meter %(serial)s",
+                            "account %(file_account)s does not match account "
+                            "%(account)s served by meter %(serial)s",
                             file_account=row["account"],
                             account=account_names.get(account[0]),
                             serial=row["meter"],
@@ -388,7 +481,14 @@ class UtilityReadImport(models.Model):
             key = (meter["id"], read_dt)
             if key in seen:
                 errors.append(
-                    (line, raw, self.env._("duplicate of line %(line)s (same meter, date and time)", line=seen[key]))
+                    (
+                        line,
+                        raw,
+                        self.env._(
+                            "duplicate of line %(line)s (same meter, date and time)",
+                            line=seen[key],
+                        ),
+                    )
                 )
                 continue
             seen[key] = line
@@ -400,7 +500,9 @@ class UtilityReadImport(models.Model):
                         "read_datetime": read_dt,
                         "reading": reading,
                         "read_type": "actual",
-                        "source": self.mapping_id.source if self.file_format == "csv" else "handheld",
+                        "source": self.mapping_id.source
+                        if self.file_format == "csv"
+                        else "handheld",
                         "read_code": row.get("read_code"),
                         "note": row.get("note"),
                         "import_id": self.id,
@@ -439,7 +541,8 @@ class UtilityReadImport(models.Model):
                             row["line"],
                             row["raw"],
                             self.env._(
-                                "meter %(serial)s already has reading %(existing)s at this date "
+                                "meter %(serial)s already has reading %(existing)s at "
+                                "this date "
                                 "and time; correct that read instead",
                                 serial=row["meter"],
                                 existing=existing[key],
@@ -451,7 +554,7 @@ class UtilityReadImport(models.Model):
         return good, errors, skipped
 
     def _create_valid_reads(self, candidates):
-        """Create reads by chunks; return (count, errors) for negative reads left out."""
+        """Create reads by chunks; return (count, errors of negative reads left out)."""
         Read = self.env["utility.meter.read"]
         errors = []
         count = 0
@@ -465,7 +568,9 @@ class UtilityReadImport(models.Model):
 
         for start in range(0, len(candidates), CHUNK_SIZE):
             chunk = candidates[start : start + CHUNK_SIZE]
-            created, rejected = Read._create_reads([c["vals"] for c in chunk], reject=reject)
+            created, rejected = Read._create_reads(
+                [c["vals"] for c in chunk], reject=reject
+            )
             count += len(created)
             for index in rejected:
                 row = chunk[index]["row"]
@@ -474,7 +579,8 @@ class UtilityReadImport(models.Model):
                         row["line"],
                         row["raw"],
                         self.env._(
-                            "reading %(reading)s is below the previous reading and is not a "
+                            "reading %(reading)s is below the previous reading and is "
+                            "not a "
                             "plausible rollover of the register",
                             reading=row["reading"],
                         ),

@@ -62,14 +62,29 @@ class UtilityReadImportMapping(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
-    @api.constrains("has_header", "col_meter", "col_datetime", "col_reading", "col_time",
-                    "col_account", "col_read_code", "col_note")
+    @api.constrains(
+        "has_header",
+        "col_meter",
+        "col_datetime",
+        "col_reading",
+        "col_time",
+        "col_account",
+        "col_read_code",
+        "col_note",
+    )
     def _check_columns(self):
         for mapping in self:
             if mapping.has_header:
                 continue
-            for field_name in ("col_meter", "col_datetime", "col_time", "col_reading",
-                               "col_account", "col_read_code", "col_note"):
+            for field_name in (
+                "col_meter",
+                "col_datetime",
+                "col_time",
+                "col_reading",
+                "col_account",
+                "col_read_code",
+                "col_note",
+            ):
                 value = mapping[field_name]
                 if value and not (value.strip().isdigit() and int(value) >= 1):
                     raise ValidationError(

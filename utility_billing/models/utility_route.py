@@ -49,4 +49,6 @@ class UtilityRoute(models.Model):
     @api.depends("code", "name")
     def _compute_display_name(self):
         for route in self:
-            route.display_name = f"[{route.code}] {route.name}" if route.code else route.name
+            route.display_name = (
+                f"[{route.code}] {route.name}" if route.code else route.name
+            )

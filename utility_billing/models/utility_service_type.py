@@ -41,6 +41,13 @@ class UtilityServiceType(models.Model):
         "uom.category",
         default=lambda self: self.env.ref("uom.product_uom_categ_vol", False),
     )
+    billing_channel = fields.Selection(
+        [("bill", "Utility bill"), ("tax_roll", "Property tax roll (yearly levy)")],
+        required=True,
+        default="bill",
+        help="Services on the tax roll are not on the utility bill: they are levied "
+        "yearly per parcel (Utility Billing > Billing > Tax Roll Levy Export).",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

@@ -33,16 +33,31 @@ class UtilityBillingCommon(TransactionCase):
         cls.kgal = cls.env.ref("utility_billing.uom_kgal")
         cls.cubic_foot = cls.env.ref("uom.product_uom_cubic_foot")
         cls.csr1 = new_test_user(
-            cls.env, login="test_csr1", groups="base.group_user,utility_billing.group_csr_1", tz="UTC"
+            cls.env,
+            login="test_csr1",
+            groups="base.group_user,utility_billing.group_csr_1",
+            tz="UTC",
         )
         cls.csr2 = new_test_user(
-            cls.env, login="test_csr2", groups="base.group_user,utility_billing.group_csr_2", tz="UTC"
+            cls.env,
+            login="test_csr2",
+            groups="base.group_user,utility_billing.group_csr_2",
+            tz="UTC",
         )
         cls.manager = new_test_user(
-            cls.env, login="test_manager", groups="base.group_user,utility_billing.group_manager", tz="UTC"
+            cls.env,
+            login="test_manager",
+            groups="base.group_user,utility_billing.group_manager",
+            tz="UTC",
         )
         cls.cycle = cls.env["utility.billing.cycle"].create(
-            {"name": "Test Cycle", "code": "TC1", "read_day": 5, "bill_day": 8, "due_days": 21}
+            {
+                "name": "Test Cycle",
+                "code": "TC1",
+                "read_day": 5,
+                "bill_day": 8,
+                "due_days": 21,
+            }
         )
         cls.route = cls.env["utility.route"].create(
             {"name": "Test Route", "code": "TR1", "cycle_id": cls.cycle.id}
@@ -50,7 +65,9 @@ class UtilityBillingCommon(TransactionCase):
         cls.partner = cls.env["res.partner"].create({"name": "Maria Garcia"})
 
     @classmethod
-    def _create_premise(cls, street="100 Avenue 50", customer_class="residential", sequence=10, **kw):
+    def _create_premise(
+        cls, street="100 Avenue 50", customer_class="residential", sequence=10, **kw
+    ):
         vals = {
             "street": street,
             "city": "Coachella",
@@ -75,10 +92,22 @@ class UtilityBillingCommon(TransactionCase):
         return cls.env["utility.meter"].create(vals)
 
     @classmethod
-    def _setup_account(cls, serial, street=None, initial_reading=0.0, install_date="2025-01-05",
-                       customer_class="residential", dials=6, multiplier=1.0, uom=None, partner=None):
-        """Premise + installed meter (initial read) + active account with water and trash."""
-        premise = cls._create_premise(street=street or f"{serial} Calle Tampico", customer_class=customer_class)
+    def _setup_account(
+        cls,
+        serial,
+        street=None,
+        initial_reading=0.0,
+        install_date="2025-01-05",
+        customer_class="residential",
+        dials=6,
+        multiplier=1.0,
+        uom=None,
+        partner=None,
+    ):
+        """Premise, installed meter (initial read), active account: water and trash."""
+        premise = cls._create_premise(
+            street=street or f"{serial} Calle Tampico", customer_class=customer_class
+        )
         meter = cls._create_meter(serial, dials=dials, multiplier=multiplier, uom=uom)
         meter._install(premise, install_date, initial_reading)
         account = cls.env["utility.account"].create(
@@ -87,7 +116,9 @@ class UtilityBillingCommon(TransactionCase):
                 "premise_id": premise.id,
                 "start_date": install_date,
                 "service_ids": [
-                    Command.create({"service_type_id": cls.water.id, "meter_id": meter.id}),
+                    Command.create(
+                        {"service_type_id": cls.water.id, "meter_id": meter.id}
+                    ),
                     Command.create({"service_type_id": cls.trash.id}),
                 ],
             }

@@ -8,7 +8,8 @@ Each parser takes the decoded text of a file and returns ``(rows, errors)``:
   ``meter`` (serial or endpoint id), ``date`` (string), ``time`` (string or
   ``None``), ``reading`` (string), ``account`` / ``read_code`` / ``note``
   (strings or ``None``);
-- ``errors``: ``(line, raw, reason)`` for lines that cannot even be split.
+- ``errors``: ``(line, raw, (code, params))`` for lines that cannot even be
+  split; the import turns the code into a translated message.
 
 Values are kept as text here: the import checks them against the database and
 reports every problem with its line number.
@@ -52,7 +53,7 @@ def parse_neptune(text):
         if kind in NEPTUNE_IGNORED:
             continue
         if kind not in NEPTUNE_FIELDS:
-            errors.append((number, line, "unknown record type '%s'" % kind))
+            errors.append((number, line, ("unknown_record", {"kind": kind})))
             continue
         values = {name: _cut(line, span) for name, span in NEPTUNE_FIELDS[kind].items()}
         if kind == "RTEHD":
@@ -66,7 +67,7 @@ def parse_neptune(text):
             last_row = None
         elif kind == "RDGDT":
             if not serial:
-                errors.append((number, line, "reading record without a meter record before it"))
+                errors.append((number, line, ("reading_without_meter", {})))
                 continue
             last_row = {
                 "line": number,
@@ -146,7 +147,11 @@ def parse_csv(text, mapping):
         needed = max(i for i in columns.values() if i is not None)
         if len(record) <= needed:
             errors.append(
-                (line_number, raw, "expected at least %s columns, found %s" % (needed + 1, len(record)))
+                (
+                    line_number,
+                    raw,
+                    ("missing_columns", {"expected": needed + 1, "found": len(record)}),
+                )
             )
             continue
 

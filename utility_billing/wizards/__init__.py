@@ -8,3 +8,4 @@ from . import utility_read_import_wizard
 from . import utility_read_estimate
 from . import utility_start_service
 from . import utility_stop_service
+from . import utility_tax_roll_export

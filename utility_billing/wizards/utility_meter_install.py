@@ -33,6 +33,10 @@ class UtilityMeterInstall(models.TransientModel):
         if service:
             service.meter_id = self.meter_id
         self.meter_id._install(
-            self.premise_id, self.date, self.reading, account=service.account_id, note=self.note
+            self.premise_id,
+            self.date,
+            self.reading,
+            account=service.account_id,
+            note=self.note,
         )
         return {"type": "ir.actions.act_window_close"}

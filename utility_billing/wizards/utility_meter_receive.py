@@ -37,7 +37,9 @@ class UtilityMeterReceive(models.TransientModel):
         string="Register Unit",
         required=True,
         default=lambda self: self.env.ref("utility_billing.uom_hcf", False),
-        domain=lambda self: [("category_id", "=", self.env.ref("uom.product_uom_categ_vol").id)],
+        domain=lambda self: [
+            ("category_id", "=", self.env.ref("uom.product_uom_categ_vol").id)
+        ],
     )
     purchase_date = fields.Date(default=fields.Date.context_today)
 
@@ -49,7 +51,9 @@ class UtilityMeterReceive(models.TransientModel):
             return [self.serial.strip()]
         if self.range_end < self.range_start or self.range_start < 0:
             raise UserError(
-                self.env._("The range must go from a number up to a larger or equal number.")
+                self.env._(
+                    "The range must go from a number up to a larger or equal number."
+                )
             )
         count = self.range_end - self.range_start + 1
         if count > MAX_RANGE:
@@ -61,18 +65,26 @@ class UtilityMeterReceive(models.TransientModel):
                 )
             )
         prefix = self.prefix or ""
-        return [f"{prefix}{n:0{self.padding}d}" for n in range(self.range_start, self.range_end + 1)]
+        return [
+            f"{prefix}{n:0{self.padding}d}"
+            for n in range(self.range_start, self.range_end + 1)
+        ]
 
     def action_receive(self):
         self.ensure_one()
         serials = self._serials()
-        existing = self.env["utility.meter"].with_context(active_test=False).search(
-            [("serial", "in", serials), ("company_id", "=", self.env.company.id)]
+        existing = (
+            self.env["utility.meter"]
+            .with_context(active_test=False)
+            .search(
+                [("serial", "in", serials), ("company_id", "=", self.env.company.id)]
+            )
         )
         if existing:
             raise UserError(
                 self.env._(
-                    "These serial numbers are already in the meter inventory: %(serials)s.",
+                    "These serial numbers are already in the meter inventory: "
+                    "%(serials)s.",
                     serials=", ".join(existing[:20].mapped("serial")),
                 )
             )

@@ -13,7 +13,9 @@ class UtilityReadCorrect(models.TransientModel):
     read_id = fields.Many2one("utility.meter.read", required=True)
     meter_id = fields.Many2one(related="read_id.meter_id")
     current_reading = fields.Float(related="read_id.reading", string="Reading Entered")
-    reading = fields.Float(string="Corrected Reading", digits="Utility Reading", required=True)
+    reading = fields.Float(
+        string="Corrected Reading", digits="Utility Reading", required=True
+    )
     note = fields.Char(string="Reason", required=True)
 
     def action_correct(self):

@@ -12,14 +12,18 @@ class UtilityReadEntry(models.TransientModel):
 
     cycle_id = fields.Many2one("utility.billing.cycle", string="Billing Cycle")
     route_id = fields.Many2one(
-        "utility.route", domain="[('cycle_id', '=?', cycle_id)]", help="Leave empty for every route of the cycle."
+        "utility.route",
+        domain="[('cycle_id', '=?', cycle_id)]",
+        help="Leave empty for every route of the cycle.",
     )
-    read_date = fields.Datetime(string="Read Date", required=True, default=fields.Datetime.now)
+    read_date = fields.Datetime(required=True, default=fields.Datetime.now)
     line_ids = fields.One2many("utility.read.entry.line", "entry_id", string="Meters")
 
     @api.onchange("cycle_id", "route_id")
     def _onchange_load_meters(self):
-        self.line_ids = [Command.clear()] + [Command.create(vals) for vals in self._prepare_lines()]
+        self.line_ids = [Command.clear()] + [
+            Command.create(vals) for vals in self._prepare_lines()
+        ]
 
     def _prepare_lines(self):
         if not self.cycle_id and not self.route_id:
@@ -31,7 +35,11 @@ class UtilityReadEntry(models.TransientModel):
             domain.append(("premise_id.route_id.cycle_id", "=", self.cycle_id.id))
         meters = self.env["utility.meter"].search(domain)
         meters = meters.sorted(
-            lambda m: (m.premise_id.route_id.code or "", m.premise_id.sequence, m.serial)
+            lambda m: (
+                m.premise_id.route_id.code or "",
+                m.premise_id.sequence,
+                m.serial,
+            )
         )
         last = self.env["utility.meter.read"]._get_last_valid_reads(meters)
         lines = []
@@ -80,7 +88,10 @@ class UtilityReadEntry(models.TransientModel):
             )
         if problems:
             raise UserError(
-                self.env._("Nothing was saved. Fix these readings:\n%(lines)s", lines="\n".join(problems))
+                self.env._(
+                    "Nothing was saved. Fix these readings:\n%(lines)s",
+                    lines="\n".join(problems),
+                )
             )
         if not vals_list:
             raise UserError(self.env._("No reading was entered."))
@@ -108,6 +119,8 @@ class UtilityReadEntryLine(models.TransientModel):
     previous_date = fields.Date()
     new_reading = fields.Char(string="Reading")
     read_type = fields.Selection(
-        [("actual", "Actual"), ("customer", "Customer")], default="actual", required=True
+        [("actual", "Actual"), ("customer", "Customer")],
+        default="actual",
+        required=True,
     )
     read_code = fields.Char()

@@ -24,7 +24,10 @@ class UtilityReadEstimate(models.TransientModel):
         help="Meters with a read on or after this date are not estimated.",
     )
     basis = fields.Selection(
-        [("average", "Average daily use of the last reads"), ("last_year", "Same period last year")],
+        [
+            ("average", "Average daily use of the last reads"),
+            ("last_year", "Same period last year"),
+        ],
         required=True,
         default="average",
     )
@@ -35,17 +38,31 @@ class UtilityReadEstimate(models.TransientModel):
     def _compute_period_start(self):
         for wizard in self:
             months = MONTHS.get(wizard.cycle_id.frequency, 1)
-            base = fields.Date.to_date(wizard.read_date) if wizard.read_date else fields.Date.context_today(wizard)
-            wizard.period_start = base - relativedelta(months=months) + relativedelta(days=1)
+            base = (
+                fields.Date.to_date(wizard.read_date)
+                if wizard.read_date
+                else fields.Date.context_today(wizard)
+            )
+            wizard.period_start = (
+                base - relativedelta(months=months) + relativedelta(days=1)
+            )
 
     def action_estimate(self):
         self.ensure_one()
         reads, skipped = self.env["utility.meter.read"]._estimate_missing(
-            self.cycle_id, self.read_date, self.period_start, self.basis, self.history_count
+            self.cycle_id,
+            self.read_date,
+            self.period_start,
+            self.basis,
+            self.history_count,
         )
         lines = [self.env._("%(count)s reads estimated.", count=len(reads))]
         lines += [
-            self.env._("%(serial)s: not estimated, %(reason)s.", serial=meter.serial, reason=reason)
+            self.env._(
+                "%(serial)s: not estimated, %(reason)s.",
+                serial=meter.serial,
+                reason=reason,
+            )
             for meter, reason in skipped.items()
         ]
         self.result = "\n".join(lines)

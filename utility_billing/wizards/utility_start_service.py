@@ -23,9 +23,13 @@ class UtilityStartService(models.TransientModel):
     new_phone = fields.Char(string="Phone")
     premise_id = fields.Many2one("utility.premise", required=True)
     start_date = fields.Date(required=True, default=fields.Date.context_today)
-    lang = fields.Selection(ACCOUNT_LANGS, string="Language", required=True, default="en_US")
+    lang = fields.Selection(
+        ACCOUNT_LANGS, string="Language", required=True, default="en_US"
+    )
     paperless = fields.Boolean()
-    line_ids = fields.One2many("utility.start.service.line", "wizard_id", string="Services")
+    line_ids = fields.One2many(
+        "utility.start.service.line", "wizard_id", string="Services"
+    )
     currency_id = fields.Many2one(related="premise_id.company_id.currency_id")
     deposit_due = fields.Monetary(compute="_compute_deposit_due")
 
@@ -35,7 +39,11 @@ class UtilityStartService(models.TransientModel):
             rule = self.env["utility.deposit.rule"].search(
                 [
                     ("customer_class", "=", wizard.premise_id.customer_class),
-                    ("company_id", "=", (wizard.premise_id.company_id or self.env.company).id),
+                    (
+                        "company_id",
+                        "=",
+                        (wizard.premise_id.company_id or self.env.company).id,
+                    ),
                 ],
                 limit=1,
             )
@@ -45,7 +53,9 @@ class UtilityStartService(models.TransientModel):
     def _onchange_premise_id(self):
         """Propose the metered services of the meters installed at the premise."""
         lines = [Command.clear()]
-        last = self.env["utility.meter.read"]._get_last_valid_reads(self.premise_id.meter_ids)
+        last = self.env["utility.meter.read"]._get_last_valid_reads(
+            self.premise_id.meter_ids
+        )
         for meter in self.premise_id.meter_ids:
             previous = last.get(meter.id)
             lines.append(
@@ -71,7 +81,9 @@ class UtilityStartService(models.TransientModel):
                 "name": self.new_name.strip(),
                 "email": self.new_email,
                 "phone": self.new_phone,
-                "lang": self.lang if self.env["res.lang"]._lang_get(self.lang) else False,
+                "lang": self.lang
+                if self.env["res.lang"]._lang_get(self.lang)
+                else False,
                 "company_id": self.premise_id.company_id.id,
             }
         )
@@ -80,14 +92,22 @@ class UtilityStartService(models.TransientModel):
         self.ensure_one()
         if not self.line_ids:
             raise UserError(self.env._("Add at least one service to start."))
-        last_reads = self.env["utility.meter.read"]._get_last_valid_reads(self.line_ids.meter_id)
+        last_reads = self.env["utility.meter.read"]._get_last_valid_reads(
+            self.line_ids.meter_id
+        )
         for line in self.line_ids:
             if line.service_type_id.metered:
                 if not line.meter_id:
                     raise UserError(
-                        self.env._("%(service)s is metered: choose its meter.", service=line.service_type_id.name)
+                        self.env._(
+                            "%(service)s is metered: choose its meter.",
+                            service=line.service_type_id.name,
+                        )
                     )
-                if line.meter_id.premise_id != self.premise_id or line.meter_id.state != "installed":
+                if (
+                    line.meter_id.premise_id != self.premise_id
+                    or line.meter_id.state != "installed"
+                ):
                     raise UserError(
                         self.env._(
                             "Meter %(serial)s is not installed at %(premise)s.",
@@ -99,7 +119,8 @@ class UtilityStartService(models.TransientModel):
                 if previous and line.reading < previous.reading:
                     raise UserError(
                         self.env._(
-                            "Meter %(serial)s: the start reading %(reading)s is below its last "
+                            "Meter %(serial)s: the start reading %(reading)s is below "
+                            "its last "
                             "reading %(previous)s of %(date)s. Check the reading.",
                             serial=line.meter_id.serial,
                             reading=line.reading,
@@ -150,7 +171,8 @@ class UtilityStartService(models.TransientModel):
             if previous and read.reading > previous.reading:
                 account.message_post(
                     body=self.env._(
-                        "Meter %(serial)s advanced from %(previous)s to %(reading)s while "
+                        "Meter %(serial)s advanced from %(previous)s to %(reading)s "
+                        "while "
                         "the premise had no account for it.",
                         serial=read.meter_id.serial,
                         previous=previous.reading,
@@ -176,7 +198,13 @@ class UtilityStartServiceLine(models.TransientModel):
     _name = "utility.start.service.line"
     _description = "Start Service Line"
 
-    wizard_id = fields.Many2one("utility.start.service", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "utility.start.service", required=True, ondelete="cascade"
+    )
     service_type_id = fields.Many2one("utility.service.type", required=True)
-    meter_id = fields.Many2one("utility.meter", domain="[('service_type_id', '=', service_type_id), ('state', '=', 'installed')]")
+    meter_id = fields.Many2one(
+        "utility.meter",
+        domain="[('service_type_id', '=', service_type_id), "
+        "('state', '=', 'installed')]",
+    )
     reading = fields.Float(string="Start Reading", digits="Utility Reading")

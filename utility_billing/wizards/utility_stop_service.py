@@ -5,12 +5,14 @@ from odoo.exceptions import UserError
 
 
 class UtilityStopService(models.TransientModel):
-    """Move-out: final reads, end date and forwarding address; the account goes final."""
+    """Move-out: final reads, end date, forwarding address; the account goes final."""
 
     _name = "utility.stop.service"
     _description = "Stop Service"
 
-    account_id = fields.Many2one("utility.account", required=True, domain="[('state', '=', 'active')]")
+    account_id = fields.Many2one(
+        "utility.account", required=True, domain="[('state', '=', 'active')]"
+    )
     end_date = fields.Date(required=True, default=fields.Date.context_today)
     forwarding_street = fields.Char()
     forwarding_street2 = fields.Char()
@@ -22,7 +24,9 @@ class UtilityStopService(models.TransientModel):
         default=True,
         help="The final bill and any refund go to the forwarding address.",
     )
-    line_ids = fields.One2many("utility.stop.service.line", "wizard_id", string="Final Reads")
+    line_ids = fields.One2many(
+        "utility.stop.service.line", "wizard_id", string="Final Reads"
+    )
 
     @api.onchange("account_id")
     def _onchange_account_id(self):
@@ -53,7 +57,8 @@ class UtilityStopService(models.TransientModel):
         if account.start_date and self.end_date < account.start_date:
             raise UserError(
                 self.env._(
-                    "Account %(name)s started on %(start)s: the end date cannot be before it.",
+                    "Account %(name)s started on %(start)s: the end date cannot be "
+                    "before it.",
                     name=account.name,
                     start=account.start_date,
                 )
@@ -70,7 +75,15 @@ class UtilityStopService(models.TransientModel):
         address = [
             self.forwarding_street,
             self.forwarding_street2,
-            " ".join(p for p in [self.forwarding_city, self.forwarding_state_id.code, self.forwarding_zip] if p),
+            " ".join(
+                p
+                for p in [
+                    self.forwarding_city,
+                    self.forwarding_state_id.code,
+                    self.forwarding_zip,
+                ]
+                if p
+            ),
         ]
         forwarding = "\n".join(p for p in address if p)
         reads = self.env["utility.meter.read"].create(
@@ -93,7 +106,8 @@ class UtilityStopService(models.TransientModel):
         if negative:
             raise UserError(
                 self.env._(
-                    "Meter %(serial)s: the final reading %(reading)s is below the last reading "
+                    "Meter %(serial)s: the final reading %(reading)s is below the "
+                    "last reading "
                     "%(previous)s.",
                     serial=negative[0].meter_id.serial,
                     reading=negative[0].reading,
@@ -131,8 +145,12 @@ class UtilityStopServiceLine(models.TransientModel):
     _name = "utility.stop.service.line"
     _description = "Stop Service Final Read"
 
-    wizard_id = fields.Many2one("utility.stop.service", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "utility.stop.service", required=True, ondelete="cascade"
+    )
     service_id = fields.Many2one("utility.account.service")
     meter_id = fields.Many2one("utility.meter", required=True)
     previous_reading = fields.Float(digits="Utility Reading", readonly=True)
-    reading = fields.Float(string="Final Reading", digits="Utility Reading", required=True)
+    reading = fields.Float(
+        string="Final Reading", digits="Utility Reading", required=True
+    )

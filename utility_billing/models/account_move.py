@@ -1,0 +1,109 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    utility_account_id = fields.Many2one(
+        "utility.account",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    utility_billing_run_id = fields.Many2one(
+        "utility.billing.run",
+        string="Billing Run",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    utility_period_start = fields.Date(
+        string="Service Period Start", copy=False, readonly=True
+    )
+    utility_period_end = fields.Date(
+        string="Service Period End", copy=False, readonly=True
+    )
+    utility_is_final = fields.Boolean(string="Final Bill", copy=False, readonly=True)
+    utility_read_ids = fields.One2many(
+        "utility.meter.read", "billed_move_id", string="Meter Reads"
+    )
+
+    def init(self):
+        res = super().init()
+        # An account is billed once per period: enforced by the database, so that
+        # two workers, or a repeated run, can never bill it twice.
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS account_move_utility_period_uniq
+                       ON account_move (utility_account_id, utility_period_start)
+                    WHERE utility_account_id IS NOT NULL
+                      AND move_type = 'out_invoice'
+                      AND state != 'cancel'"""
+            )
+        )
+        return res
+
+    def _invoice_paid_hook(self):
+        res = super()._invoice_paid_hook()
+        self.utility_account_id.filtered(
+            lambda a: a.state == "final"
+        )._close_if_settled()
+        return res
+
+    @api.model
+    def _utility_bill_history(self, account, until, months=13):
+        """Monthly consumption of ``account`` for the bill's history chart."""
+        return account._consumption_history(until, months)
+
+    def _utility_bill_lang(self):
+        """Language of the bill: the account's, when that language is installed."""
+        self.ensure_one()
+        installed = dict(self.env["res.lang"].get_installed())
+        for code in (self.utility_account_id.lang, self.partner_id.lang):
+            if code and code in installed:
+                return code
+        return self.env.lang or "en_US"
+
+    def _utility_bill_summary(self):
+        """Figures of the bill's summary box, as of now.
+
+        previous balance = what was open on the account's other bills before the
+        payments received since the last bill; balance forward = what is still
+        open on them; total due = balance forward + what is open on this bill.
+        """
+        self.ensure_one()
+        account = self.utility_account_id
+        others = self.search(
+            [
+                ("utility_account_id", "=", account.id),
+                ("id", "!=", self.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("invoice_date", "<=", self.invoice_date),
+            ]
+        )
+        previous_bills = others.filtered(
+            lambda m: (
+                m.move_type == "out_invoice" and m.invoice_date < self.invoice_date
+            )
+        )
+        last_bill_date = max(previous_bills.mapped("invoice_date"), default=False)
+        balance_forward = sum(others.mapped("amount_residual_signed"))
+        payments = 0.0
+        receivables = others.line_ids.filtered(
+            lambda ln: ln.account_id.account_type == "asset_receivable"
+        )
+        for partial in receivables.matched_credit_ids:
+            if partial.credit_move_id.move_id in others:
+                continue  # a credit note of the account, already in the balance
+            if not last_bill_date or partial.max_date > last_bill_date:
+                payments += partial.amount
+        return {
+            "previous_balance": balance_forward + payments,
+            "payments": payments,
+            "balance_forward": balance_forward,
+            "total_due": balance_forward + self.amount_residual,
+        }

@@ -1,0 +1,820 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .utility_rate_schedule import MONTHS_PER_FREQUENCY, parse_months
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+SYNC_LIMIT = 1000  # runs up to this many accounts compute/post in the request
+
+
+class UtilityBillingRun(models.Model):
+    """One bill run of a cycle for a period.
+
+    Compute rates every active or final account of the cycle and creates its
+    draft invoice (the billing register), holding accounts with reads to review
+    or missing reads. Post posts the invoices and marks the reads billed.
+
+    Both steps work by batches of accounts. A batch is claimed with
+    ``FOR UPDATE SKIP LOCKED``, so several Odoo workers (the two cron jobs
+    shipped, or more) process one run in parallel; a run that is interrupted
+    continues where it stopped. An account is never billed twice for a period:
+    a unique index on ``account_move`` enforces it in the database.
+    """
+
+    _name = "utility.billing.run"
+    _description = "Utility Billing Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True, readonly=True, default="/", copy=False, tracking=True
+    )
+    cycle_id = fields.Many2one(
+        "utility.billing.cycle", required=True, tracking=True, check_company=True
+    )
+    period_start = fields.Date(required=True, tracking=True)
+    period_end = fields.Date(required=True, tracking=True)
+    bill_date = fields.Date(required=True, tracking=True)
+    due_date = fields.Date(
+        compute="_compute_due_date",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+        tracking=True,
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        required=True,
+        domain="[('type', '=', 'sale')]",
+        default=lambda self: self.env.company._get_utility_journal(),
+        check_company=True,
+        tracking=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("computing", "Computing"),
+            ("computed", "Computed"),
+            ("posting", "Posting"),
+            ("posted", "Posted"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        readonly=True,
+        index=True,
+    )
+    line_ids = fields.One2many("utility.billing.run.line", "run_id", string="Accounts")
+    invoice_ids = fields.One2many(
+        "account.move", "utility_billing_run_id", string="Invoices"
+    )
+    account_count = fields.Integer(compute="_compute_counts")
+    billed_count = fields.Integer(compute="_compute_counts", string="Bills")
+    held_count = fields.Integer(compute="_compute_counts", string="Held")
+    pending_count = fields.Integer(compute="_compute_counts", string="Pending")
+    amount_total = fields.Monetary(compute="_compute_counts", string="Total Billed")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("bill_date", "cycle_id.due_days")
+    def _compute_due_date(self):
+        for run in self:
+            if run.bill_date:
+                run.due_date = run.bill_date + timedelta(
+                    days=run.cycle_id.due_days or 0
+                )
+
+    def _compute_counts(self):
+        groups = self.env["utility.billing.run.line"]._read_group(
+            [("run_id", "in", self.ids)],
+            ["run_id", "state"],
+            ["__count", "amount_total:sum"],
+        )
+        stats = defaultdict(lambda: defaultdict(int))
+        totals = defaultdict(float)
+        for run, state, count, amount in groups:
+            stats[run.id][state] += count
+            if state in ("computed", "posted"):
+                totals[run.id] += amount
+        for run in self:
+            s = stats[run.id]
+            run.account_count = sum(s.values())
+            run.billed_count = s["computed"] + s["posted"]
+            run.held_count = s["held"]
+            run.pending_count = s["pending"]
+            run.amount_total = totals[run.id]
+
+    @api.constrains("period_start", "period_end", "bill_date")
+    def _check_dates(self):
+        for run in self:
+            if run.period_end < run.period_start:
+                raise UserError(
+                    self.env._(
+                        "Billing run %(name)s: the period ends before it starts.",
+                        name=run.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("utility.billing.run") or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_or_cancelled(self):
+        for run in self:
+            if run.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Cancel billing run %(name)s before deleting it.", name=run.name
+                    )
+                )
+
+    @api.onchange("cycle_id")
+    def _onchange_cycle_id(self):
+        """Propose the next period of the cycle."""
+        if not self.cycle_id:
+            return
+        last = self.search(
+            [("cycle_id", "=", self.cycle_id.id), ("state", "!=", "cancelled")],
+            order="period_end desc",
+            limit=1,
+        )
+        months = MONTHS_PER_FREQUENCY.get(self.cycle_id.frequency, 1)
+        today = fields.Date.context_today(self)
+        start = (
+            last.period_end + timedelta(days=1)
+            if last
+            else today.replace(day=1) - relativedelta(months=months)
+        )
+        self.period_start = start
+        self.period_end = start + relativedelta(months=months) - timedelta(days=1)
+        bill_day = min(self.cycle_id.bill_day or 1, 28)
+        bill = self.period_end + timedelta(days=1)
+        self.bill_date = bill.replace(day=bill_day) if bill.day <= bill_day else bill
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_compute(self):
+        """Rate the cycle's accounts and create the draft bills."""
+        for run in self:
+            if run.state not in ("draft", "computed", "computing"):
+                raise UserError(
+                    self.env._(
+                        "Billing run %(name)s is %(state)s.",
+                        name=run.name,
+                        state=run.state,
+                    )
+                )
+            run._create_lines()
+            run.state = "computing"
+            if len(run.line_ids) <= SYNC_LIMIT:
+                while run._process_batch("compute"):
+                    pass
+            else:
+                self.env.ref("utility_billing.ir_cron_billing_run_1")._trigger()
+                self.env.ref("utility_billing.ir_cron_billing_run_2")._trigger()
+        return True
+
+    def action_recompute_held(self):
+        """Give held accounts another try (after their reads were reviewed)."""
+        for run in self:
+            if run.state not in ("computed",):
+                raise UserError(
+                    self.env._("Only a computed run can recompute held accounts.")
+                )
+            run.line_ids.filtered(lambda ln: ln.state == "held").write(
+                {"state": "pending", "hold_reason": False}
+            )
+        return self.action_compute()
+
+    def action_post(self):
+        """Post the draft bills of the run."""
+        for run in self:
+            if run.state not in ("computed", "posting"):
+                raise UserError(
+                    self.env._(
+                        "Compute billing run %(name)s before posting it.", name=run.name
+                    )
+                )
+            run.state = "posting"
+            if run.billed_count <= SYNC_LIMIT:
+                while run._process_batch("post"):
+                    pass
+            else:
+                self.env.ref("utility_billing.ir_cron_billing_run_1")._trigger()
+                self.env.ref("utility_billing.ir_cron_billing_run_2")._trigger()
+        return True
+
+    def action_cancel(self):
+        for run in self:
+            if run.state in ("posted", "posting") or run.line_ids.filtered(
+                lambda ln: ln.state == "posted"
+            ):
+                raise UserError(
+                    self.env._(
+                        "Billing run %(name)s has posted bills: correct them with "
+                        "credit notes or adjustments.",
+                        name=run.name,
+                    )
+                )
+            moves = run.line_ids.move_id.filtered(lambda m: m.state == "draft")
+            run.line_ids.write({"state": "cancelled", "move_id": False})
+            moves.with_context(force_delete=True).unlink()
+            run.state = "cancelled"
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("utility_billing_run_id", "=", self.id)]
+        action["context"] = {"create": False, "default_move_type": "out_invoice"}
+        return action
+
+    def action_print_bills(self):
+        """One PDF of the run's paper bills, in route walk order."""
+        self.ensure_one()
+        moves = self._paper_bills()
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "Billing run %(name)s has no paper bill to print.", name=self.name
+                )
+            )
+        return self.env.ref("utility_billing.action_report_utility_bill").report_action(
+            moves
+        )
+
+    def action_send_bills(self):
+        """E-mail the bills of paperless accounts."""
+        self.ensure_one()
+        template = self.env.ref("utility_billing.mail_template_utility_bill")
+        lines = self.line_ids.filtered(
+            lambda ln: ln.state == "posted" and ln.account_id.paperless and not ln.sent
+        )
+        for line in lines:
+            if not line.account_id.partner_id.email:
+                line.message = self.env._("No e-mail address")
+                continue
+            template.with_context(lang=line.account_id.lang).send_mail(
+                line.move_id.id, email_layout_xmlid="mail.mail_notification_light"
+            )
+            line.sent = True
+            line.move_id.is_move_sent = True
+        return True
+
+    def _paper_bills(self):
+        lines = self.line_ids.filtered(
+            lambda ln: ln.state == "posted" and not ln.account_id.paperless
+        )
+        lines = lines.sorted(
+            lambda ln: (
+                ln.account_id.premise_id.route_id.code or "",
+                ln.account_id.premise_id.sequence,
+                ln.account_id.name,
+            )
+        )
+        return lines.move_id
+
+    # ------------------------------------------------------------
+    # Batches
+    # ------------------------------------------------------------
+
+    def _create_lines(self):
+        """One line per active or final account of the cycle (idempotent)."""
+        self.ensure_one()
+        existing = set(self.line_ids.account_id.ids)
+        accounts = self.env["utility.account"].search(
+            [
+                ("billing_cycle_id", "=", self.cycle_id.id),
+                ("company_id", "=", self.company_id.id),
+                "|",
+                ("state", "=", "active"),
+                "&",
+                ("state", "=", "final"),
+                ("end_date", ">=", self.period_start),
+            ]
+        )
+        self.env["utility.billing.run.line"].create(
+            [
+                {"run_id": self.id, "account_id": account.id}
+                for account in accounts
+                if account.id not in existing
+            ]
+        )
+
+    def _claim(self, state, limit):
+        """Lock up to ``limit`` lines in ``state`` that no other worker holds."""
+        self.env["utility.billing.run.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM utility_billing_run_line
+                    WHERE run_id = %s AND state = %s
+                 ORDER BY id LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                self.id,
+                state,
+                limit,
+            )
+        )
+        return self.env["utility.billing.run.line"].browse(
+            [r[0] for r in self.env.cr.fetchall()]
+        )
+
+    def _process_batch(self, step, batch_size=BATCH_SIZE):
+        """Process one batch of the run; return True while work remains."""
+        self.ensure_one()
+        if step == "compute":
+            lines = self._claim("pending", batch_size)
+            if lines:
+                lines._compute_bills()
+            remaining = self.env["utility.billing.run.line"].search_count(
+                [("run_id", "=", self.id), ("state", "=", "pending")]
+            )
+            if not lines and not remaining and self.state == "computing":
+                self.state = "computed"
+                self._message_done("compute")
+        else:
+            lines = self._claim("computed", batch_size)
+            if lines:
+                lines._post_bills()
+            remaining = self.env["utility.billing.run.line"].search_count(
+                [("run_id", "=", self.id), ("state", "=", "computed")]
+            )
+            if not lines and not remaining and self.state == "posting":
+                self.state = "posted"
+                self._message_done("post")
+        return bool(lines)
+
+    def _message_done(self, step):
+        self._compute_counts()
+        if step == "compute":
+            body = self.env._(
+                "Computed: %(billed)s draft bills (%(amount)s), %(held)s accounts "
+                "held.",
+                billed=self.billed_count,
+                amount=self.currency_id.format(self.amount_total),
+                held=self.held_count,
+            )
+        else:
+            body = self.env._(
+                "Posted: %(billed)s bills (%(amount)s).",
+                billed=self.billed_count,
+                amount=self.currency_id.format(self.amount_total),
+            )
+        self.message_post(body=body)
+
+    @api.model
+    def _cron_process_runs(self):
+        """Scheduled action: work one batch of every run in progress.
+
+        Two cron jobs call this at once on a two-worker server; each claims its
+        own batches, so they share the work without billing anything twice.
+        """
+        runs = self.search([("state", "in", ("computing", "posting"))], order="id")
+        done = 0
+        for run in runs:
+            step = "compute" if run.state == "computing" else "post"
+            if run._process_batch(step):
+                done += 1
+        remaining = self.search_count([("state", "in", ("computing", "posting"))])
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=remaining if done else 0
+        )
+
+    # ------------------------------------------------------------
+    # Rating context
+    # ------------------------------------------------------------
+
+    def _period_days(self):
+        return (self.period_end - self.period_start).days + 1
+
+
+class UtilityBillingRunLine(models.Model):
+    """One account in a billing run: its draft bill, or why it is held."""
+
+    _name = "utility.billing.run.line"
+    _description = "Utility Billing Run Account"
+    _order = "run_id, id"
+
+    run_id = fields.Many2one(
+        "utility.billing.run", required=True, index=True, ondelete="cascade"
+    )
+    account_id = fields.Many2one("utility.account", required=True, index=True)
+    partner_id = fields.Many2one(related="account_id.partner_id")
+    premise_id = fields.Many2one(related="account_id.premise_id")
+    state = fields.Selection(
+        [
+            ("pending", "To Compute"),
+            ("held", "Held"),
+            ("computed", "Draft Bill"),
+            ("posted", "Posted"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    hold_reason = fields.Char()
+    move_id = fields.Many2one("account.move", string="Bill", index="btree_not_null")
+    amount_total = fields.Monetary(string="Total")
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    is_final = fields.Boolean(string="Final Bill")
+    sent = fields.Boolean(string="E-mailed")
+    message = fields.Char()
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+
+    _sql_constraints = [
+        (
+            "run_account_uniq",
+            "unique(run_id, account_id)",
+            "An account appears once per billing run.",
+        ),
+    ]
+
+    def action_open_bill(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------
+
+    def _compute_bills(self):
+        """Rate these lines' accounts and create their draft invoices."""
+        run = self.run_id
+        run.ensure_one()
+        Move = self.env["account.move"]
+        accounts = self.account_id
+        accounts.fetch(
+            [
+                "partner_id",
+                "premise_id",
+                "state",
+                "end_date",
+                "start_date",
+                "lang",
+                "uut_exempt",
+            ]
+        )
+        services = accounts.service_ids
+        services.fetch(
+            [
+                "service_type_id",
+                "meter_id",
+                "rate_schedule_id",
+                "start_date",
+                "end_date",
+            ]
+        )
+        meters = services.meter_id
+        meters.fetch(["size"])
+        accounts.premise_id.fetch(["living_units", "customer_class"])
+        # Bills that already exist for this period (a run interrupted after its
+        # invoice was created, or another run): never bill twice.
+        existing = {
+            move.utility_account_id.id: move
+            for move in Move.search(
+                [
+                    ("utility_account_id", "in", accounts.ids),
+                    ("utility_period_start", "=", run.period_start),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "!=", "cancel"),
+                ]
+            )
+        }
+        reads_by_meter, review_meters = self._fetch_period_reads(meters, run)
+        winter = self._fetch_winter_averages(services, run)
+        vals_list, line_for_vals, updates = [], [], []
+        for line in self:
+            account = line.account_id
+            if account.id in existing:
+                move = existing[account.id]
+                updates.append(
+                    (
+                        line,
+                        {
+                            "state": "computed" if move.state == "draft" else "posted",
+                            "move_id": move.id,
+                            "amount_total": move.amount_total,
+                        },
+                    )
+                )
+                continue
+            reason, charges, ctx_final = line._rate_account(
+                reads_by_meter, review_meters, winter
+            )
+            if reason:
+                updates.append((line, {"state": "held", "hold_reason": reason}))
+                continue
+            if not charges:
+                updates.append(
+                    (
+                        line,
+                        {"state": "held", "hold_reason": self.env._("Nothing to bill")},
+                    )
+                )
+                continue
+            vals_list.append(line._prepare_invoice_vals(charges, ctx_final))
+            line_for_vals.append((line, ctx_final))
+        moves = (
+            Move.with_context(
+                tracking_disable=True, mail_create_nolog=True, skip_invoice_sync=False
+            ).create(vals_list)
+            if vals_list
+            else Move
+        )
+        for (line, ctx_final), move in zip(line_for_vals, moves, strict=True):
+            updates.append(
+                (
+                    line,
+                    {
+                        "state": "computed",
+                        "move_id": move.id,
+                        "amount_total": move.amount_total,
+                        "is_final": ctx_final["is_final"],
+                    },
+                )
+            )
+        # Link the reads to their draft bill.
+        read_links = []
+        for (_line, ctx_final), move in zip(line_for_vals, moves, strict=True):
+            read_links += [(read_id, move.id) for read_id in ctx_final["read_ids"]]
+        if read_links:
+            self.env["utility.meter.read"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE utility_meter_read r SET billed_move_id = v.move_id
+                         FROM unnest(%s::int[], %s::int[]) AS v(read_id, move_id)
+                        WHERE r.id = v.read_id""",
+                    [r for r, _m in read_links],
+                    [m for _r, m in read_links],
+                )
+            )
+            self.env["utility.meter.read"].invalidate_model(["billed_move_id"])
+        grouped = defaultdict(lambda: self.browse())
+        for line, vals in updates:
+            if set(vals) == {"state", "hold_reason"}:
+                grouped[(vals["state"], vals["hold_reason"])] |= line
+            else:
+                line.write(vals)
+        for (state, reason), lines in grouped.items():
+            lines.write({"state": state, "hold_reason": reason})
+
+    def _fetch_period_reads(self, meters, run):
+        """Valid unbilled reads of the period by meter; meters with reads to review."""
+        Read = self.env["utility.meter.read"]
+        reads = Read.search(
+            [
+                ("meter_id", "in", meters.ids),
+                ("read_date", ">=", run.period_start),
+                ("read_date", "<=", run.period_end),
+                ("state", "in", ("valid", "to_review")),
+                ("billed_move_id", "=", False),
+            ],
+            order="read_datetime",
+        )
+        by_meter = defaultdict(list)
+        review = set()
+        for read in reads:
+            if read.state == "to_review":
+                review.add(read.meter_id.id)
+            else:
+                by_meter[read.meter_id.id].append(read)
+        return by_meter, review
+
+    def _fetch_winter_averages(self, services, run):
+        """{account_id: monthly winter average water use} for winter-average rates."""
+        components = services.rate_schedule_id.component_ids.filtered(
+            lambda c: c.component_type == "winter_average"
+        )
+        if not components:
+            return {}
+        accounts = services.filtered(
+            lambda s: s.rate_schedule_id.component_ids & components
+        ).account_id
+        months = set()
+        for component in components:
+            months |= parse_months(component.winter_months)
+        since = run.period_start - relativedelta(months=12)
+        self.env["utility.meter.read"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT account_id, date_trunc('month', read_date)::date,
+                          sum(consumption)
+                     FROM utility_meter_read
+                    WHERE account_id = ANY(%s) AND state IN ('valid', 'billed')
+                      AND read_date >= %s AND read_date < %s
+                      AND EXTRACT(MONTH FROM read_date)::int = ANY(%s)
+                 GROUP BY 1, 2""",
+                accounts.ids,
+                since,
+                run.period_start,
+                sorted(months),
+            )
+        )
+        totals = defaultdict(list)
+        for account_id, _month, total in self.env.cr.fetchall():
+            totals[account_id].append(total)
+        return {account_id: sum(v) / len(v) for account_id, v in totals.items()}
+
+    def _rate_account(self, reads_by_meter, review_meters, winter):
+        """Return (hold_reason, charges, ctx) for this line's account."""
+        self.ensure_one()
+        run = self.run_id
+        account = self.account_id
+        period_days = run._period_days()
+        months = MONTHS_PER_FREQUENCY.get(run.cycle_id.frequency, 1)
+        date_to = run.period_end
+        is_final = (
+            account.state == "final"
+            and account.end_date
+            and account.end_date <= run.period_end
+        )
+        if is_final:
+            date_to = account.end_date
+        date_from = max(run.period_start, account.start_date or run.period_start)
+        proration = ((date_to - date_from).days + 1) / period_days
+        charges, read_ids = [], []
+        for service in account.service_ids:
+            if service.end_date and service.end_date < date_from:
+                continue
+            if not service.rate_schedule_id:
+                return (
+                    self.env._(
+                        "%(service)s has no rate", service=service.service_type_id.name
+                    ),
+                    [],
+                    {},
+                )
+            if service.service_type_id.billing_channel == "tax_roll":
+                continue
+            consumption, read_date, days = 0.0, date_to, (date_to - date_from).days + 1
+            if service.service_type_id.metered:
+                meter = service.meter_id
+                if not meter:
+                    return (
+                        self.env._(
+                            "%(service)s has no meter",
+                            service=service.service_type_id.name,
+                        ),
+                        [],
+                        {},
+                    )
+                if meter.id in review_meters:
+                    return (
+                        self.env._(
+                            "Meter %(serial)s has a read to review", serial=meter.serial
+                        ),
+                        [],
+                        {},
+                    )
+                reads = reads_by_meter.get(meter.id, [])
+                if not reads:
+                    return (
+                        self.env._(
+                            "No valid read of meter %(serial)s in the period",
+                            serial=meter.serial,
+                        ),
+                        [],
+                        {},
+                    )
+                consumption = sum(r.consumption for r in reads)
+                read_date = reads[-1].read_date
+                days = sum(r.days for r in reads) or days
+                read_ids += [r.id for r in reads]
+            ctx = {
+                "date_from": date_from,
+                "date_to": date_to,
+                "period_days": period_days,
+                "days": days,
+                "months": months,
+                "consumption": consumption,
+                "read_date": read_date,
+                "meter_size": (service.meter_id or account.meter_ids[:1]).size,
+                "living_units": account.premise_id.living_units,
+                "winter_average": winter.get(account.id),
+                "proration": proration if (is_final or proration < 1) else 1.0,
+            }
+            for charge in service.rate_schedule_id._rate(ctx):
+                charge["service"] = service
+                charges.append(charge)
+        return (
+            False,
+            charges,
+            {
+                "is_final": bool(is_final),
+                "read_ids": read_ids,
+                "date_from": date_from,
+                "date_to": date_to,
+            },
+        )
+
+    def _prepare_invoice_vals(self, charges, ctx):
+        """Values of the account's invoice: one line per charge (per tier for tiers)."""
+        self.ensure_one()
+        run = self.run_id
+        account = self.account_id
+        lines = []
+        for charge in charges:
+            lines.append(Command.create(self._prepare_invoice_line_vals(charge)))
+        return {
+            "move_type": "out_invoice",
+            "partner_id": account.partner_id.id,
+            "journal_id": run.journal_id.id,
+            "invoice_date": run.bill_date,
+            "date": run.bill_date,
+            "invoice_date_due": run.due_date,
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "currency_id": run.currency_id.id,
+            "company_id": run.company_id.id,
+            "invoice_origin": run.name,
+            "payment_reference": account.name,
+            "ref": account.name,
+            "utility_account_id": account.id,
+            "utility_billing_run_id": run.id,
+            "utility_period_start": run.period_start,
+            "utility_period_end": ctx["date_to"],
+            "utility_is_final": ctx["is_final"],
+            "invoice_line_ids": lines,
+        }
+
+    def _prepare_invoice_line_vals(self, charge):
+        product = charge["product"]
+        account = self.account_id
+        taxes = product.taxes_id.filtered(
+            lambda t: t.company_id == self.run_id.company_id
+        )
+        if account.uut_exempt:
+            taxes = self.env["account.tax"]
+        income = product._utility_income_account(self.run_id.company_id)
+        return {
+            "product_id": product.id,
+            "name": charge["name"],
+            "quantity": charge["quantity"],
+            "price_unit": charge["price_unit"],
+            "account_id": income.id,
+            "tax_ids": [Command.set(taxes.ids)],
+            "product_uom_id": product.uom_id.id,
+            "utility_service_type_id": charge["service"].service_type_id.id,
+        }
+
+    # ------------------------------------------------------------
+    # Post
+    # ------------------------------------------------------------
+
+    def _post_bills(self):
+        moves = self.move_id.filtered(lambda m: m.state == "draft")
+        if moves:
+            moves._post(soft=False)
+        posted = self.filtered(lambda ln: ln.move_id.state == "posted")
+        posted.write({"state": "posted"})
+        # Reads of posted bills are billed.
+        self.env["utility.meter.read"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE utility_meter_read SET state = 'billed'
+                    WHERE billed_move_id = ANY(%s) AND state = 'valid'""",
+                posted.move_id.ids,
+            )
+        )
+        self.env["utility.meter.read"].invalidate_model(["state"])
+        schedules = self.account_id.service_ids.rate_schedule_id
+        versions = self.env["utility.rate.schedule"]
+        for schedule in schedules:
+            versions |= schedule._get_versions(
+                self.run_id.period_start, self.run_id.period_end
+            )
+        versions.filtered(lambda v: not v.billed).sudo().write({"billed": True})
+        for line in posted.filtered("is_final"):
+            line.account_id._apply_deposit_to_final_bill(line.move_id)

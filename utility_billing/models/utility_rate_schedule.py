@@ -1,0 +1,623 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
+
+from .utility_meter import METER_SIZES
+from .utility_service_type import CUSTOMER_CLASSES
+
+COMPONENT_TYPES = [
+    ("fixed_size", "Fixed charge by meter size"),
+    ("fixed_unit", "Fixed charge per living unit"),
+    ("fixed_flat", "Flat fixed charge"),
+    ("tiered", "Tiered volumetric charge"),
+    ("minimum", "Minimum bill"),
+    ("winter_average", "Volumetric charge on winter average"),
+]
+MONTHS_PER_FREQUENCY = {"monthly": 1, "bimonthly": 2, "quarterly": 3}
+
+
+def parse_months(text):
+    """'12,1,2' or '5-10' -> {12, 1, 2} / {5, 6, 7, 8, 9, 10}."""
+    months = set()
+    for part in (text or "").replace(" ", "").split(","):
+        if not part:
+            continue
+        if "-" in part:
+            start, end = (int(p) for p in part.split("-", 1))
+            months.update(range(start, end + 1))
+        else:
+            months.add(int(part))
+    if any(m < 1 or m > 12 for m in months):
+        raise ValueError(text)
+    return months
+
+
+class UtilityRateSchedule(models.Model):
+    """One version of a rate, in effect from a date until the next version starts.
+
+    Versions of the same rate share a code. Each version records the resolution
+    or ordinance that adopted it (the Prop 218 audit trail). Only managers create
+    or change rates; every change is tracked, and a version that has been billed
+    can no longer be changed: adopt a new version instead.
+    """
+
+    _name = "utility.rate.schedule"
+    _description = "Utility Rate Schedule"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "code, effective_from desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        index=True,
+        tracking=True,
+        help="Versions of the same rate share this code, e.g. W-RES.",
+    )
+    service_type_id = fields.Many2one(
+        "utility.service.type", required=True, tracking=True, check_company=True
+    )
+    customer_class = fields.Selection(
+        CUSTOMER_CLASSES, tracking=True, help="Leave empty for every class."
+    )
+    effective_from = fields.Date(required=True, tracking=True, index=True)
+    effective_to = fields.Date(
+        compute="_compute_effective_to",
+        store=True,
+        help="The day before the next version of the same code starts.",
+    )
+    resolution = fields.Char(
+        string="Adopting Resolution / Ordinance",
+        required=True,
+        tracking=True,
+        help="E.g. Resolution No. 2024-15; the Prop 218 hearing that adopted this "
+        "rate.",
+    )
+    resolution_date = fields.Date(tracking=True)
+    rate_change_method = fields.Selection(
+        [
+            ("prorate", "Prorate by days"),
+            ("read_date", "Rate in effect on the read date"),
+        ],
+        string="When a Period Spans a Rate Change",
+        required=True,
+        default="prorate",
+        tracking=True,
+    )
+    component_ids = fields.One2many(
+        "utility.rate.component", "schedule_id", string="Components", copy=True
+    )
+    billed = fields.Boolean(
+        readonly=True, copy=False, help="Used on a posted bill: the version is locked."
+    )
+    note = fields.Html()
+    active = fields.Boolean(default=True, tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "code_from_company_uniq",
+            "unique(code, effective_from, company_id)",
+            "Two versions of a rate cannot start on the same day.",
+        ),
+    ]
+
+    @api.depends("code", "effective_from", "company_id")
+    def _compute_effective_to(self):
+        codes = self.search(
+            [
+                ("code", "in", self.mapped("code")),
+                ("company_id", "in", self.company_id.ids),
+            ]
+        )
+        for schedule in self:
+            later = codes.filtered(
+                lambda s, sch=schedule: (
+                    s.code == sch.code
+                    and s.company_id == sch.company_id
+                    and s.effective_from
+                    and sch.effective_from
+                    and s.effective_from > sch.effective_from
+                )
+            )
+            start = min(later.mapped("effective_from")) if later else False
+            schedule.effective_to = start and fields.Date.subtract(start, days=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        schedules = super().create(vals_list)
+        schedules._recompute_siblings()
+        return schedules
+
+    def write(self, vals):
+        locked = self.filtered("billed")
+        allowed = {"active", "note", "message_main_attachment_id"}
+        if locked and set(vals) - allowed:
+            raise UserError(
+                self.env._(
+                    "Rate %(name)s (effective %(date)s) has been billed and is locked: "
+                    "adopt a new version instead.",
+                    name=locked[0].name,
+                    date=locked[0].effective_from,
+                )
+            )
+        res = super().write(vals)
+        if {"code", "effective_from"} & set(vals):
+            self._recompute_siblings()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_not_billed(self):
+        if self.filtered("billed"):
+            raise UserError(
+                self.env._("A rate that has been billed cannot be deleted.")
+            )
+
+    def _recompute_siblings(self):
+        siblings = self.search(
+            [
+                ("code", "in", self.mapped("code")),
+                ("company_id", "in", self.company_id.ids),
+            ]
+        )
+        siblings._compute_effective_to()
+
+    def action_new_version(self):
+        """Open a copy of this version, to be given its start date and resolution."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Rate Version"),
+            "res_model": "utility.rate.version.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_schedule_id": self.id},
+        }
+
+    def _new_version(self, effective_from, resolution, resolution_date=False):
+        self.ensure_one()
+        if effective_from <= self.effective_from:
+            raise ValidationError(
+                self.env._(
+                    "The new version must start after %(date)s, when this version "
+                    "started.",
+                    date=self.effective_from,
+                )
+            )
+        return self.copy(
+            {
+                "effective_from": effective_from,
+                "resolution": resolution,
+                "resolution_date": resolution_date,
+                "name": self.name,
+            }
+        )
+
+    # ------------------------------------------------------------
+    # Rating
+    # ------------------------------------------------------------
+
+    def _get_versions(self, date_from, date_to):
+        """Versions of this rate (same code) in effect during [date_from, date_to]."""
+        self.ensure_one()
+        versions = self.with_context(active_test=False).search(
+            [
+                ("code", "=", self.code),
+                ("company_id", "=", self.company_id.id),
+                ("effective_from", "<=", date_to),
+                "|",
+                ("effective_to", "=", False),
+                ("effective_to", ">=", date_from),
+            ],
+            order="effective_from",
+        )
+        return versions
+
+    def _rate(self, ctx):
+        """Charges of this rate for one service in one billing period.
+
+        :param ctx: dict with ``date_from``, ``date_to`` (the billing period),
+            ``period_days`` (days of a full period), ``consumption`` (billing
+            units), ``meter_size``, ``living_units``, ``winter_average`` (units
+            or None), ``months`` (months a full period covers), ``read_date``,
+            ``proration`` (share of a full period billed, 1.0 normally; less on
+            a final bill).
+        :return: list of charge dicts: ``component``, ``name``, ``quantity``,
+            ``price_unit``, ``product``
+        """
+        self.ensure_one()
+        versions = self._get_versions(ctx["date_from"], ctx["date_to"])
+        if not versions:
+            raise UserError(
+                self.env._(
+                    "Rate %(code)s has no version in effect between %(start)s and "
+                    "%(end)s.",
+                    code=self.code,
+                    start=ctx["date_from"],
+                    end=ctx["date_to"],
+                )
+            )
+        if len(versions) == 1 or self.rate_change_method == "read_date":
+            read_date = ctx.get("read_date") or ctx["date_to"]
+            version = (
+                versions.filtered(
+                    lambda v: (
+                        v.effective_from <= read_date
+                        and (not v.effective_to or v.effective_to >= read_date)
+                    )
+                )[:1]
+                or versions[-1]
+            )
+            return version._rate_version(ctx, 1.0)
+        charges = []
+        total_days = (ctx["date_to"] - ctx["date_from"]).days + 1
+        for version in versions:
+            start = max(version.effective_from, ctx["date_from"])
+            end = min(version.effective_to or ctx["date_to"], ctx["date_to"])
+            days = (end - start).days + 1
+            if days <= 0:
+                continue
+            share = days / total_days
+            for charge in version._rate_version(ctx, share):
+                charge["name"] = self.env._(
+                    "%(name)s (%(start)s to %(end)s, %(days)s days)",
+                    name=charge["name"],
+                    start=start,
+                    end=end,
+                    days=days,
+                )
+                charges.append(charge)
+        return charges
+
+    def _rate_version(self, ctx, share):
+        """Charges of this version for ``share`` of the period (1.0 = all of it)."""
+        self.ensure_one()
+        charges = []
+        minimum = self.env["utility.rate.component"]
+        for component in self.component_ids.sorted("sequence"):
+            if component.component_type == "minimum":
+                minimum |= component
+                continue
+            charges += component._compute_charges(ctx, share)
+        for component in minimum:
+            total = sum(
+                float_round(c["quantity"] * c["price_unit"], precision_digits=2)
+                for c in charges
+            )
+            floor = (
+                component.amount
+                * ctx.get("proration", 1.0)
+                * share
+                * ctx.get("months", 1)
+            )
+            if total < floor:
+                charges.append(
+                    component._charge(
+                        self.env._("%(name)s: minimum bill", name=component.name),
+                        1.0,
+                        float_round(floor - total, precision_digits=2),
+                    )
+                )
+        return charges
+
+
+class UtilityRateComponent(models.Model):
+    """A charge of a rate: fixed by meter size, per unit, flat, tiered, minimum,
+    or on a winter average. Each maps to a product: its income account and taxes
+    are what the bill line posts with."""
+
+    _name = "utility.rate.component"
+    _description = "Utility Rate Component"
+    _order = "schedule_id, sequence, id"
+
+    schedule_id = fields.Many2one(
+        "utility.rate.schedule", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    component_type = fields.Selection(COMPONENT_TYPES, required=True)
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        help="The bill line uses this product's income account and taxes.",
+    )
+    amount = fields.Float(
+        digits="Product Price",
+        help="Per month: the flat charge, the charge per living unit, or the "
+        "minimum bill.",
+    )
+    size_price_ids = fields.One2many(
+        "utility.rate.size.price",
+        "component_id",
+        string="Charge by Meter Size",
+        copy=True,
+    )
+    tier_ids = fields.One2many(
+        "utility.rate.tier", "component_id", string="Tiers", copy=True
+    )
+    scale_tiers_to_days = fields.Boolean(
+        string="Scale Tier Limits to Days",
+        help="Tier limits are per 30 days and scaled to the days of the period.",
+    )
+    seasonal = fields.Boolean(help="Summer and winter tier sets.")
+    summer_months = fields.Char(
+        default="5-10", help="Months using the summer tiers, e.g. 5-10 or 6,7,8,9."
+    )
+    unit_price = fields.Float(
+        digits="Product Price", help="Winter average: price per billing unit."
+    )
+    winter_months = fields.Char(
+        default="12,1,2", help="Months whose average water use is billed, e.g. 12,1,2."
+    )
+    winter_cap = fields.Float(
+        string="Monthly Cap (units)",
+        help="Winter average: most units billed per month.",
+    )
+    class_default_units = fields.Float(
+        string="Default Units",
+        help="Winter average: monthly units billed when the customer has no winter "
+        "history.",
+    )
+    company_id = fields.Many2one(
+        related="schedule_id.company_id", store=True, index=True
+    )
+
+    @api.constrains("summer_months", "winter_months", "seasonal", "component_type")
+    def _check_months(self):
+        for component in self:
+            for field_name in ("summer_months", "winter_months"):
+                try:
+                    parse_months(component[field_name])
+                except ValueError as exc:
+                    raise ValidationError(
+                        self.env._(
+                            "Rate component %(name)s: '%(value)s' is not a list of "
+                            "months "
+                            "(e.g. 12,1,2 or 5-10).",
+                            name=component.name,
+                            value=component[field_name],
+                        )
+                    ) from exc
+
+    @api.constrains("tier_ids", "component_type")
+    def _check_tiers(self):
+        for component in self.filtered(lambda c: c.component_type == "tiered"):
+            for season in {t.season for t in component.tier_ids}:
+                tiers = component.tier_ids.filtered(
+                    lambda t, s=season: t.season == s
+                ).sorted("sequence")
+                limits = [t.upper_limit for t in tiers]
+                if limits and limits[-1]:
+                    raise ValidationError(
+                        self.env._(
+                            "Rate component %(name)s: the last tier must have no "
+                            "upper limit "
+                            "(leave it at 0).",
+                            name=component.name,
+                        )
+                    )
+                bounded = limits[:-1]
+                if any(not lim for lim in bounded) or bounded != sorted(bounded):
+                    raise ValidationError(
+                        self.env._(
+                            "Rate component %(name)s: tier limits must increase.",
+                            name=component.name,
+                        )
+                    )
+
+    def write(self, vals):
+        if self.schedule_id.filtered("billed"):
+            raise UserError(
+                self.env._(
+                    "This rate has been billed and is locked: adopt a new version."
+                )
+            )
+        for component in self:
+            component.schedule_id.message_post(
+                body=self.env._(
+                    "Component %(name)s changed: %(fields)s.",
+                    name=component.name,
+                    fields=", ".join(sorted(vals)),
+                )
+            )
+        return super().write(vals)
+
+    def _charge(self, name, quantity, price_unit):
+        return {
+            "component": self,
+            "name": name,
+            "quantity": quantity,
+            "price_unit": price_unit,
+            "product": self.product_id,
+        }
+
+    def _compute_charges(self, ctx, share):
+        """Charges of this component for ``share`` of the period."""
+        self.ensure_one()
+        factor = ctx.get("proration", 1.0) * share * ctx.get("months", 1)
+        kind = self.component_type
+        if kind == "fixed_flat":
+            return [self._charge(self.name, round(factor, 4), self.amount)]
+        if kind == "fixed_unit":
+            units = ctx.get("living_units") or 1
+            return [
+                self._charge(
+                    self.env._(
+                        "%(name)s (%(units)s units)", name=self.name, units=units
+                    ),
+                    round(factor * units, 4),
+                    self.amount,
+                )
+            ]
+        if kind == "fixed_size":
+            size = ctx.get("meter_size")
+            price = self.size_price_ids.filtered(lambda p: p.meter_size == size)[:1]
+            if not price:
+                raise UserError(
+                    self.env._(
+                        "Rate %(rate)s, %(name)s: no charge for a %(size)s meter.",
+                        rate=self.schedule_id.display_name,
+                        name=self.name,
+                        size=dict(METER_SIZES).get(size, size or "-"),
+                    )
+                )
+            label = dict(METER_SIZES).get(size, size)
+            return [
+                self._charge(
+                    self.env._("%(name)s (%(size)s meter)", name=self.name, size=label),
+                    round(factor, 4),
+                    price.amount,
+                )
+            ]
+        if kind == "tiered":
+            return self._tiered_charges(ctx, share)
+        if kind == "winter_average":
+            units = ctx.get("winter_average")
+            if units is None:
+                units = self.class_default_units
+            if self.winter_cap:
+                units = min(units, self.winter_cap)
+            quantity = float_round(units * factor, precision_digits=3)
+            return [
+                self._charge(
+                    self.env._(
+                        "%(name)s (winter average %(units)s a month)",
+                        name=self.name,
+                        units=float_round(units, precision_digits=3),
+                    ),
+                    quantity,
+                    self.unit_price,
+                )
+            ]
+        return []
+
+    def _tiered_charges(self, ctx, share):
+        consumption = (ctx.get("consumption") or 0.0) * share
+        if consumption <= 0:
+            return []
+        season = "all"
+        if self.seasonal:
+            month = (ctx.get("read_date") or ctx["date_to"]).month
+            season = "summer" if month in parse_months(self.summer_months) else "winter"
+        tiers = self.tier_ids.filtered(lambda t: t.season == season).sorted("sequence")
+        if not tiers:
+            raise UserError(
+                self.env._(
+                    "Rate %(rate)s, %(name)s: no %(season)s tiers.",
+                    rate=self.schedule_id.display_name,
+                    name=self.name,
+                    season=season,
+                )
+            )
+        scale = ctx.get("months", 1) * share
+        if self.scale_tiers_to_days:
+            scale = ctx.get("days", 30) / 30.0 * share
+        charges = []
+        lower = 0.0
+        remaining = consumption
+        for index, tier in enumerate(tiers, start=1):
+            upper = tier.upper_limit * scale if tier.upper_limit else None
+            if upper is not None:
+                upper = float_round(upper, precision_digits=3)
+            in_tier = remaining if upper is None else min(remaining, upper - lower)
+            if in_tier > 0:
+                if upper is None:
+                    label = self.env._(
+                        "%(name)s tier %(n)s (over %(lower)s)",
+                        name=self.name,
+                        n=index,
+                        lower=lower,
+                    )
+                else:
+                    label = self.env._(
+                        "%(name)s tier %(n)s (%(lower)s to %(upper)s)",
+                        name=self.name,
+                        n=index,
+                        lower=lower,
+                        upper=upper,
+                    )
+                charges.append(
+                    self._charge(
+                        label, float_round(in_tier, precision_digits=3), tier.price
+                    )
+                )
+                remaining -= in_tier
+            if upper is None or remaining <= 0:
+                break
+            lower = upper
+        return charges
+
+
+class UtilityRateTier(models.Model):
+    _name = "utility.rate.tier"
+    _description = "Utility Rate Tier"
+    _order = "component_id, season, sequence, id"
+
+    component_id = fields.Many2one(
+        "utility.rate.component", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    season = fields.Selection(
+        [("all", "All year"), ("summer", "Summer"), ("winter", "Winter")],
+        required=True,
+        default="all",
+    )
+    upper_limit = fields.Float(
+        digits="Utility Consumption",
+        help="Units up to which this tier applies (per period, or per 30 days when "
+        "scaled); 0 for the last tier.",
+    )
+    price = fields.Float(digits="Product Price", required=True, help="Price per unit.")
+    company_id = fields.Many2one(related="component_id.company_id", store=True)
+
+
+class UtilityRateSizePrice(models.Model):
+    _name = "utility.rate.size.price"
+    _description = "Utility Rate Charge by Meter Size"
+    _order = "component_id, id"
+
+    component_id = fields.Many2one(
+        "utility.rate.component", required=True, index=True, ondelete="cascade"
+    )
+    meter_size = fields.Selection(METER_SIZES, required=True)
+    amount = fields.Float(digits="Product Price", required=True, help="Per month.")
+    company_id = fields.Many2one(related="component_id.company_id", store=True)
+
+    _sql_constraints = [
+        (
+            "size_uniq",
+            "unique(component_id, meter_size)",
+            "A meter size appears once per component.",
+        ),
+    ]
+
+
+class UtilityRateVersionWizard(models.TransientModel):
+    _name = "utility.rate.version.wizard"
+    _description = "New Rate Version"
+
+    schedule_id = fields.Many2one("utility.rate.schedule", required=True)
+    effective_from = fields.Date(required=True)
+    resolution = fields.Char(string="Adopting Resolution / Ordinance", required=True)
+    resolution_date = fields.Date()
+
+    def action_create(self):
+        self.ensure_one()
+        version = self.schedule_id._new_version(
+            self.effective_from, self.resolution, self.resolution_date
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "utility.rate.schedule",
+            "res_id": version.id,
+            "view_mode": "form",
+        }
+
+
+# Silence "imported but unused" for Command kept for subclasses' convenience.
+__all__ = ["Command", "parse_months"]
