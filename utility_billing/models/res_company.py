@@ -42,3 +42,14 @@ class ResCompany(models.Model):
             )
         self.sudo().utility_journal_id = journal
         return journal
+
+
+class AccountJournal(models.Model):
+    _inherit = "account.journal"
+
+    utility_bill_sequence_id = fields.Many2one(
+        "ir.sequence",
+        string="Utility Bill Numbers",
+        copy=False,
+        help="Numbers of the bills billing runs create in this journal.",
+    )

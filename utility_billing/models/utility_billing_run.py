@@ -1,10 +1,12 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -16,6 +18,7 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 SYNC_LIMIT = 1000  # runs up to this many accounts compute/post in the request
+CRON_TIME_BUDGET = 600  # seconds a cron call works before handing over
 
 
 class UtilityBillingRun(models.Model):
@@ -189,6 +192,7 @@ class UtilityBillingRun(models.Model):
                     )
                 )
             run._create_lines()
+            run._bill_sequence()
             run.state = "computing"
             if len(run.line_ids) <= SYNC_LIMIT:
                 while run._process_batch("compute"):
@@ -219,6 +223,7 @@ class UtilityBillingRun(models.Model):
                         "Compute billing run %(name)s before posting it.", name=run.name
                     )
                 )
+            run._lock_rates()
             run.state = "posting"
             if run.billed_count <= SYNC_LIMIT:
                 while run._process_batch("post"):
@@ -389,18 +394,38 @@ class UtilityBillingRun(models.Model):
         self.message_post(body=body)
 
     @api.model
-    def _cron_process_runs(self):
-        """Scheduled action: work one batch of every run in progress.
+    def _cron_process_runs(self, time_budget=CRON_TIME_BUDGET):
+        """Scheduled action: work the runs in progress batch by batch.
 
-        Two cron jobs call this at once on a two-worker server; each claims its
-        own batches, so they share the work without billing anything twice.
+        Each batch is its own transaction: it is claimed first thing after a
+        commit, so that several cron workers running this at once each take
+        their own batches (``FOR UPDATE SKIP LOCKED``). A batch that collides
+        with another worker (serialization failure) is rolled back and tried
+        again; nothing is billed twice (unique index on account_move).
         """
-        runs = self.search([("state", "in", ("computing", "posting"))], order="id")
+        started = time.monotonic()
         done = 0
-        for run in runs:
+        while time.monotonic() - started < time_budget:
+            if self._can_commit():
+                self.env.cr.commit()
+            run = self.search([("state", "in", ("computing", "posting"))], limit=1)
+            if not run:
+                break
             step = "compute" if run.state == "computing" else "post"
-            if run._process_batch(step):
-                done += 1
+            try:
+                worked = run._process_batch(step)
+            except (SerializationFailure, LockNotAvailable):
+                if not self._can_commit():
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                continue
+            done += 1
+            if self._can_commit():
+                self.env.cr.commit()
+            if not worked and run.state in ("computing", "posting"):
+                # Other workers hold the last batches: let them finish.
+                break
         remaining = self.search_count([("state", "in", ("computing", "posting"))])
         self.env["ir.cron"]._notify_progress(
             done=done, remaining=remaining if done else 0
@@ -409,6 +434,59 @@ class UtilityBillingRun(models.Model):
     # ------------------------------------------------------------
     # Rating context
     # ------------------------------------------------------------
+
+    def _lock_rates(self):
+        """Rate versions used by the run are locked once its bills post."""
+        self.ensure_one()
+        versions = self.env["utility.rate.schedule"]
+        for schedule in self.line_ids.account_id.service_ids.rate_schedule_id:
+            versions |= schedule._get_versions(self.period_start, self.period_end)
+        versions.filtered(lambda v: not v.billed).sudo().write({"billed": True})
+
+    def _bill_sequence(self):
+        """The number sequence of the run's journal (created on first use).
+
+        Bills get their number when their draft is created, from a PostgreSQL
+        sequence: workers posting in parallel never wait on each other for the
+        next number, as they would with numbers taken at posting. Numbers of
+        drafts deleted by a cancelled run are skipped.
+        """
+        self.ensure_one()
+        journal = self.journal_id
+        if journal.utility_bill_sequence_id:
+            return journal.utility_bill_sequence_id
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT max(sequence_number) FROM account_move WHERE journal_id = %s",
+                journal.id,
+            )
+        )
+        last = self.env.cr.fetchone()[0] or 0
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._(
+                        "Utility bills: %(journal)s", journal=journal.name
+                    ),
+                    "implementation": "standard",
+                    "prefix": f"{journal.code}/%(year)s/",
+                    "padding": 5,
+                    "number_next": last + 1,
+                    "company_id": journal.company_id.id,
+                }
+            )
+        )
+        journal.sudo().utility_bill_sequence_id = sequence
+        return sequence
+
+    def _allocate_bill_names(self, count):
+        sequence = self._bill_sequence().sudo()
+        return [
+            sequence.next_by_id(sequence_date=self.bill_date) for _i in range(count)
+        ]
 
     def _period_days(self):
         return (self.period_end - self.period_start).days + 1
@@ -546,6 +624,9 @@ class UtilityBillingRunLine(models.Model):
                 continue
             vals_list.append(line._prepare_invoice_vals(charges, ctx_final))
             line_for_vals.append((line, ctx_final))
+        names = run._allocate_bill_names(len(vals_list))
+        for vals, name in zip(vals_list, names, strict=True):
+            vals["name"] = name
         moves = (
             Move.with_context(
                 tracking_disable=True, mail_create_nolog=True, skip_invoice_sync=False
@@ -809,12 +890,5 @@ class UtilityBillingRunLine(models.Model):
             )
         )
         self.env["utility.meter.read"].invalidate_model(["state"])
-        schedules = self.account_id.service_ids.rate_schedule_id
-        versions = self.env["utility.rate.schedule"]
-        for schedule in schedules:
-            versions |= schedule._get_versions(
-                self.run_id.period_start, self.run_id.period_end
-            )
-        versions.filtered(lambda v: not v.billed).sudo().write({"billed": True})
         for line in posted.filtered("is_final"):
             line.account_id._apply_deposit_to_final_bill(line.move_id)
