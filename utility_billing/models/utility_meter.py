@@ -300,6 +300,13 @@ class UtilityMeter(models.Model):
                     )
                 )
             meter.state = "in_stock"
+            self.env["utility.meter.event"].create(
+                {
+                    "meter_id": meter.id,
+                    "event_type": "returned",
+                    "date": fields.Date.context_today(meter),
+                }
+            )
         return True
 
     def _check_reading_fits(self, reading):

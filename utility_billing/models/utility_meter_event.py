@@ -8,6 +8,7 @@ EVENT_TYPES = [
     ("installed", "Installed"),
     ("removed", "Removed"),
     ("tested", "Tested"),
+    ("returned", "Returned to stock"),
     ("retired", "Retired"),
 ]
 

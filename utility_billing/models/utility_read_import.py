@@ -40,6 +40,7 @@ class UtilityReadImport(models.Model):
     _description = "Meter Read File Import"
     _inherit = ["mail.thread"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
     filename = fields.Char(required=True, readonly=True)
@@ -50,7 +51,9 @@ class UtilityReadImport(models.Model):
         required=True,
         readonly=True,
     )
-    mapping_id = fields.Many2one("utility.read.import.mapping", readonly=True)
+    mapping_id = fields.Many2one(
+        "utility.read.import.mapping", readonly=True, check_company=True
+    )
     encoding = fields.Char(readonly=True)
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Imported")],

@@ -313,6 +313,17 @@ class TestUtilityAccount(UtilityBillingCommon):
             wizard.action_start()
         self.assertFalse(premise.account_ids)
 
+    def test_start_reading_rollover_accepted(self):
+        """A start reading below the last one that is a plausible rollover of the
+        register (9,990 then 25 on a 4-dial meter) starts the service."""
+        premise, meter = self._vacant_premise_with_meter("STA-8", reading=9990.0)
+        meter.dials = 4
+        form = self._start_form(premise)
+        with form.line_ids.edit(0) as line:
+            line.reading = 25.0
+        form.save().action_start()
+        self.assertEqual(premise.account_ids.state, "active")
+
     def test_start_service_meter_must_be_installed_there(self):
         """A metered service must use a meter installed at the premise."""
         premise, _meter = self._vacant_premise_with_meter("STA-5")

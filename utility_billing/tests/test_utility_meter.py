@@ -397,6 +397,12 @@ class TestUtilityMeter(UtilityBillingCommon):
         self._remove(meter, "2025-02-20", 15)
         meter.action_return_to_stock()
         self.assertEqual(meter.state, "in_stock")
+        self.assertEqual(
+            meter.event_ids.filtered(lambda e: e.event_type == "returned").mapped(
+                "user_id"
+            ),
+            self.env.user,
+        )
         other = self._create_premise("22 Calle Dos")
         self._install(meter, other, date="2025-03-01", reading=15)
         self.assertRecordValues(meter, [{"state": "installed", "premise_id": other.id}])

@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.utility_account import ACCOUNT_LANGS
+from ..models.utility_meter_read import ROLLOVER_MAX_FRACTION
 
 
 class UtilityStartService(models.TransientModel):
@@ -116,12 +117,18 @@ class UtilityStartService(models.TransientModel):
                         )
                     )
                 previous = last_reads.get(line.meter_id.id)
-                if previous and line.reading < previous.reading:
+                capacity = 10**line.meter_id.dials
+                if (
+                    previous
+                    and line.reading < previous.reading
+                    and line.reading + capacity - previous.reading
+                    > capacity * ROLLOVER_MAX_FRACTION
+                ):
                     raise UserError(
                         self.env._(
                             "Meter %(serial)s: the start reading %(reading)s is below "
-                            "its last "
-                            "reading %(previous)s of %(date)s. Check the reading.",
+                            "its last reading %(previous)s of %(date)s and is not a "
+                            "rollover of the register. Check the reading.",
                             serial=line.meter_id.serial,
                             reading=line.reading,
                             previous=previous.reading,
