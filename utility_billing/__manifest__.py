@@ -29,6 +29,9 @@
         "data/ir_cron_data.xml",
         # Reports
         "report/utility_bill_report.xml",
+        "report/utility_service_order_report.xml",
+        "report/utility_notice_report.xml",
+        "report/utility_adjustment_register_report.xml",
         "data/mail_template_data.xml",
         # Wizards
         "wizards/utility_meter_receive_views.xml",
@@ -42,6 +45,9 @@
         "wizards/utility_start_service_views.xml",
         "wizards/utility_stop_service_views.xml",
         "wizards/utility_tax_roll_export_views.xml",
+        "wizards/utility_adjustment_reject_views.xml",
+        "wizards/utility_adjustment_register_views.xml",
+        "wizards/utility_service_order_day_list_views.xml",
         # Views
         "views/utility_service_type_views.xml",
         "views/utility_billing_cycle_views.xml",
@@ -55,8 +61,14 @@
         "views/utility_deposit_rule_views.xml",
         "views/utility_rate_schedule_views.xml",
         "views/utility_billing_run_views.xml",
+        "views/utility_service_order_views.xml",
+        "views/utility_notice_views.xml",
+        "views/utility_adjustment_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/utility_account_timeline_views.xml",
+        "wizards/utility_account_statement_views.xml",
+        "report/utility_account_statement_report.xml",
         "views/utility_billing_menus.xml",
     ],
     "demo": [

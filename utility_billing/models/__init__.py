@@ -19,3 +19,8 @@ from . import product_product
 from . import res_company
 from . import res_config_settings
 from . import utility_demo_town
+from . import utility_service_order
+from . import utility_notice
+from . import utility_adjustment
+from . import utility_adjustment_line
+from . import utility_account_timeline

@@ -30,6 +30,13 @@ class AccountMove(models.Model):
     utility_read_ids = fields.One2many(
         "utility.meter.read", "billed_move_id", string="Meter Reads"
     )
+    utility_adjustment_id = fields.Many2one(
+        "utility.adjustment",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The adjustment this credit note or debit note posts.",
+    )
 
     def init(self):
         res = super().init()
@@ -45,6 +52,39 @@ class AccountMove(models.Model):
             )
         )
         return res
+
+    def _set_next_made_sequence_gap(self, made_gap: bool):
+        """As Odoo does it, but without writing the next moves whose flag already
+        has the value.
+
+        Odoo writes them all the same (their write date changes): when billing
+        workers post neighbouring batches of a run in parallel, the write then
+        lands on a bill another worker is posting, and one of the two batches
+        fails on a serialization failure and is done again.
+        """
+        next_moves = self.browse()
+        named = self.filtered(lambda m: m.name and m.name != "/")
+        for (journal, prefix), moves in named.grouped(
+            lambda move: (move.journal_id, move.sequence_prefix)
+        ).items():
+            next_moves += (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("journal_id", "=", journal.id),
+                        ("sequence_prefix", "=", prefix),
+                        (
+                            "sequence_number",
+                            "in",
+                            [move.sequence_number + 1 for move in moves],
+                        ),
+                    ]
+                )
+            )
+        next_moves.filtered(
+            lambda m: m.made_sequence_gap != made_gap
+        ).made_sequence_gap = made_gap
 
     def _invoice_paid_hook(self):
         res = super()._invoice_paid_hook()
@@ -71,8 +111,11 @@ class AccountMove(models.Model):
         """Figures of the bill's summary box, as of now.
 
         previous balance = what was open on the account's other bills before the
-        payments received since the last bill; balance forward = what is still
-        open on them; total due = balance forward + what is open on this bill.
+        payments received and the adjustments posted since the last bill;
+        adjustments = the credit notes (negative) and debit notes of
+        ``utility.adjustment`` dated since the last bill; balance forward = what
+        is still open on them; total due = balance forward + what is open on this
+        bill.
         """
         self.ensure_one()
         account = self.utility_account_id
@@ -87,10 +130,20 @@ class AccountMove(models.Model):
         )
         previous_bills = others.filtered(
             lambda m: (
-                m.move_type == "out_invoice" and m.invoice_date < self.invoice_date
+                m.move_type == "out_invoice"
+                and not m.utility_adjustment_id
+                and m.invoice_date < self.invoice_date
             )
         )
         last_bill_date = max(previous_bills.mapped("invoice_date"), default=False)
+        adjustments = sum(
+            others.filtered(
+                lambda m: (
+                    m.utility_adjustment_id
+                    and (not last_bill_date or m.invoice_date > last_bill_date)
+                )
+            ).mapped("amount_total_signed")
+        )
         balance_forward = sum(others.mapped("amount_residual_signed"))
         payments = 0.0
         receivables = others.line_ids.filtered(
@@ -102,8 +155,9 @@ class AccountMove(models.Model):
             if not last_bill_date or partial.max_date > last_bill_date:
                 payments += partial.amount
         return {
-            "previous_balance": balance_forward + payments,
+            "previous_balance": balance_forward + payments - adjustments,
             "payments": payments,
+            "adjustments": adjustments,
             "balance_forward": balance_forward,
             "total_due": balance_forward + self.amount_residual,
         }

@@ -20,6 +20,52 @@ class ResCompany(models.Model):
     utility_deposit_product_id = fields.Many2one(
         "product.product", string="Deposit Product"
     )
+    # Adjustments
+    utility_adjustment_approval_limit = fields.Monetary(
+        string="Adjustment Approval Limit",
+        currency_field="currency_id",
+        default=500.0,
+        help="A Customer Service Representative II approves adjustments up to this "
+        "amount; a manager approves those above it.",
+    )
+    utility_adjustment_product_id = fields.Many2one(
+        "product.product",
+        string="Adjustment Product",
+        help="Product (income account) of adjustments entered as an amount.",
+    )
+    utility_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Penalty Product",
+        help="Product of the late-payment penalty lines a penalty reversal credits.",
+    )
+    utility_leak_credit_basis = fields.Selection(
+        [
+            ("tier1", "Use above usual at the tier-1 price"),
+            ("percent", "Percentage of the charge for the use above usual"),
+        ],
+        string="Leak Credit Basis",
+        default="tier1",
+        required=True,
+    )
+    utility_leak_credit_percent = fields.Float(
+        string="Leak Credit Percentage",
+        default=50.0,
+        help="Share of the charge for the use above usual that a leak credit gives "
+        "back.",
+    )
+    utility_leak_once_a_year = fields.Boolean(
+        string="One Leak Credit in 12 Months",
+        default=True,
+        help="Refuse a leak credit when the account had one in the last 12 months.",
+    )
+
+    def _get_utility_adjustment_product(self):
+        """Product of adjustments entered as an amount: the configured one, else
+        the shipped *Billing Adjustment* product."""
+        self.ensure_one()
+        return self.utility_adjustment_product_id or self.env.ref(
+            "utility_billing.product_adjustment"
+        )
 
     def _get_utility_journal(self):
         """The sale journal bills post to: the configured one, else one named

@@ -15,3 +15,22 @@ class ResConfigSettings(models.TransientModel):
     utility_deposit_product_id = fields.Many2one(
         related="company_id.utility_deposit_product_id", readonly=False
     )
+    utility_adjustment_approval_limit = fields.Monetary(
+        related="company_id.utility_adjustment_approval_limit",
+        readonly=False,
+    )
+    utility_adjustment_product_id = fields.Many2one(
+        related="company_id.utility_adjustment_product_id", readonly=False
+    )
+    utility_penalty_product_id = fields.Many2one(
+        related="company_id.utility_penalty_product_id", readonly=False
+    )
+    utility_leak_credit_basis = fields.Selection(
+        related="company_id.utility_leak_credit_basis", readonly=False
+    )
+    utility_leak_credit_percent = fields.Float(
+        related="company_id.utility_leak_credit_percent", readonly=False
+    )
+    utility_leak_once_a_year = fields.Boolean(
+        related="company_id.utility_leak_once_a_year", readonly=False
+    )

@@ -74,6 +74,19 @@ class UtilityAccount(models.Model):
         "utility.meter.read", "account_id", string="Read History"
     )
     read_count = fields.Integer(compute="_compute_read_count")
+    timeline_ids = fields.One2many(
+        "utility.account.timeline", "account_id", string="History", readonly=True
+    )
+    service_order_ids = fields.One2many(
+        "utility.service.order", "account_id", string="Service Orders"
+    )
+    service_order_count = fields.Integer(compute="_compute_service_order_count")
+    notice_ids = fields.One2many("utility.notice", "account_id", string="Notices")
+    notice_count = fields.Integer(compute="_compute_notice_count")
+    adjustment_ids = fields.One2many(
+        "utility.adjustment", "account_id", string="Adjustments"
+    )
+    adjustment_count = fields.Integer(compute="_compute_adjustment_count")
     currency_id = fields.Many2one(related="company_id.currency_id")
     deposit_required = fields.Monetary(
         compute="_compute_deposit_required",
@@ -164,6 +177,30 @@ class UtilityAccount(models.Model):
         counts = {account.id: count for account, count in groups}
         for account in self:
             account.read_count = counts.get(account.id, 0)
+
+    def _compute_adjustment_count(self):
+        groups = self.env["utility.adjustment"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.adjustment_count = counts.get(account.id, 0)
+
+    def _compute_service_order_count(self):
+        groups = self.env["utility.service.order"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.service_order_count = counts.get(account.id, 0)
+
+    def _compute_notice_count(self):
+        groups = self.env["utility.notice"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.notice_count = counts.get(account.id, 0)
 
     @api.depends("premise_id.customer_class", "company_id")
     def _compute_deposit_required(self):
@@ -277,6 +314,49 @@ class UtilityAccount(models.Model):
         ]
         return action
 
+    def action_request_adjustment(self):
+        """A new adjustment request for this account, on its last bill."""
+        self.ensure_one()
+        last_bill = self.invoice_ids.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.utility_period_start
+            )
+        ).sorted(lambda m: (m.invoice_date, m.id), reverse=True)[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Adjustment"),
+            "res_model": "utility.adjustment",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_account_id": self.id,
+                "default_bill_id": last_bill.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_view_adjustments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_adjustment_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {
+            "default_account_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
+        return action
+
+    def action_print_statement(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_account_statement_action"
+        )
+        action["context"] = {"default_account_id": self.id}
+        return action
+
     def action_view_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -284,6 +364,44 @@ class UtilityAccount(models.Model):
         )
         action["domain"] = [("utility_account_id", "=", self.id)]
         action["context"] = {"create": False, "default_move_type": "out_invoice"}
+        return action
+
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_service_order_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {
+            "default_account_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
+        return action
+
+    def action_create_service_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Service Order"),
+            "res_model": "utility.service.order",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_account_id": self.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_view_notices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_notice_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {
+            "default_account_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
         return action
 
     # ------------------------------------------------------------

@@ -10,7 +10,7 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from .utility_rate_schedule import MONTHS_PER_FREQUENCY, parse_months
 
@@ -361,6 +361,7 @@ class UtilityBillingRun(models.Model):
                 [("run_id", "=", self.id), ("state", "=", "pending")]
             )
             if not lines and not remaining and self.state == "computing":
+                self._settle_sequence_gaps()
                 self.state = "computed"
                 self._message_done("compute")
         else:
@@ -407,7 +408,7 @@ class UtilityBillingRun(models.Model):
         done = 0
         while time.monotonic() - started < time_budget:
             if self._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             run = self.search([("state", "in", ("computing", "posting"))], limit=1)
             if not run:
                 break
@@ -422,7 +423,7 @@ class UtilityBillingRun(models.Model):
                 continue
             done += 1
             if self._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             if not worked and run.state in ("computing", "posting"):
                 # Other workers hold the last batches: let them finish.
                 break
@@ -483,10 +484,85 @@ class UtilityBillingRun(models.Model):
         return sequence
 
     def _allocate_bill_names(self, count):
-        sequence = self._bill_sequence().sudo()
-        return [
-            sequence.next_by_id(sequence_date=self.bill_date) for _i in range(count)
-        ]
+        # The year in the numbers is the bill date's, not today's (a run billing
+        # December on January 2 numbers its bills in December's year).
+        sequence = (
+            self._bill_sequence().sudo().with_context(ir_sequence_date=self.bill_date)
+        )
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [
+                sequence.next_by_id(sequence_date=self.bill_date) for _i in range(count)
+            ]
+        if not count:
+            return []
+        self._skip_numbers_taken(sequence)
+        # The PostgreSQL sequence behind it (as next_by_id uses it): the batch's
+        # numbers in one query rather than one query a bill.
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        numbers = sorted(row[0] for row in self.env.cr.fetchall())
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
+
+    def _skip_numbers_taken(self, sequence):
+        """Move the sequence past numbers Odoo gave to entries made by hand in
+        the journal (Odoo numbers them after the highest number), so that a run
+        never hands out a number that is already taken."""
+        prefix = sequence._get_prefix_suffix()[0]
+        self.env["account.move"].flush_model(["name", "journal_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT max(sequence_number) FROM account_move
+                    WHERE journal_id = %s AND sequence_prefix = %s""",
+                self.journal_id.id,
+                prefix,
+            )
+        )
+        highest = self.env.cr.fetchone()[0] or 0
+        if highest >= sequence.number_next_actual:
+            self.env.cr.execute(
+                SQL("SELECT setval(%s, %s)", f"ir_sequence_{sequence.id:03d}", highest)
+            )
+            sequence.invalidate_recordset(["number_next_actual"])
+
+    def _settle_sequence_gaps(self):
+        """Clear Odoo's gap flag of the run's draft bills whose previous number
+        exists, once all the drafts of the run exist.
+
+        Odoo flags a numbered draft as a gap in the journal's sequence, and
+        posting a bill clears the flag of the bill numbered next. Posting
+        batches in parallel, each worker then wrote bills of the other's batch,
+        failing on serialization failures and deadlocks. Cleared here, posting
+        writes no flag but its own bills'; after posting, the flags are what
+        Odoo computes (a gap where the previous number is missing).
+        """
+        self.ensure_one()
+        self.env["account.move"].flush_model(
+            ["made_sequence_gap", "journal_id", "sequence_prefix", "sequence_number"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move m SET made_sequence_gap = FALSE
+                    WHERE m.utility_billing_run_id = %s AND m.state = 'draft'
+                      AND m.made_sequence_gap
+                      AND EXISTS (
+                          SELECT 1 FROM account_move p
+                           WHERE p.journal_id = m.journal_id
+                             AND p.sequence_prefix = m.sequence_prefix
+                             AND p.sequence_number = m.sequence_number - 1)""",
+                self.id,
+            )
+        )
+        self.env["account.move"].invalidate_model(["made_sequence_gap"])
+
+    def _can_commit(self):
+        """Whether the cron may commit between batches (not while testing)."""
+        return self.env["account.move"]._can_commit()
 
     def _period_days(self):
         return (self.period_end - self.period_start).days + 1
@@ -592,11 +668,28 @@ class UtilityBillingRunLine(models.Model):
         }
         reads_by_meter, review_meters = self._fetch_period_reads(meters, run)
         winter = self._fetch_winter_averages(services, run)
+        versions_cache = {}
         vals_list, line_for_vals, updates = [], [], []
         for line in self:
             account = line.account_id
             if account.id in existing:
                 move = existing[account.id]
+                if move.utility_billing_run_id != run:
+                    updates.append(
+                        (
+                            line,
+                            {
+                                "state": "held",
+                                "hold_reason": self.env._(
+                                    "Already billed for this period on %(bill)s "
+                                    "(%(run)s)",
+                                    bill=move.name,
+                                    run=move.utility_billing_run_id.name or "-",
+                                ),
+                            },
+                        )
+                    )
+                    continue
                 updates.append(
                     (
                         line,
@@ -609,7 +702,7 @@ class UtilityBillingRunLine(models.Model):
                 )
                 continue
             reason, charges, ctx_final = line._rate_account(
-                reads_by_meter, review_meters, winter
+                reads_by_meter, review_meters, winter, versions_cache
             )
             if reason:
                 updates.append((line, {"state": "held", "hold_reason": reason}))
@@ -688,13 +781,46 @@ class UtilityBillingRunLine(models.Model):
         review = set()
         for read in reads:
             if read.state == "to_review":
-                review.add(read.meter_id.id)
+                review.add((read.meter_id.id, read.account_id.id))
             else:
                 by_meter[read.meter_id.id].append(read)
+        # A meter changed out in the period: the old meter's reads (its final read)
+        # are billed with the service's new meter, so that nothing is lost.
+        current = {
+            (service.account_id.id, service.service_type_id.id): service.meter_id.id
+            for service in self.account_id.service_ids
+            if service.meter_id
+        }
+        replaced = Read.search(
+            [
+                ("account_id", "in", self.account_id.ids),
+                ("meter_id", "not in", meters.ids),
+                ("read_date", ">=", run.period_start),
+                ("read_date", "<=", run.period_end),
+                ("state", "in", ("valid", "to_review")),
+                ("billed_move_id", "=", False),
+            ],
+            order="read_datetime",
+        )
+        for read in replaced:
+            meter_id = current.get((read.account_id.id, read.service_type_id.id))
+            if not meter_id:
+                continue
+            if read.state == "to_review":
+                review.add((meter_id, read.account_id.id))
+            else:
+                by_meter[meter_id].append(read)
+        if replaced:
+            for meter_reads in by_meter.values():
+                meter_reads.sort(key=lambda r: (r.read_datetime, r.id))
         return by_meter, review
 
     def _fetch_winter_averages(self, services, run):
-        """{account_id: monthly winter average water use} for winter-average rates."""
+        """{account_id: monthly winter average water use} for winter-average rates.
+
+        Move-in and meter installation reads (``initial``) measure no use of the
+        customer: a month with only such a read is no month of winter use.
+        """
         components = services.rate_schedule_id.component_ids.filtered(
             lambda c: c.component_type == "winter_average"
         )
@@ -714,6 +840,7 @@ class UtilityBillingRunLine(models.Model):
                           sum(consumption)
                      FROM utility_meter_read
                     WHERE account_id = ANY(%s) AND state IN ('valid', 'billed')
+                      AND read_type != 'initial'
                       AND read_date >= %s AND read_date < %s
                       AND EXTRACT(MONTH FROM read_date)::int = ANY(%s)
                  GROUP BY 1, 2""",
@@ -728,8 +855,12 @@ class UtilityBillingRunLine(models.Model):
             totals[account_id].append(total)
         return {account_id: sum(v) / len(v) for account_id, v in totals.items()}
 
-    def _rate_account(self, reads_by_meter, review_meters, winter):
-        """Return (hold_reason, charges, ctx) for this line's account."""
+    def _rate_account(self, reads_by_meter, review_meters, winter, versions_cache=None):
+        """Return (hold_reason, charges, ctx) for this line's account.
+
+        ``versions_cache``: a dict shared by the lines of a batch, in which the
+        rates keep the versions in effect (see ``utility.rate.schedule._rate``).
+        """
         self.ensure_one()
         run = self.run_id
         account = self.account_id
@@ -771,7 +902,7 @@ class UtilityBillingRunLine(models.Model):
                         [],
                         {},
                     )
-                if meter.id in review_meters:
+                if (meter.id, account.id) in review_meters:
                     return (
                         self.env._(
                             "Meter %(serial)s has a read to review", serial=meter.serial
@@ -779,7 +910,13 @@ class UtilityBillingRunLine(models.Model):
                         [],
                         {},
                     )
-                reads = reads_by_meter.get(meter.id, [])
+                # Only this account's reads: after a move-out and a move-in in
+                # the period, the meter's other reads are the other account's.
+                reads = [
+                    r
+                    for r in reads_by_meter.get(meter.id, [])
+                    if r.account_id == account
+                ]
                 if not reads:
                     return (
                         self.env._(
@@ -804,6 +941,7 @@ class UtilityBillingRunLine(models.Model):
                 "meter_size": (service.meter_id or account.meter_ids[:1]).size,
                 "living_units": account.premise_id.living_units,
                 "winter_average": winter.get(account.id),
+                "versions_cache": versions_cache,
                 "proration": proration if (is_final or proration < 1) else 1.0,
             }
             for charge in service.rate_schedule_id._rate(ctx):
@@ -859,11 +997,26 @@ class UtilityBillingRunLine(models.Model):
         if account.uut_exempt:
             taxes = self.env["account.tax"]
         income = product._utility_income_account(self.run_id.company_id)
+        name = charge["name"]
+        quantity = charge["quantity"]
+        price_unit = charge["price_unit"]
+        precision = self.env["decimal.precision"].precision_get
+        if float_round(quantity, precision("Product Unit of Measure")) != quantity:
+            # A prorated share (or a fraction of a unit) the invoice line would
+            # round away: bill its amount as one charge, showing the share.
+            name = self.env._(
+                "%(name)s (%(quantity)s x %(price)s)",
+                name=name,
+                quantity=f"{quantity:g}",
+                price=f"{price_unit:.{precision('Product Price')}f}",
+            )
+            price_unit = self.run_id.currency_id.round(quantity * price_unit)
+            quantity = 1.0
         return {
             "product_id": product.id,
-            "name": charge["name"],
-            "quantity": charge["quantity"],
-            "price_unit": charge["price_unit"],
+            "name": name,
+            "quantity": quantity,
+            "price_unit": price_unit,
             "account_id": income.id,
             "tax_ids": [Command.set(taxes.ids)],
             "product_uom_id": product.uom_id.id,
@@ -877,7 +1030,14 @@ class UtilityBillingRunLine(models.Model):
     def _post_bills(self):
         moves = self.move_id.filtered(lambda m: m.state == "draft")
         if moves:
-            moves._post(soft=False)
+            # What posting reads of each bill, read for the whole batch at once
+            # (else a query or two a bill: the invoice lines, their taxes).
+            moves.invoice_line_ids.tax_ids  # noqa: B018
+            moves.line_ids.tax_ids  # noqa: B018
+            # Without chatter tracking, as the drafts were created: the run's
+            # chatter records the posting. Tracking would cost each bill a
+            # write with fields_get and a message.
+            moves.with_context(tracking_disable=True)._post(soft=False)
         posted = self.filtered(lambda ln: ln.move_id.state == "posted")
         posted.write({"state": "posted"})
         # Reads of posted bills are billed.

@@ -317,6 +317,7 @@ class UtilityMeterRead(models.Model):
                     ),
                 )
             )
+        self._follow_up_accepted()
         return True
 
     def action_request_reread(self):
@@ -348,6 +349,7 @@ class UtilityMeterRead(models.Model):
                 ),
             )
         self._recompute_later_reads()
+        self._follow_up_reread_requested()
         return True
 
     def action_reject(self):
@@ -415,6 +417,55 @@ class UtilityMeterRead(models.Model):
     # ------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------
+
+    def _get_exception_rules(self, code=None):
+        """{read id: rule}: the exception rule of kind ``code`` (default: each
+        read's own exception) for the read's service and customer class, or None.
+        """
+        resolve = self.env["utility.read.exception.rule"]._get_rule_resolver(
+            self.company_id
+        )
+        return {
+            read.id: resolve(
+                read.company_id.id,
+                code or read.exception_code,
+                read.service_type_id.id,
+                read.meter_id.premise_id.customer_class
+                or read.premise_id.customer_class,
+            )
+            for read in self
+        }
+
+    def _follow_up_accepted(self):
+        """Accepted high use: an investigation order and a customer notice, as the
+        high-use rule of the read's class says (both when no rule applies)."""
+        high = self.filtered(lambda r: r.exception_code == "high")
+        if not high:
+            return
+        rules = high._get_exception_rules()
+        order_reads = high.filtered(
+            lambda r: not rules[r.id] or rules[r.id].create_service_order
+        )
+        orders = self.env["utility.service.order"]._create_from_reads(
+            order_reads, "investigate"
+        )
+        notice_reads = high.filtered(
+            lambda r: not rules[r.id] or rules[r.id].notify_customer
+        )
+        self.env["utility.notice"]._create_high_usage_notices(notice_reads, orders)
+
+    def _follow_up_reread_requested(self):
+        """Negative reads sent back for a re-read get a re-read service order, as
+        the negative rule of the read's class says (an order when no rule applies).
+        """
+        negative = self.filtered(lambda r: r.exception_code == "negative")
+        if not negative:
+            return
+        rules = negative._get_exception_rules()
+        order_reads = negative.filtered(
+            lambda r: not rules[r.id] or rules[r.id].create_service_order
+        )
+        self.env["utility.service.order"]._create_from_reads(order_reads, "reread")
 
     @api.model
     def _get_last_valid_reads(self, meters):

@@ -151,6 +151,16 @@ class UtilityRateSchedule(models.Model):
             self._recompute_siblings()
         return res
 
+    def _check_not_billed(self):
+        """Refuse changes to the components, tiers and meter-size charges of a
+        billed version."""
+        if self.filtered("billed"):
+            raise UserError(
+                self.env._(
+                    "This rate has been billed and is locked: adopt a new version."
+                )
+            )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_not_billed(self):
         if self.filtered("billed"):
@@ -226,12 +236,22 @@ class UtilityRateSchedule(models.Model):
             units), ``meter_size``, ``living_units``, ``winter_average`` (units
             or None), ``months`` (months a full period covers), ``read_date``,
             ``proration`` (share of a full period billed, 1.0 normally; less on
-            a final bill).
+            a final bill); optionally ``versions_cache``, a dict in which the
+            versions in effect are kept for the next services rated with the
+            same rate and dates (a billing run: one search per rate, not one
+            per service).
         :return: list of charge dicts: ``component``, ``name``, ``quantity``,
             ``price_unit``, ``product``
         """
         self.ensure_one()
-        versions = self._get_versions(ctx["date_from"], ctx["date_to"])
+        cache = ctx.get("versions_cache")
+        key = (self.id, ctx["date_from"], ctx["date_to"])
+        if cache is not None and key in cache:
+            versions = cache[key]
+        else:
+            versions = self._get_versions(ctx["date_from"], ctx["date_to"])
+            if cache is not None:
+                cache[key] = versions
         if not versions:
             raise UserError(
                 self.env._(
@@ -410,13 +430,14 @@ class UtilityRateComponent(models.Model):
                         )
                     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        components = super().create(vals_list)
+        components.schedule_id._check_not_billed()
+        return components
+
     def write(self, vals):
-        if self.schedule_id.filtered("billed"):
-            raise UserError(
-                self.env._(
-                    "This rate has been billed and is locked: adopt a new version."
-                )
-            )
+        self.schedule_id._check_not_billed()
         for component in self:
             component.schedule_id.message_post(
                 body=self.env._(
@@ -426,6 +447,10 @@ class UtilityRateComponent(models.Model):
                 )
             )
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_not_billed(self):
+        self.schedule_id._check_not_billed()
 
     def _charge(self, name, quantity, price_unit):
         return {
@@ -444,7 +469,9 @@ class UtilityRateComponent(models.Model):
         if kind == "fixed_flat":
             return [self._charge(self.name, round(factor, 4), self.amount)]
         if kind == "fixed_unit":
-            units = ctx.get("living_units") or 1
+            units = ctx.get("living_units") or 0
+            if not units:
+                return []
             return [
                 self._charge(
                     self.env._(
@@ -575,6 +602,22 @@ class UtilityRateTier(models.Model):
     price = fields.Float(digits="Product Price", required=True, help="Price per unit.")
     company_id = fields.Many2one(related="component_id.company_id", store=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.component_id.schedule_id._check_not_billed()
+        return records
+
+    def write(self, vals):
+        self.component_id.schedule_id._check_not_billed()
+        res = super().write(vals)
+        self.component_id.schedule_id._check_not_billed()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_not_billed(self):
+        self.component_id.schedule_id._check_not_billed()
+
 
 class UtilityRateSizePrice(models.Model):
     _name = "utility.rate.size.price"
@@ -595,6 +638,22 @@ class UtilityRateSizePrice(models.Model):
             "A meter size appears once per component.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.component_id.schedule_id._check_not_billed()
+        return records
+
+    def write(self, vals):
+        self.component_id.schedule_id._check_not_billed()
+        res = super().write(vals)
+        self.component_id.schedule_id._check_not_billed()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_not_billed(self):
+        self.component_id.schedule_id._check_not_billed()
 
 
 class UtilityRateVersionWizard(models.TransientModel):

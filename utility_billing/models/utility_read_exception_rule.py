@@ -77,6 +77,19 @@ class UtilityReadExceptionRule(models.Model):
         tracking=True,
         help="An estimate beyond this number of consecutive estimates is flagged.",
     )
+    notify_customer = fields.Boolean(
+        string="Notify the Customer",
+        default=True,
+        tracking=True,
+        help="High use: when a CSR II accepts the flagged read, the customer gets a "
+        "high-usage notice (e-mail if paperless, else a letter).",
+    )
+    create_service_order = fields.Boolean(
+        default=True,
+        tracking=True,
+        help="High use: accepting the flagged read creates an investigation order. "
+        "Negative read: requesting a re-read creates a re-read order.",
+    )
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

@@ -4,3 +4,11 @@ from . import test_access_rights
 from . import test_utility_meter_read
 from . import test_multicompany
 from . import test_utility_read_import
+from . import test_utility_rate_schedule
+from . import test_utility_service_order
+from . import test_utility_notice
+from . import test_utility_billing_run
+from . import test_utility_bill_report
+from . import test_utility_adjustment
+from . import test_utility_tax_roll_export
+from . import test_utility_account_timeline

@@ -158,3 +158,22 @@ class UtilityBillingCommon(TransactionCase):
         for code in ("zero", "negative", "inactive"):
             cls._exception_rule(code)
         cls._exception_rule("estimates", max_estimates=2)
+
+    @classmethod
+    def _usage_history(cls, meter, daily=1.0):
+        """Three monthly reads after the initial read of ``meter`` (installed on
+        2025-01-05 at 0): ``daily`` HCF a day, 2025-02-04, 03-06 and 04-05."""
+        reads = cls.env["utility.meter.read"]
+        for day, days in (("2025-02-04", 30), ("2025-03-06", 60), ("2025-04-05", 90)):
+            reads |= cls._read(meter, day, daily * days)
+        return reads
+
+    @classmethod
+    def _service_order(cls, order_type, account=None, **vals):
+        """A new service order of ``order_type`` on ``account`` (its premise and
+        meter by default)."""
+        values = {"order_type": order_type}
+        if account:
+            values["account_id"] = account.id
+        values.update(vals)
+        return cls.env["utility.service.order"].create(values)
