@@ -124,6 +124,10 @@ class UtilityDemoTown(models.AbstractModel):
                     "state_id": state_ca.id if state_ca else False,
                     "country_id": country_us.id if country_us else False,
                     "lang": "en_US",
+                    # Paperless accounts (every fourth) get their bills by e-mail.
+                    "email": (
+                        f"customer{index + 1}@example.com" if index % 4 == 0 else False
+                    ),
                 }
             )
             route = routes[index * len(routes) // accounts]
