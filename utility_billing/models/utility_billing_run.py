@@ -1004,11 +1004,13 @@ class UtilityBillingRunLine(models.Model):
         if float_round(quantity, precision("Product Unit of Measure")) != quantity:
             # A prorated share (or a fraction of a unit) the invoice line would
             # round away: bill its amount as one charge, showing the share.
+            share = f"{quantity:g}"
+            price_text = f"{price_unit:.{precision('Product Price')}f}"
             name = self.env._(
                 "%(name)s (%(quantity)s x %(price)s)",
                 name=name,
-                quantity=f"{quantity:g}",
-                price=f"{price_unit:.{precision('Product Price')}f}",
+                quantity=share,
+                price=price_text,
             )
             price_unit = self.run_id.currency_id.round(quantity * price_unit)
             quantity = 1.0
