@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Run the benchmarks of tests/benchmarks/ (bench_*.py; pytest never collects
-# them) and print their figures. Today: the meter read file import on a
-# synthetic city of 20,000 accounts with 12 months of reads.
+# them) and print their figures: the billing run beside stock Odoo invoicing
+# (bench_billing_run.py) and the meter read file import (bench_read_import.py),
+# on a synthetic city of 20,000 accounts with 12 months of reads.
 #
 # Usage: bash setup/benchmark.sh [--reuse] [--profile] [other benchmark options]
 #   --reuse    keep the benchmark database and its synthetic cities between runs
-#              (the first run builds them: about 4 minutes more); utility_billing
+#              (the first run builds them: about 5 minutes more); utility_billing
 #              is updated in it first (--no-update skips that)
-#   --profile  also profile the import and print its top functions
-#   --help     every option (python3 tests/benchmarks/bench_read_import.py --help)
-# Environment: UB_BENCH_DB (default ub_bench; dropped and rebuilt unless
-#   --reuse), ODOO_PATH, UB_DB_USER, PGHOST, PGPORT.
+#   --profile  also profile what each benchmark measures and print its top
+#              functions
+#   --help     every option (python3 tests/benchmarks/bench_<name>.py --help);
+#              an option only one benchmark knows is ignored by the others
+# The first benchmark builds (or updates) the database; the next ones reuse it
+# as it is. Environment: UB_BENCH_DB (default ub_bench; dropped and rebuilt
+# unless --reuse), ODOO_PATH, UB_DB_USER, PGHOST, PGPORT.
 # Exits non-zero when a benchmark misses a target (its figures come first).
 # shellcheck source=setup/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 for arg in "$@"; do
     if [[ "$arg" == -h || "$arg" == --help ]]; then
-        sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
         exit 0
     fi
 done
@@ -30,15 +34,22 @@ ub_ensure_postgres
 cd "$UB_ROOT" || exit 1
 ub_info "Odoo $UB_ODOO_VERSION at $UB_ODOO_ROOT; benchmark database $db"
 
-export UB_ADDONS_PATH UB_DB_USER
+# Every benchmark gets the same options: each ignores the others' options.
+export UB_ADDONS_PATH UB_DB_USER UB_BENCH_ALL=1
 rc=0
 shopt -s nullglob
 benches=(tests/benchmarks/bench_*.py)
 ((${#benches[@]})) || ub_die "no benchmark in tests/benchmarks/ (bench_*.py)."
+reuse=()
 for bench in "${benches[@]}"; do
-    ub_info "python3 $bench --database $db $*"
+    ub_info "python3 $bench --database $db $* ${reuse[*]}"
     python3 "$bench" --database "$db" --addons-path "$UB_ADDONS_PATH" \
-        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$UB_DB_USER" "$@" || rc=$?
+        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$UB_DB_USER" "$@" \
+        "${reuse[@]}" || rc=$?
+    # The database is built and up to date: the next benchmarks reuse it.
+    reuse=()
+    [[ " $* " == *" --reuse "* ]] || reuse+=(--reuse)
+    [[ " $* " == *" --no-update "* ]] || reuse+=(--no-update)
 done
 if ((rc)); then
     echo "ERROR: a benchmark missed its target or failed (exit $rc, see above)." >&2

@@ -28,234 +28,29 @@ the number of accounts.
 
 import argparse
 import cProfile
-import importlib.util
 import io
 import os
-import pstats
 import random
-import resource
-import shutil
-import subprocess
 import sys
-import time
 from datetime import datetime
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-TZ = "America/Los_Angeles"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _bench_common import (  # noqa: E402
+    TZ,
+    Measure,
+    add_database_arguments,
+    check_query_counter,
+    ensure_cities,
+    gc,
+    parse_known,
+    prepare_database,
+    print_profile,
+    user_env,
+)
+
 IMPORT_BATCH = 2000  # CHUNK_SIZE of utility_read_import.py
 HIGH_EVERY = 100  # one line in 100 is a high read (four times the usual use)
 BAD_LINES = 10  # lines with an unknown meter or a reading that is not a number
-
-
-def load_generator():
-    """setup/generate_city.py as a module (it is a script, not a package)."""
-    path = os.path.join(REPO, "setup", "generate_city.py")
-    spec = importlib.util.spec_from_file_location("ub_generate_city", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gc = load_generator()
-
-
-# ----------------------------------------------------------------------------
-# Measurement
-# ----------------------------------------------------------------------------
-
-
-def _proc_status_kb(key):
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-class Measure:
-    """Wall time, SQL queries and peak resident memory of a block.
-
-    Queries: ``cr.sql_log_count`` (the per-cursor counter every
-    ``Cursor.execute`` increments), cross-checked against the global
-    ``odoo.sql_db.sql_counter``. Peak memory: the process's peak resident set
-    (VmHWM), reset before the block through /proc/self/clear_refs; where that
-    is not possible, the peak since the process started (ru_maxrss).
-    """
-
-    def __init__(self, cr):
-        self.cr = cr
-
-    def __enter__(self):
-        import odoo.sql_db
-
-        self.peak_reset = False
-        try:
-            with open("/proc/self/clear_refs", "w") as refs:
-                refs.write("5")
-            self.peak_reset = True
-        except OSError:
-            pass
-        self.start_rss_kb = _proc_status_kb("VmRSS")
-        self.queries0 = self.cr.sql_log_count
-        self.global0 = odoo.sql_db.sql_counter
-        self.t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        import odoo.sql_db
-
-        self.seconds = time.perf_counter() - self.t0
-        self.queries = self.cr.sql_log_count - self.queries0
-        self.global_queries = odoo.sql_db.sql_counter - self.global0
-        peak_kb = _proc_status_kb("VmHWM") if self.peak_reset else None
-        if peak_kb is None:
-            self.peak_reset = False
-            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.peak_mb = peak_kb / 1024
-        self.grow_mb = (peak_kb - (self.start_rss_kb or peak_kb)) / 1024
-        return False
-
-
-def check_query_counter(cr):
-    """Make sure cr.sql_log_count counts queries; return a description."""
-    import odoo.sql_db
-
-    before, before_global = cr.sql_log_count, odoo.sql_db.sql_counter
-    cr.execute("SELECT 1")
-    cr.execute("SELECT 2")
-    if cr.sql_log_count - before != 2 or odoo.sql_db.sql_counter - before_global != 2:
-        raise SystemExit(
-            "ERROR: cr.sql_log_count does not count queries in this Odoo "
-            f"({cr.sql_log_count - before} for 2 queries)."
-        )
-    return "cr.sql_log_count (checked: 2 queries counted 2)"
-
-
-# ----------------------------------------------------------------------------
-# Database and cities
-# ----------------------------------------------------------------------------
-
-
-def odoo_command(args):
-    odoo_root = os.path.dirname(
-        os.path.dirname(os.path.abspath(gc.import_odoo().__file__))
-    )
-    bin_path = os.path.join(odoo_root, "odoo-bin")
-    cmd = (
-        [sys.executable, bin_path]
-        if os.path.isfile(bin_path)
-        else [sys.executable, "-m", "odoo"]
-    )
-    return cmd + [
-        f"--addons-path={args.addons_path or gc.default_addons_path()}",
-        f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}",
-        f"--db_user={args.db_user}",
-    ]
-
-
-def pg_connect(args, dbname):
-    import psycopg2
-
-    return psycopg2.connect(
-        dbname=dbname, host=args.db_host, port=args.db_port, user=args.db_user
-    )
-
-
-def database_state(args):
-    """'missing', 'empty' (no utility_billing installed) or 'installed'."""
-    import psycopg2
-
-    try:
-        conn = pg_connect(args, args.database)
-    except psycopg2.OperationalError as exc:
-        if "does not exist" in str(exc):
-            return "missing"
-        raise
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
-            if not cur.fetchone()[0]:
-                return "empty"
-            cur.execute(
-                "SELECT state FROM ir_module_module WHERE name = 'utility_billing'"
-            )
-            row = cur.fetchone()
-            return "installed" if row and row[0] == "installed" else "empty"
-    finally:
-        conn.close()
-
-
-def drop_database(args):
-    import odoo
-
-    conn = pg_connect(args, "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-    finally:
-        conn.close()
-    shutil.rmtree(odoo.tools.config.filestore(args.database), ignore_errors=True)
-
-
-def run_odoo(args, options, what):
-    """Run Odoo on the benchmark database with ``options``, until it stops."""
-    cmd = odoo_command(args) + ["-d", args.database, *options]
-    cmd += ["--stop-after-init", "--log-level=warn"]
-    env = dict(os.environ)
-    if os.environ.get("ODOO_PATH"):
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (os.environ["ODOO_PATH"], env.get("PYTHONPATH")) if p
-        )
-    started = time.perf_counter()
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    if result.returncode:
-        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
-        raise SystemExit(f"ERROR: {what} utility_billing in {args.database} failed.")
-    print(
-        f"  {what} utility_billing in {args.database}: "
-        f"{time.perf_counter() - started:.0f} s"
-    )
-
-
-def create_database(args):
-    """Create the database with utility_billing, without demo data."""
-    run_odoo(args, ["-i", "utility_billing", "--without-demo=all"], "installing")
-
-
-def ensure_city(registry, prefix, accounts, months, end_date, reuse):
-    """Build the city unless it is there; return its number of accounts."""
-    import odoo
-
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if gc.city_exists(env, prefix):
-            found = gc.city_counts(env, prefix)[0]
-            if found != accounts:
-                raise SystemExit(
-                    f"ERROR: city {prefix} in the database has {found} accounts, "
-                    f"not {accounts}: run without --reuse to rebuild the database."
-                )
-            print(f"  city {prefix}: {found} accounts (reused)")
-            return found
-        if reuse:
-            print(f"  city {prefix}: not in the database, building it")
-        elapsed, counts = gc.generate_city(
-            env, accounts, months, prefix, end_date=end_date
-        )
-        cr.commit()
-        gc.analyze(env)
-        cr.commit()
-        print(
-            f"  city {prefix}: {counts[0]} accounts, {counts[1]} meters, "
-            f"{counts[2]} reads built in {elapsed:.1f} s"
-        )
-        return counts[0]
 
 
 # ----------------------------------------------------------------------------
@@ -425,22 +220,6 @@ def run_bare_create(env, vals_list):
     return count
 
 
-def user_env(cr):
-    """The administrator (a manager, record rules apply), in California."""
-    import odoo
-
-    admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin")
-    return odoo.api.Environment(cr, admin.id, {"tz": TZ, "lang": "en_US"})
-
-
-def print_profile(profiler, limit):
-    stats = pstats.Stats(profiler)
-    stats.strip_dirs()
-    for key, title in (("cumulative", "cumulative time"), ("tottime", "own time")):
-        print(f"\n--- profile of the import, top {limit} by {title}")
-        stats.sort_stats(key).print_stats(limit)
-
-
 # ----------------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------------
@@ -451,37 +230,10 @@ def parse_args(argv):
         description="Benchmark of the meter read file import on a synthetic city. "
         "Defaults in square brackets."
     )
-    parser.add_argument(
-        "-d",
-        "--database",
-        default="ub_bench",
-        help="dropped and created again unless --reuse [%(default)s]",
-    )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="keep the database and its cities if they are there",
-    )
-    parser.add_argument(
-        "--no-update",
-        action="store_true",
-        help="with --reuse, do not update utility_billing in the database first",
-    )
-    parser.add_argument(
-        "--accounts", type=int, default=20000, help="accounts of the city [%(default)s]"
-    )
-    parser.add_argument(
-        "--small-accounts",
-        type=int,
-        default=2000,
-        help="accounts of the small city, lines of the files compared [%(default)s]",
-    )
-    parser.add_argument(
-        "--months", type=int, default=12, help="months of reads [%(default)s]"
-    )
-    parser.add_argument("--prefix", default="CITY", help="of the city [%(default)s]")
-    parser.add_argument(
-        "--small-prefix", default="TOWN", help="of the small city [%(default)s]"
+    add_database_arguments(
+        parser,
+        small_accounts_help="accounts of the small city, lines of the files compared "
+        "[%(default)s]",
     )
     parser.add_argument(
         "--target-seconds",
@@ -512,7 +264,7 @@ def parse_args(argv):
         "--profile-limit", type=int, default=30, help="functions listed [%(default)s]"
     )
     gc.add_db_arguments(parser)
-    args = parser.parse_args(argv)
+    args = parse_known(parser, argv)
     if args.repeat < 1 or args.accounts < 1 or args.small_accounts < 1:
         parser.error("--repeat, --accounts and --small-accounts must be at least 1")
     return args
@@ -551,35 +303,14 @@ def print_table(rows):
 def main(argv=None):
     args = parse_args(argv)
     gc.configure_odoo(args)
-    from dateutil.relativedelta import relativedelta
-
     from odoo.modules.registry import Registry
 
     print(f"== Read import benchmark, database {args.database}")
-    state = database_state(args)
-    if state != "installed" or not args.reuse:
-        if state != "missing":
-            print(f"  dropping database {args.database}")
-            drop_database(args)
-        create_database(args)
-    elif args.no_update:
-        print(f"  database {args.database} reused as it is")
-    else:
-        # The code may have changed since the database was built.
-        run_odoo(args, ["-u", "utility_billing"], "updating")
+    prepare_database(args)
     registry = Registry(args.database)
     # The cities' last reads are a month old, so that next month's reads are
     # not in the future.
-    end_date = datetime.now().date() - relativedelta(months=1)
-    ensure_city(registry, args.prefix, args.accounts, args.months, end_date, args.reuse)
-    ensure_city(
-        registry,
-        args.small_prefix,
-        args.small_accounts,
-        args.months,
-        end_date,
-        args.reuse,
-    )
+    ensure_cities(registry, args)
     run_tag = datetime.now().strftime("%Y%m%d-%H%M%S")
     results, notes = [], []
     with registry.cursor() as cr:
