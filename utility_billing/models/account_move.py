@@ -30,6 +30,20 @@ class AccountMove(models.Model):
     utility_read_ids = fields.One2many(
         "utility.meter.read", "billed_move_id", string="Meter Reads"
     )
+    utility_payment_source = fields.Selection(
+        [
+            ("counter", "Counter"),
+            ("ach", "ACH Autopay"),
+            ("mail", "Mail"),
+            ("online", "Online"),
+            ("other", "Other"),
+        ],
+        string="Payment Source",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="Where a utility payment entry came from (cash receipts reports).",
+    )
     utility_adjustment_id = fields.Many2one(
         "utility.adjustment",
         index="btree_not_null",
@@ -154,6 +168,24 @@ class AccountMove(models.Model):
                 continue  # a credit note of the account, already in the balance
             if not last_bill_date or partial.max_date > last_bill_date:
                 payments += partial.amount
+        # Payments not (yet) applied to a bill: a credit on the account.
+        unapplied = self.env["account.move.line"].search(
+            [
+                ("utility_account_id", "=", account.id),
+                ("move_id", "!=", self.id),
+                ("move_id.move_type", "not in", ("out_invoice", "out_refund")),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("date", "<=", self.invoice_date),
+            ]
+        )
+        for line in unapplied:
+            balance_forward += line.amount_residual
+            if line.amount_residual < 0 and (
+                not last_bill_date or line.date > last_bill_date
+            ):
+                payments -= line.amount_residual
         return {
             "previous_balance": balance_forward + payments - adjustments,
             "payments": payments,

@@ -12,3 +12,9 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         copy=False,
     )
+    utility_account_id = fields.Many2one(
+        related="move_id.utility_account_id",
+        store=True,
+        index="btree_not_null",
+        string="Utility Account",
+    )

@@ -106,7 +106,13 @@ class UtilityAccount(models.Model):
     invoice_count = fields.Integer(compute="_compute_balance")
     balance = fields.Monetary(
         compute="_compute_balance",
-        help="What the customer owes on this account's posted bills and credits.",
+        help="What the customer owes on this account: posted bills and credit "
+        "notes less payments (negative: a credit in the customer's favour).",
+    )
+    past_due_amount = fields.Monetary(
+        string="Past Due",
+        compute="_compute_balance",
+        help="What is owed on bills whose due date has passed.",
     )
     paperless = fields.Boolean(tracking=True, help="Bills are sent by e-mail only.")
     lang = fields.Selection(
@@ -155,20 +161,91 @@ class UtilityAccount(models.Model):
             account.meter_ids = account.service_ids.meter_id
 
     def _compute_balance(self):
-        groups = self.env["account.move"]._read_group(
+        # The balance is what is open on the account's receivable lines: bills
+        # and credit notes, and payment entries (counter, ACH) whose credit is
+        # not yet applied to a bill, i.e. an overpayment left as a credit.
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("utility_account_id", "in", self.ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+            ],
+            ["utility_account_id"],
+            ["amount_residual:sum"],
+        )
+        amounts = {account.id: amount for account, amount in groups}
+        today = fields.Date.context_today(self)
+        past_due = self.env["account.move.line"]._read_group(
+            [
+                ("utility_account_id", "in", self.ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", today),
+            ],
+            ["utility_account_id"],
+            ["amount_residual:sum"],
+        )
+        past_due_amounts = {account.id: amount for account, amount in past_due}
+        counts = self.env["account.move"]._read_group(
             [
                 ("utility_account_id", "in", self.ids),
                 ("state", "=", "posted"),
                 ("move_type", "in", ("out_invoice", "out_refund")),
             ],
             ["utility_account_id"],
-            ["amount_residual_signed:sum", "__count"],
+            ["__count"],
         )
-        stats = {account.id: (amount, count) for account, amount, count in groups}
+        count_by_account = {account.id: count for account, count in counts}
         for account in self:
-            amount, count = stats.get(account.id, (0.0, 0))
-            account.balance = amount
-            account.invoice_count = count
+            account.balance = amounts.get(account.id, 0.0)
+            # Never more than what is owed: a credit elsewhere lowers it.
+            account.past_due_amount = max(
+                0.0, min(past_due_amounts.get(account.id, 0.0), account.balance)
+            )
+            account.invoice_count = count_by_account.get(account.id, 0)
+
+    def _utility_open_receivable_lines(self):
+        """This account's open receivable debits (what is owed, bill by bill),
+        oldest due first."""
+        self.ensure_one()
+        return self.env["account.move.line"].search(
+            [
+                ("utility_account_id", "=", self.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+            ],
+            order="date_maturity, date, id",
+        )
+
+    def _utility_apply_credit(self, credit_lines):
+        """Apply posted receivable credit lines of this account (a payment, a
+        reversal) to its open bills, oldest due date first; what is left of the
+        credit stays open on the account as a credit.
+
+        Each bill is reconciled in turn so the order is ours, not the order
+        ``reconcile()`` would pick for a set of lines.
+        """
+        self.ensure_one()
+        credit_lines = credit_lines.filtered(
+            lambda ln: (
+                ln.account_id.account_type == "asset_receivable"
+                and not ln.reconciled
+                and ln.amount_residual < 0
+            )
+        )
+        if not credit_lines:
+            return
+        for debit in self._utility_open_receivable_lines():
+            credit_lines = credit_lines.filtered(lambda ln: not ln.reconciled)
+            if not credit_lines:
+                break
+            if debit.account_id != credit_lines[0].account_id:
+                continue
+            (credit_lines | debit).reconcile()
 
     def _compute_read_count(self):
         groups = self.env["utility.meter.read"]._read_group(

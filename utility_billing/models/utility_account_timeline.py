@@ -83,6 +83,19 @@ class UtilityAccountTimeline(models.Model):
                  WHERE bill.utility_account_id IS NOT NULL
                    AND pay.utility_account_id IS NULL
                 UNION ALL
+                -- payment entries of the account itself (counter, ACH, their
+                -- reversals): what they move on its receivable
+                SELECT am.utility_account_id, am.company_id, am.date, 3,
+                       'payment', am.name, am.state, 0.0, sum(aml.balance),
+                       'account.move', am.id
+                  FROM account_move am
+                  JOIN account_move_line aml ON aml.move_id = am.id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE am.utility_account_id IS NOT NULL AND am.state = 'posted'
+                   AND am.move_type NOT IN ('out_invoice', 'out_refund')
+                   AND acc.account_type = 'asset_receivable'
+                 GROUP BY am.id
+                UNION ALL
                 SELECT a.account_id, a.company_id, COALESCE(a.post_date, a.date), 4,
                        'adjustment', a.name, a.state, 0.0, 0.0,
                        'utility.adjustment', a.id
