@@ -1,0 +1,13 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import res_company_delinquency
+from . import res_config_settings_delinquency
+from . import utility_delinquency_policy
+from . import utility_delinquency_run
+from . import utility_notice_delinquency
+from . import utility_account_delinquency
+from . import account_move_delinquency
+from . import utility_shutoff_list
+from . import utility_service_order_delinquency
+from . import utility_payment_plan
+from . import utility_collection_referral

@@ -1,0 +1,488 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import float_compare
+
+SHUTOFF_DAYS_SB998 = 60
+PLAN_BROKEN_NOTICE_BUSINESS_DAYS = 5
+
+
+class UtilityAccount(models.Model):
+    _inherit = "utility.account"
+
+    dlq_step_id = fields.Many2one(
+        "utility.delinquency.policy.step",
+        string="Delinquency Step",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The last delinquency step taken on the oldest delinquent bill.",
+    )
+    dlq_step_date = fields.Date(string="Step Date", readonly=True, copy=False)
+    dlq_bill_id = fields.Many2one(
+        "account.move",
+        string="Oldest Delinquent Bill",
+        readonly=True,
+        copy=False,
+    )
+    dlq_amount = fields.Monetary(
+        string="Past Due at Last Run",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+    )
+    dlq_run_date = fields.Date(string="Last Delinquency Run", readonly=True, copy=False)
+    dlq_event_ids = fields.One2many(
+        "utility.delinquency.event", "account_id", string="Delinquency History"
+    )
+    dlq_block_reason = fields.Text(
+        string="Shut-off Blocked By",
+        compute="_compute_dlq_block_reason",
+        help="The SB 998 safeguards (and others) that forbid a shut-off of this "
+        "account today.",
+    )
+    plan_willing = fields.Boolean(
+        string="Willing to Enter a Payment Plan",
+        tracking=True,
+        help="The customer agreed to an amortization, alternative or deferred "
+        "payment plan (SB 998 116910(a)(3)).",
+    )
+    disconnected = fields.Boolean(
+        string="Disconnected for Non-payment", readonly=True, tracking=True, copy=False
+    )
+    shutoff_pending = fields.Boolean(
+        string="Shut-off Pending",
+        readonly=True,
+        copy=False,
+        help="On a shut-off list whose disconnect order is not done yet.",
+    )
+    payment_plan_ids = fields.One2many(
+        "utility.payment.plan", "account_id", string="Payment Plans"
+    )
+    payment_plan_id = fields.Many2one(
+        "utility.payment.plan",
+        string="Active Payment Plan",
+        compute="_compute_payment_plan_id",
+        store=True,
+    )
+    collection_state = fields.Selection(
+        [
+            ("none", "Not in Collection"),
+            ("referred", "Referred to Agency"),
+            ("written_off", "Written Off"),
+        ],
+        default="none",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    interest_waiver_date = fields.Date(
+        string="Penalty Waived On",
+        readonly=True,
+        copy=False,
+        help="Last late penalty waived for this low-income household (SB 998: "
+        "once every 12 months).",
+    )
+
+    @api.depends("payment_plan_ids.state")
+    def _compute_payment_plan_id(self):
+        for account in self:
+            account.payment_plan_id = account.payment_plan_ids.filtered(
+                lambda p: p.state == "active"
+            )[:1]
+
+    def _compute_dlq_block_reason(self):
+        today = fields.Date.context_today(self)
+        for account in self:
+            reasons = account._dlq_block_reasons(today)
+            account.dlq_block_reason = "\n".join(label for _code, label in reasons)
+
+    # ------------------------------------------------------------
+    # Safeguards
+    # ------------------------------------------------------------
+
+    def _dlq_policy(self):
+        self.ensure_one()
+        return (
+            self.env["utility.delinquency.policy"]
+            ._get_policy_by_class(self.company_id)
+            .get(self.customer_class)
+        )
+
+    def _dlq_has_water(self):
+        self.ensure_one()
+        water = self.env.ref("utility_billing.service_type_water")
+        return any(
+            s.service_type_id == water and not s.end_date for s in self.service_ids
+        )
+
+    def _dlq_block_info(self, date):
+        """What the safeguards need to know of this account on ``date``: its
+        oldest delinquent bill not under a kept plan, and the notices sent."""
+        self.ensure_one()
+        plan = self.payment_plan_id
+        covered = plan.move_ids if plan else self.env["account.move"]
+        lines = self._utility_open_receivable_lines().filtered(
+            lambda ln: (
+                ln.date_maturity
+                and ln.date_maturity < date
+                and ln.move_id.move_type == "out_invoice"
+                and ln.move_id not in covered
+            )
+        )
+        notices = self.env["utility.notice"].search(
+            [
+                ("account_id", "=", self.id),
+                ("kind", "in", ("shutoff", "plan_broken")),
+                ("state", "=", "sent"),
+                ("occupant", "=", False),
+                ("date", "<=", date),
+            ],
+            order="date desc",
+        )
+        return {
+            "oldest_due": min(lines.mapped("date_maturity"), default=False),
+            "shutoff_notice_date": max(
+                notices.filtered(lambda n: n.kind == "shutoff").mapped("date"),
+                default=False,
+            ),
+            "plan_broken_date": max(
+                notices.filtered(lambda n: n.kind == "plan_broken").mapped("date"),
+                default=False,
+            ),
+        }
+
+    def _dlq_block_reasons(self, date, policy=None, info=None):
+        """[(code, reason)] of what forbids shutting this account off on ``date``.
+
+        ``policy`` and ``info`` (see ``_dlq_block_info``) are given by the daily
+        run, which reads them for a batch of accounts at once.
+        """
+        self.ensure_one()
+        policy = policy if policy is not None else self._dlq_policy()
+        info = info if info is not None else self._dlq_block_info(date)
+        company = self.company_id
+        reasons = []
+        if not self._dlq_has_water():
+            reasons.append(("no_water", self.env._("No water service to shut off.")))
+        oldest_due = info.get("oldest_due")
+        sb998 = bool(policy and policy.sb998)
+        if sb998 and oldest_due:
+            days = (date - oldest_due).days
+            if days < SHUTOFF_DAYS_SB998:
+                reasons.append(
+                    (
+                        "days_60",
+                        self.env._(
+                            "SB 998: the oldest unpaid bill is %(days)s days "
+                            "delinquent, less than 60.",
+                            days=days,
+                        ),
+                    )
+                )
+        required = policy.shutoff_notice_business_days if policy else 7
+        notice_date = info.get("shutoff_notice_date")
+        broken_date = info.get("plan_broken_date")
+        notice_ok = bool(
+            notice_date
+            and company._utility_count_business_days(notice_date, date) >= required
+        )
+        if not notice_ok and broken_date:
+            # After a broken plan: the posted final notice, 5 business days
+            # before (116910(c)).
+            notice_ok = (
+                company._utility_count_business_days(broken_date, date)
+                >= PLAN_BROKEN_NOTICE_BUSINESS_DAYS
+            )
+        if not notice_ok:
+            if notice_date:
+                label = self.env._(
+                    "Shut-off notice of %(date)s: %(count)s of %(required)s business "
+                    "days elapsed.",
+                    date=notice_date,
+                    count=company._utility_count_business_days(notice_date, date),
+                    required=required,
+                )
+            else:
+                label = self.env._(
+                    "No shut-off notice sent %(required)s business days before.",
+                    required=required,
+                )
+            reasons.append(("notice", label))
+        if self.appeal_pending:
+            reasons.append(
+                ("appeal", self.env._("An appeal or bill review is pending."))
+            )
+        if (
+            sb998
+            and self.medical_certification
+            and self.low_income
+            and (self.plan_willing or self.payment_plan_id)
+        ):
+            reasons.append(
+                (
+                    "medical",
+                    self.env._(
+                        "SB 998: medical certification, inability to pay and "
+                        "willingness to enter a payment plan are on file."
+                    ),
+                )
+            )
+        plan = self.payment_plan_id
+        if plan and plan.state == "active":
+            reasons.append(
+                (
+                    "plan",
+                    self.env._("Payment plan %(plan)s is being kept.", plan=plan.name),
+                )
+            )
+        return reasons
+
+    def _dlq_mailing_differs(self):
+        """Whether the customer's mailing address is not the service address
+        (SB 998: a copy of the shut-off notice then goes to 'Occupant')."""
+        self.ensure_one()
+        partner, premise = self.partner_id, self.premise_id
+
+        def norm(value):
+            return " ".join((value or "").lower().replace(".", " ").split())
+
+        if not partner.street:
+            return False
+        return norm(partner.street) != norm(premise.street) or (
+            bool(partner.zip and premise.zip) and norm(partner.zip) != norm(premise.zip)
+        )
+
+    def _dlq_past_due(self, date):
+        """Past due on ``date``: open bill amounts due before it, never more than
+        the balance (credits lower it)."""
+        self.ensure_one()
+        lines = self._utility_open_receivable_lines()
+        past_due = sum(
+            ln.amount_residual
+            for ln in lines
+            if ln.date_maturity and ln.date_maturity < date
+        )
+        self.invalidate_recordset(["balance"])
+        return max(0.0, min(past_due, self.balance))
+
+    def _dlq_under_minimum(self, date):
+        self.ensure_one()
+        policy = self._dlq_policy()
+        minimum = policy.minimum_amount if policy else 0.0
+        past_due = self._dlq_past_due(date)
+        return (
+            float_compare(
+                past_due, minimum, precision_rounding=self.currency_id.rounding
+            )
+            < 0
+            or not past_due
+        )
+
+    # ------------------------------------------------------------
+    # Payments
+    # ------------------------------------------------------------
+
+    def _utility_apply_credit(self, credit_lines):
+        res = super()._utility_apply_credit(credit_lines)
+        self._dlq_after_payment()
+        return res
+
+    def _dlq_after_payment(self):
+        """A payment that brings the account under the minimum past due takes it
+        off the shut-off lists (its disconnect order is cancelled if the truck
+        has not rolled) and reconnects a disconnected account; a payment on a
+        written-off account is recovered."""
+        today = fields.Date.context_today(self)
+        for account in self:
+            if account.collection_state == "written_off":
+                account._dlq_recover_payment()
+                continue
+            if not account._dlq_under_minimum(today):
+                continue
+            account._dlq_remove_from_shutoff(
+                self.env._("Paid: under the minimum past due.")
+            )
+            if account.disconnected:
+                account._dlq_request_reconnection(reason=self.env._("Past due paid."))
+
+    def _dlq_remove_from_shutoff(self, reason):
+        self.ensure_one()
+        lines = self.env["utility.shutoff.list.line"].search(
+            [
+                ("account_id", "=", self.id),
+                ("state", "in", ("eligible", "blocked", "ordered")),
+                ("list_id.state", "in", ("draft", "confirmed")),
+            ]
+        )
+        lines.filtered(
+            lambda ln: (
+                ln.state != "ordered" or ln.order_id.state in ("new", "scheduled")
+            )
+        )._remove(reason)
+        if self.shutoff_pending:
+            self.shutoff_pending = False
+
+    def _dlq_request_reconnection(self, after_hours=False, reason=None):
+        """Reconnect order and reconnection fee, once while disconnected."""
+        self.ensure_one()
+        Order = self.env["utility.service.order"]
+        existing = Order.search(
+            [
+                ("account_id", "=", self.id),
+                ("order_type", "=", "reconnect"),
+                ("state", "in", ("new", "scheduled")),
+            ],
+            limit=1,
+        )
+        if existing:
+            return existing
+        today = fields.Date.context_today(self)
+        order = Order.create(
+            {
+                "order_type": "reconnect",
+                "account_id": self.id,
+                "priority": "1",
+                "scheduled_date": today,
+                "description": reason or self.env._("Reconnect service."),
+                "company_id": self.company_id.id,
+            }
+        )
+        fee = self._dlq_charge_reconnection_fee(after_hours, order)
+        order.reconnect_fee_move_id = fee
+        return order
+
+    def _dlq_charge_reconnection_fee(self, after_hours, order):
+        """Posted invoice of the reconnection fee (capped for low-income
+        households under SB 998); none when the fee is zero."""
+        self.ensure_one()
+        company = self.company_id
+        amount = company._utility_reconnect_fee(after_hours, self.low_income)
+        if self.currency_id.is_zero(amount):
+            return self.env["account.move"]
+        product = company._utility_reconnect_product()
+        today = fields.Date.context_today(self)
+        label = (
+            self.env._("Reconnection fee (after hours)")
+            if after_hours
+            else self.env._("Reconnection fee (business hours)")
+        )
+        if self.low_income:
+            label = self.env._("%(label)s, low-income rate", label=label)
+        move = (
+            self.env["account.move"]
+            .with_context(tracking_disable=True)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "journal_id": company._utility_penalty_journal().id,
+                    "invoice_date": today,
+                    "date": today,
+                    "invoice_date_due": today,
+                    "invoice_payment_term_id": False,
+                    "fiscal_position_id": False,
+                    "utility_account_id": self.id,
+                    "company_id": company.id,
+                    "payment_reference": self.name,
+                    "ref": order.name,
+                    "invoice_origin": order.name,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product.id,
+                                "name": label,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "account_id": product._utility_income_account(
+                                    company
+                                ).id,
+                                "tax_ids": [(5, 0, 0)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        move._post(soft=False)
+        return move
+
+    def _dlq_recover_payment(self):
+        """Credits left open on a written-off account (payments received after the
+        write-off) are recovered: reconciled with a debit of the receivable
+        against the bad-debt recovery income account."""
+        self.ensure_one()
+        referral = self.env["utility.collection.referral"].search(
+            [("account_id", "=", self.id), ("state", "=", "written_off")], limit=1
+        )
+        if referral:
+            referral._recover_open_credits()
+
+    # ------------------------------------------------------------
+    # Counter
+    # ------------------------------------------------------------
+
+    def _pos_counter_flags(self):
+        flags = (
+            super()._pos_counter_flags()
+            if hasattr(super(), "_pos_counter_flags")
+            else []
+        )
+        self.ensure_one()
+        if self.payment_plan_id:
+            flags.append(self.env._("Payment plan"))
+        if self.shutoff_pending:
+            flags.append(self.env._("Shut-off pending"))
+        if self.disconnected:
+            flags.append(self.env._("Disconnected"))
+        return flags
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_view_dlq_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing_payments.utility_delinquency_event_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_new_payment_plan(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Payment Plan"),
+            "res_model": "utility.payment.plan",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_account_id": self.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_reconnect(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reconnect Service"),
+            "res_model": "utility.delinquency.reconnect",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }
+
+    def _dlq_waiver_available(self, date):
+        """A low-income household gets one late penalty waived every 12 months."""
+        self.ensure_one()
+        if not self.low_income:
+            return False
+        last = self.interest_waiver_date
+        return not last or last <= date - relativedelta(months=12)

@@ -1,0 +1,437 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import csv
+import io
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class UtilityCollectionReferral(models.Model):
+    """A closed account's unpaid final bill handed to the collection agency, and
+    what became of it: written off on a manager's approval, payments received
+    later recovered."""
+
+    _name = "utility.collection.referral"
+    _description = "Utility Collection Referral"
+    _inherit = ["mail.thread"]
+    _order = "referral_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(related="account_id.name", store=True)
+    account_id = fields.Many2one(
+        "utility.account", required=True, index=True, readonly=True, check_company=True
+    )
+    partner_id = fields.Many2one(related="account_id.partner_id", string="Customer")
+    final_bill_id = fields.Many2one("account.move", readonly=True)
+    referral_date = fields.Date(required=True, readonly=True)
+    amount = fields.Monetary(
+        string="Amount Referred", currency_field="currency_id", readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("referred", "Referred"),
+            ("written_off", "Written Off"),
+            ("paid", "Paid"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="referred",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    export_id = fields.Many2one(
+        "utility.collection.export", readonly=True, ondelete="set null"
+    )
+    write_off_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+    write_off_amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    recovery_move_ids = fields.Many2many(
+        "account.move",
+        "utility_collection_referral_recovery_rel",
+        "referral_id",
+        "move_id",
+        string="Recoveries",
+        readonly=True,
+    )
+    amount_recovered = fields.Monetary(
+        currency_field="currency_id", compute="_compute_amount_recovered"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("recovery_move_ids")
+    def _compute_amount_recovered(self):
+        for referral in self:
+            referral.amount_recovered = sum(
+                referral.recovery_move_ids.mapped("amount_total")
+            )
+
+    def action_write_off(self):
+        """Manager: write the open balance off to the bad-debt expense account,
+        the receivable credited and reconciled with the bills."""
+        if not self.env.user.has_group("utility_billing.group_manager"):
+            raise UserError(self.env._("Only a manager approves write-offs."))
+        for referral in self:
+            if referral.state != "referred":
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s is not waiting for a write-off.",
+                        name=referral.name,
+                    )
+                )
+            referral._write_off()
+        return True
+
+    def action_cancel(self):
+        for referral in self:
+            if referral.state != "referred":
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s is %(state)s.",
+                        name=referral.name,
+                        state=referral.state,
+                    )
+                )
+        self.write({"state": "cancelled"})
+        self.account_id.write({"collection_state": "none"})
+        return True
+
+    def _write_off(self):
+        self.ensure_one()
+        company = self.company_id
+        account = self.account_id
+        if not company.utility_bad_debt_account_id:
+            raise UserError(
+                self.env._(
+                    "Set the bad debt expense account in Utility Billing > "
+                    "Configuration > Settings before writing off."
+                )
+            )
+        # Credits still open on the account go to its bills first.
+        open_credits = self.env["account.move.line"].search(
+            [
+                ("utility_account_id", "=", account.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ]
+        )
+        if open_credits:
+            account._utility_apply_credit(open_credits)
+        debits = account._utility_open_receivable_lines()
+        total = sum(debits.mapped("amount_residual"))
+        if self.currency_id.is_zero(total):
+            self.state = "paid"
+            account.collection_state = "none"
+            return self.env["account.move"]
+        journal = company.utility_write_off_journal_id or self.env[
+            "account.journal"
+        ].search([("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+        lines = [
+            Command.create(
+                {
+                    "name": self.env._(
+                        "Write-off of %(bill)s", bill=debit.move_id.name
+                    ),
+                    "account_id": debit.account_id.id,
+                    "partner_id": debit.partner_id.id,
+                    "credit": debit.amount_residual,
+                    "debit": 0.0,
+                }
+            )
+            for debit in debits
+        ]
+        lines.append(
+            Command.create(
+                {
+                    "name": self.env._(
+                        "Bad debt: account %(account)s", account=account.name
+                    ),
+                    "account_id": company.utility_bad_debt_account_id.id,
+                    "partner_id": account.partner_id.id,
+                    "debit": total,
+                    "credit": 0.0,
+                }
+            )
+        )
+        today = fields.Date.context_today(self)
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": today,
+                "ref": self.env._(
+                    "Write-off of account %(account)s", account=account.name
+                ),
+                "utility_account_id": account.id,
+                "company_id": company.id,
+                "line_ids": lines,
+            }
+        )
+        move._post(soft=False)
+        credits = move.line_ids.filtered(
+            lambda ln: ln.account_id.account_type == "asset_receivable"
+        )
+        for debit, credit in zip(debits, credits, strict=True):
+            (debit | credit).reconcile()
+        self.write(
+            {
+                "state": "written_off",
+                "write_off_move_id": move.id,
+                "write_off_amount": total,
+            }
+        )
+        account.collection_state = "written_off"
+        account.message_post(
+            body=self.env._(
+                "%(amount)s written off to bad debt (%(move)s).",
+                amount=self.currency_id.format(total),
+                move=move._get_html_link(),
+            )
+        )
+        return move
+
+    def _recover_open_credits(self):
+        """Payments received after the write-off: their credit, left open on the
+        account, is reconciled with a receivable debit whose counterpart credits
+        the bad-debt recovery income account."""
+        self.ensure_one()
+        company = self.company_id
+        account = self.account_id
+        credits = self.env["account.move.line"].search(
+            [
+                ("utility_account_id", "=", account.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ]
+        )
+        if not credits:
+            return self.env["account.move"]
+        if not company.utility_bad_debt_recovery_account_id:
+            raise UserError(
+                self.env._(
+                    "Account %(account)s was written off: set the bad debt recovery "
+                    "account in Utility Billing > Configuration > Settings to "
+                    "record this payment.",
+                    account=account.name,
+                )
+            )
+        amount = -sum(credits.mapped("amount_residual"))
+        journal = self.write_off_move_id.journal_id or self.env[
+            "account.journal"
+        ].search([("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+        receivable = credits[0].account_id
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": self.env._(
+                    "Recovery of bad debt: account %(account)s", account=account.name
+                ),
+                "utility_account_id": account.id,
+                "company_id": company.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": self.env._("Payment on a written-off account"),
+                            "account_id": receivable.id,
+                            "partner_id": account.partner_id.id,
+                            "debit": amount,
+                            "credit": 0.0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": self.env._(
+                                "Bad debt recovered: account %(account)s",
+                                account=account.name,
+                            ),
+                            "account_id": (
+                                company.utility_bad_debt_recovery_account_id.id
+                            ),
+                            "partner_id": account.partner_id.id,
+                            "debit": 0.0,
+                            "credit": amount,
+                        }
+                    ),
+                ],
+            }
+        )
+        move._post(soft=False)
+        debit = move.line_ids.filtered(lambda ln: ln.account_id == receivable)
+        (credits.filtered(lambda ln: ln.account_id == receivable) | debit).reconcile()
+        self.recovery_move_ids = [Command.link(move.id)]
+        account.message_post(
+            body=self.env._(
+                "%(amount)s recovered on a written-off account (%(move)s).",
+                amount=self.currency_id.format(amount),
+                move=move._get_html_link(),
+            )
+        )
+        return move
+
+
+class UtilityCollectionExport(models.Model):
+    """One hand-over to the collection agency: the accounts referred that day
+    and the CSV file sent."""
+
+    _name = "utility.collection.export"
+    _description = "Utility Collection Agency Export"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Exported")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    referral_ids = fields.One2many(
+        "utility.collection.referral", "export_id", string="Referrals", readonly=True
+    )
+    referral_count = fields.Integer(compute="_compute_totals")
+    amount_total = fields.Monetary(
+        currency_field="currency_id", compute="_compute_totals"
+    )
+    file = fields.Binary(string="Export File", readonly=True, attachment=True)
+    file_name = fields.Char(readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("date")
+    def _compute_name(self):
+        for export in self:
+            export.name = self.env._(
+                "Collection referrals %(date)s", date=export.date or ""
+            )
+
+    @api.depends("referral_ids.amount")
+    def _compute_totals(self):
+        for export in self:
+            export.referral_count = len(export.referral_ids)
+            export.amount_total = sum(export.referral_ids.mapped("amount"))
+
+    def action_refer(self):
+        """Refer the final and closed accounts whose final bill is unpaid past the
+        company's collection age, and write the agency's CSV file."""
+        if not self.env.user.has_group("utility_billing.group_csr_2"):
+            raise UserError(
+                self.env._(
+                    "Only a Customer Service Representative II refers accounts to "
+                    "the collection agency."
+                )
+            )
+        for export in self:
+            if export.state != "draft":
+                raise UserError(
+                    self.env._("%(name)s is already exported.", name=export.name)
+                )
+            export._refer()
+        return True
+
+    def _get_accounts_to_refer(self):
+        self.ensure_one()
+        company = self.company_id
+        limit_date = self.date - timedelta(days=company.utility_collection_age_days)
+        lines = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", company.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("move_id.utility_is_final", "=", True),
+                ("date_maturity", "<", limit_date),
+                ("move_id.utility_account_id.state", "in", ("final", "closed")),
+                (
+                    "move_id.utility_account_id.collection_state",
+                    "=",
+                    "none",
+                ),
+            ]
+        )
+        return {line.move_id.utility_account_id: line.move_id for line in lines}
+
+    def _refer(self):
+        self.ensure_one()
+        found = self._get_accounts_to_refer()
+        Referral = self.env["utility.collection.referral"]
+        vals_list = []
+        for account, bill in found.items():
+            account.invalidate_recordset(["balance"])
+            vals_list.append(
+                {
+                    "account_id": account.id,
+                    "final_bill_id": bill.id,
+                    "referral_date": self.date,
+                    "amount": account.balance,
+                    "export_id": self.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        referrals = Referral.create(vals_list)
+        referrals.account_id.write({"collection_state": "referred"})
+        self.write(
+            {
+                "state": "done",
+                "file": base64.b64encode(self._make_csv(referrals)),
+                "file_name": f"collection_referrals_{self.date}.csv",
+            }
+        )
+        return referrals
+
+    def _make_csv(self, referrals):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(
+            [
+                "account_number",
+                "customer",
+                "mailing_street",
+                "mailing_city",
+                "mailing_zip",
+                "phone",
+                "email",
+                "service_address",
+                "final_bill",
+                "final_bill_date",
+                "final_bill_due_date",
+                "amount",
+                "referral_date",
+            ]
+        )
+        for referral in referrals.sorted(lambda r: r.account_id.name):
+            partner = referral.partner_id
+            bill = referral.final_bill_id
+            writer.writerow(
+                [
+                    referral.account_id.name,
+                    partner.name or "",
+                    partner.street or "",
+                    partner.city or "",
+                    partner.zip or "",
+                    partner.phone or "",
+                    partner.email or "",
+                    referral.account_id.premise_id.name or "",
+                    bill.name or "",
+                    bill.invoice_date or "",
+                    bill.invoice_date_due or "",
+                    f"{referral.amount:.2f}",
+                    referral.referral_date,
+                ]
+            )
+        return buffer.getvalue().encode("utf-8")

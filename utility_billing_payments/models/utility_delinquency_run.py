@@ -1,0 +1,883 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.extras import execute_values
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare
+
+from .utility_delinquency_policy import NOTICE_KIND_BY_ACTION
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+CRON_TIME_BUDGET = 600  # seconds a cron call works before handing over
+QUIET_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+}
+
+
+class UtilityDelinquencyRun(models.Model):
+    """The daily delinquency run of a company for a date.
+
+    Moves every delinquent account to the step its oldest delinquent bill has
+    reached: a late penalty once per bill, each notice once per bill, the
+    shut-off list. Works by batches of accounts (keyset on the account id, the
+    position kept on the run), so that a run interrupted or split across cron
+    calls continues where it stopped. Running it again for the same date
+    changes nothing: what was done is recorded per (bill, step) in
+    ``utility.delinquency.event`` (unique), penalties per bill and notices per
+    (bill, kind) are also unique in the database.
+    """
+
+    _name = "utility.delinquency.run"
+    _description = "Utility Delinquency Run"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, readonly=True, index=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    last_account_id = fields.Integer(
+        readonly=True, help="Accounts up to this id are processed (batch position)."
+    )
+    account_count = fields.Integer(string="Accounts Processed", readonly=True)
+    batch_count = fields.Integer(string="Batches", readonly=True)
+    notice_count = fields.Integer(string="Notices", readonly=True)
+    penalty_count = fields.Integer(string="Penalties", readonly=True)
+    penalty_amount = fields.Monetary(string="Penalties Charged", readonly=True)
+    waiver_count = fields.Integer(string="Penalties Waived", readonly=True)
+    shutoff_eligible_count = fields.Integer(string="To Shut Off", readonly=True)
+    shutoff_blocked_count = fields.Integer(string="Shut-off Blocked", readonly=True)
+    plan_broken_count = fields.Integer(string="Plans Broken", readonly=True)
+    log = fields.Text(readonly=True)
+    event_ids = fields.One2many("utility.delinquency.event", "run_id", string="Steps")
+    notice_ids = fields.One2many("utility.notice", "delinquency_run_id")
+    shutoff_list_id = fields.Many2one(
+        "utility.shutoff.list", readonly=True, check_company=True
+    )
+    letters_attachment_id = fields.Many2one(
+        "ir.attachment", string="Letters (PDF)", readonly=True
+    )
+    started_at = fields.Datetime(readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "date_company_uniq",
+            "unique(date, company_id)",
+            "There is one delinquency run per company and date.",
+        ),
+    ]
+
+    @api.depends("date")
+    def _compute_name(self):
+        for run in self:
+            run.name = self.env._("Delinquency run %(date)s", date=run.date or "")
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_run(self):
+        """Process the whole run now (CSR II)."""
+        self._check_can_run()
+        for run in self:
+            run._start()
+            while run._process_batch():
+                pass
+            run._finish()
+        return True
+
+    def action_view_notices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_notice_action"
+        )
+        action["domain"] = [("delinquency_run_id", "=", self.id)]
+        return action
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing_payments.utility_delinquency_event_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
+
+    def action_view_shutoff_list(self):
+        self.ensure_one()
+        if not self.shutoff_list_id:
+            raise UserError(self.env._("This run put no account on a shut-off list."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "utility.shutoff.list",
+            "res_id": self.shutoff_list_id.id,
+            "view_mode": "form",
+        }
+
+    def action_print_letters(self):
+        self.ensure_one()
+        letters = self.notice_ids.filtered(lambda n: n.channel == "letter")
+        if not letters:
+            raise UserError(self.env._("This run has no letter to print."))
+        letters = self.env["utility.notice"]._dlq_letters_in_walk_order(letters)
+        return self.env.ref(
+            "utility_billing_payments.action_report_utility_notice_batch"
+        ).report_action(letters)
+
+    def action_print_summary(self):
+        return self.env.ref(
+            "utility_billing_payments.action_report_utility_delinquency_summary"
+        ).report_action(self)
+
+    def _check_can_run(self):
+        if not self.env.user.has_group("utility_billing.group_csr_2"):
+            raise UserError(
+                self.env._(
+                    "Only a Customer Service Representative II runs the "
+                    "delinquency steps."
+                )
+            )
+
+    # ------------------------------------------------------------
+    # Batches
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_or_create(self, company, date):
+        run = self.search(
+            [("company_id", "=", company.id), ("date", "=", date)], limit=1
+        )
+        return run or self.create({"company_id": company.id, "date": date})
+
+    def _start(self):
+        """(Re)start the run from the first account; payment plans are checked
+        first (a broken plan resumes its account's steps)."""
+        self.ensure_one()
+        self.write(
+            {
+                "state": "running",
+                "last_account_id": 0,
+                "started_at": fields.Datetime.now(),
+                "finished_at": False,
+            }
+        )
+        broken = self.env["utility.payment.plan"]._dlq_check_plans(
+            self.company_id, self.date, run=self
+        )
+        if broken:
+            self.plan_broken_count += len(broken)
+
+    def _fetch_candidates(self, limit):
+        """[(account id, past due, balance)] of the next ``limit`` accounts with
+        an amount past due on the run's date, by account id."""
+        self.ensure_one()
+        self.env["account.move.line"].flush_model()
+        self.env["utility.account"].flush_model(["collection_state", "state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.utility_account_id,
+                          sum(l.amount_residual) FILTER (
+                              WHERE l.amount_residual > 0
+                                AND l.date_maturity < %(date)s) AS past_due,
+                          sum(l.amount_residual) AS balance
+                     FROM account_move_line l
+                     JOIN account_account aa ON aa.id = l.account_id
+                     JOIN utility_account ua ON ua.id = l.utility_account_id
+                    WHERE l.company_id = %(company)s
+                      AND l.utility_account_id > %(last)s
+                      AND l.parent_state = 'posted'
+                      AND aa.account_type = 'asset_receivable'
+                      AND NOT l.reconciled
+                      AND ua.collection_state != 'written_off'
+                      AND ua.state IN ('active', 'final', 'closed')
+                 GROUP BY l.utility_account_id
+                   HAVING sum(l.amount_residual) FILTER (
+                              WHERE l.amount_residual > 0
+                                AND l.date_maturity < %(date)s) > 0
+                 ORDER BY l.utility_account_id
+                    LIMIT %(limit)s""",
+                date=self.date,
+                company=self.company_id.id,
+                last=self.last_account_id,
+                limit=limit,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _process_batch(self, batch_size=BATCH_SIZE):
+        """Process the next batch of accounts; return True while work remains."""
+        self.ensure_one()
+        rows = self._fetch_candidates(batch_size)
+        if not rows:
+            return False
+        stats = self._process_accounts(rows)
+        self.write(
+            {
+                "last_account_id": rows[-1][0],
+                "account_count": self.account_count + len(rows),
+                "batch_count": self.batch_count + 1,
+                "notice_count": self.notice_count + stats["notices"],
+                "penalty_count": self.penalty_count + stats["penalties"],
+                "penalty_amount": self.penalty_amount + stats["penalty_amount"],
+                "waiver_count": self.waiver_count + stats["waivers"],
+                "shutoff_eligible_count": self.shutoff_eligible_count
+                + stats["eligible"],
+                "shutoff_blocked_count": self.shutoff_blocked_count + stats["blocked"],
+            }
+        )
+        return len(rows) == batch_size
+
+    def _finish(self):
+        """Reset the accounts no longer delinquent, send the letters of the run
+        (one PDF in walk order) and record the summary."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE utility_account
+                      SET dlq_step_id = NULL, dlq_bill_id = NULL, dlq_amount = 0,
+                          dlq_step_date = NULL
+                    WHERE company_id = %s AND dlq_step_id IS NOT NULL
+                      AND (dlq_run_date IS NULL OR dlq_run_date != %s)""",
+                self.company_id.id,
+                self.date,
+            )
+        )
+        self.env["utility.account"].invalidate_model(
+            ["dlq_step_id", "dlq_bill_id", "dlq_amount", "dlq_step_date"]
+        )
+        self._send_letters()
+        self.write({"state": "done", "finished_at": fields.Datetime.now()})
+        self.log = self._summary_text()
+        self.message_post(body=self.log)
+
+    def _send_letters(self):
+        """The letters of the run not sent yet: one PDF in walk order (for the mail
+        room), attached to the run; the notices are then sent."""
+        self.ensure_one()
+        letters = self.env["utility.notice"].search(
+            [
+                ("delinquency_run_id", "=", self.id),
+                ("channel", "=", "letter"),
+                ("state", "=", "draft"),
+            ]
+        )
+        if not letters:
+            return
+        letters = self.env["utility.notice"]._dlq_letters_in_walk_order(letters)
+        if not self.env.context.get("utility_dlq_no_pdf"):
+            report = self.env.ref(
+                "utility_billing_payments.action_report_utility_notice_batch"
+            )
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+                report, res_ids=letters.ids
+            )
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": self.env._(
+                        "Delinquency letters %(date)s (%(count)s).pdf",
+                        date=self.date,
+                        count=len(letters),
+                    ),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+            self.letters_attachment_id = attachment
+            letters.write({"document_id": attachment.id})
+        letters.write({"state": "sent"})
+
+    def _summary_text(self):
+        self.ensure_one()
+        return self.env._(
+            "%(accounts)s delinquent accounts processed in %(batches)s batches: "
+            "%(penalties)s penalties (%(amount)s), %(waived)s waived; %(notices)s "
+            "notices; shut-off list: %(eligible)s to shut off, %(blocked)s blocked; "
+            "%(broken)s payment plans broken.",
+            accounts=self.account_count,
+            batches=self.batch_count,
+            penalties=self.penalty_count,
+            amount=self.currency_id.format(self.penalty_amount),
+            waived=self.waiver_count,
+            notices=self.notice_count,
+            eligible=self.shutoff_eligible_count,
+            blocked=self.shutoff_blocked_count,
+            broken=self.plan_broken_count,
+        )
+
+    def _summary_by_step(self):
+        """[(step label, accounts, amount past due)] of the accounts as this run
+        left them (the daily delinquency summary)."""
+        self.ensure_one()
+        groups = self.env["utility.account"]._read_group(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("dlq_run_date", "=", self.date),
+                ("dlq_step_id", "!=", False),
+            ],
+            ["dlq_step_id"],
+            ["__count", "dlq_amount:sum"],
+        )
+        rows = [(step, count, amount) for step, count, amount in groups]
+        rows.sort(key=lambda r: (r[0].policy_id.sequence, r[0].days, r[0].id))
+        return [
+            (
+                f"{step.policy_id.name}: {step.name} ({step.days})",
+                count,
+                amount,
+            )
+            for step, count, amount in rows
+        ]
+
+    # ------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_daily(self, time_budget=CRON_TIME_BUDGET):
+        """Scheduled action: today's run of every company with a policy, batch by
+        batch, each batch its own transaction; another call is triggered while
+        work remains."""
+        started = time.monotonic()
+        can_commit = self.env["account.move"]._can_commit()
+        today = fields.Date.context_today(self)
+        companies = self.env["utility.delinquency.policy"].search([]).company_id
+        done = remaining = 0
+        for company in companies:
+            run = self.with_company(company)._get_or_create(company, today)
+            if run.state == "done":
+                continue
+            if run.state == "draft":
+                run._start()
+            while True:
+                more = run._process_batch()
+                done += 1
+                if can_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                if not more:
+                    run._finish()
+                    if can_commit:
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                    break
+                if time.monotonic() - started > time_budget:
+                    remaining += 1
+                    break
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            self.env.ref(
+                "utility_billing_payments.ir_cron_delinquency_daily"
+            )._trigger()
+
+    # ------------------------------------------------------------
+    # Processing a batch
+    # ------------------------------------------------------------
+
+    def _holiday_window(self):
+        """Holidays of the months around the run's date, read once per batch."""
+        start = self.date - timedelta(days=120)
+        stop = self.date + timedelta(days=120)
+        days = self.company_id._utility_holidays(start, stop)
+        return (start, stop, frozenset(days))
+
+    def _process_accounts(self, rows):
+        """Take the steps due for the accounts ``rows`` ([(id, past due,
+        balance)]) on the run's date. A constant number of queries per batch,
+        plus those of each record created."""
+        self.ensure_one()
+        env = self.with_context(
+            **QUIET_CONTEXT, utility_dlq_holidays=self._holiday_window()
+        ).env
+        batch = self._prefetch_batch(env, rows)
+        out = {
+            "penalty_vals": [],
+            "penalty_events": [],
+            "notice_vals": [],
+            "notice_events": [],
+            "event_vals": [],
+            "list_candidates": [],  # (account, policy, info, amount)
+            "account_rows": [],  # (id, step id, bill id, amount)
+            "waived": [],
+            "stats": defaultdict(float),
+        }
+        for account in batch["accounts"]:
+            self._plan_account(account, batch, out)
+        return self._apply_batch(env, out)
+
+    def _prefetch_batch(self, env, rows):
+        """What the steps of the batch need, read with a few queries."""
+        date = self.date
+        company = self.company_id.with_env(env)
+        accounts = env["utility.account"].browse([r[0] for r in rows])
+        accounts.fetch(
+            [
+                "customer_class",
+                "partner_id",
+                "premise_id",
+                "state",
+                "low_income",
+                "medical_certification",
+                "plan_willing",
+                "appeal_pending",
+                "interest_waiver_date",
+                "disconnected",
+                "payment_plan_id",
+                "company_id",
+                "lang",
+                "paperless",
+            ]
+        )
+        accounts.partner_id.fetch(["street", "zip", "email", "lang"])
+        accounts.premise_id.fetch(["street", "zip", "route_id", "sequence"])
+        accounts.service_ids.fetch(["service_type_id", "end_date"])
+        policies = env["utility.delinquency.policy"]._get_policy_by_class(company)
+        ids = accounts.ids
+        lines = env["account.move.line"].search(
+            [
+                ("utility_account_id", "in", ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", date),
+                ("move_id.move_type", "=", "out_invoice"),
+            ],
+            order="date_maturity, id",
+        )
+        lines.fetch(["move_id", "amount_residual", "date_maturity"])
+        lines.move_id.fetch(["utility_penalty_bill_id", "name", "utility_account_id"])
+        lines_by_account = defaultdict(list)
+        for line in lines:
+            lines_by_account[line.move_id.utility_account_id.id].append(line)
+        covered = defaultdict(set)
+        for plan in env["utility.payment.plan"].search(
+            [("account_id", "in", ids), ("state", "=", "active")]
+        ):
+            covered[plan.account_id.id].update(plan.move_ids.ids)
+        events = env["utility.delinquency.event"].search_fetch(
+            [("account_id", "in", ids)], ["bill_id", "step_id", "date"]
+        )
+        notice_dates = defaultdict(dict)
+        for notice in env["utility.notice"].search_fetch(
+            [
+                ("account_id", "in", ids),
+                ("kind", "in", ("shutoff", "plan_broken")),
+                ("state", "=", "sent"),
+                ("occupant", "=", False),
+                ("date", "<=", date),
+            ],
+            ["account_id", "kind", "date"],
+        ):
+            key = (
+                "shutoff_notice_date"
+                if notice.kind == "shutoff"
+                else "plan_broken_date"
+            )
+            current = notice_dates[notice.account_id.id].get(key)
+            if not current or notice.date > current:
+                notice_dates[notice.account_id.id][key] = notice.date
+        open_orders = set(
+            env["utility.service.order"]
+            .search_fetch(
+                [
+                    ("account_id", "in", ids),
+                    ("order_type", "=", "disconnect"),
+                    ("state", "in", ("new", "scheduled")),
+                ],
+                ["account_id"],
+            )
+            .account_id.ids
+        )
+        return {
+            "company": company,
+            "currency": company.currency_id,
+            "accounts": accounts,
+            "past_due": {r[0]: max(0.0, min(r[1] or 0.0, r[2] or 0.0)) for r in rows},
+            "policies": policies,
+            "steps": {p.id: p._get_steps() for p in set(policies.values()) if p},
+            "lines": lines_by_account,
+            "covered": covered,
+            "done": {(e.bill_id.id, e.step_id.id): e.date for e in events},
+            "notice_dates": notice_dates,
+            "open_orders": open_orders,
+        }
+
+    def _plan_account(self, account, batch, out):
+        """Decide the steps of one account (records are created per batch)."""
+        policy = batch["policies"].get(account.customer_class)
+        amount = batch["past_due"][account.id]
+        currency = batch["currency"]
+        if not policy or (
+            float_compare(
+                amount, policy.minimum_amount, precision_rounding=currency.rounding
+            )
+            < 0
+        ):
+            out["account_rows"].append((account.id, None, None, 0.0))
+            return
+        bills = [
+            ln
+            for ln in batch["lines"][account.id]
+            if ln.move_id.id not in batch["covered"][account.id]
+            and not ln.move_id.utility_penalty_bill_id
+        ]
+        if not bills:
+            out["account_rows"].append((account.id, None, None, amount))
+            return
+        steps = batch["steps"][policy.id]
+        self._plan_penalties(account, bills, steps, batch, out)
+        # Notices and the shut-off list: the oldest delinquent bill, one step
+        # a day.
+        oldest = bills[0]
+        bill = oldest.move_id
+        done = batch["done"]
+        current = next_step = None
+        for step in steps:
+            if step.action == "penalty":
+                continue
+            if (bill.id, step.id) in done:
+                current = step
+            elif next_step is None:
+                next_step = step
+        if next_step and next_step.days <= (self.date - oldest.date_maturity).days:
+            self._plan_step(account, next_step, oldest, amount, policy, steps, out)
+            done[(bill.id, next_step.id)] = self.date
+            current = next_step
+        reached_list = any(
+            done.get((bill.id, s.id), self.date + timedelta(days=1)) <= self.date
+            for s in steps
+            if s.action == "shutoff_list"
+        )
+        if (
+            reached_list
+            and account.state == "active"
+            and not account.disconnected
+            and account.id not in batch["open_orders"]
+        ):
+            info = {
+                "oldest_due": oldest.date_maturity,
+                **batch["notice_dates"][account.id],
+            }
+            out["list_candidates"].append((account, policy, info, amount))
+        out["account_rows"].append(
+            (account.id, current.id if current else None, bill.id, amount)
+        )
+
+    def _plan_penalties(self, account, bills, steps, batch, out):
+        """Each delinquent bill, once per penalty step reached; a low-income
+        household's first penalty in 12 months is waived."""
+        date = self.date
+        currency = batch["currency"]
+        waiver = account._dlq_waiver_available(date)
+        stats = out["stats"]
+        for line in bills:
+            days_late = (date - line.date_maturity).days
+            for step in steps:
+                key = (line.move_id.id, step.id)
+                if step.action != "penalty" or step.days > days_late:
+                    continue
+                if key in batch["done"]:
+                    continue
+                batch["done"][key] = date
+                base = {
+                    "run_id": self.id,
+                    "account_id": account.id,
+                    "bill_id": line.move_id.id,
+                    "step_id": step.id,
+                    "date": date,
+                    "company_id": self.company_id.id,
+                }
+                if waiver:
+                    waiver = False
+                    out["waived"].append(account.id)
+                    stats["waivers"] += 1
+                    out["event_vals"].append({**base, "waived": True, "amount": 0.0})
+                    continue
+                penalty = step._compute_penalty(line.amount_residual, currency)
+                if currency.is_zero(penalty):
+                    out["event_vals"].append({**base, "amount": 0.0})
+                    continue
+                out["penalty_vals"].append(
+                    self._prepare_penalty_vals(account, line, step, penalty)
+                )
+                out["penalty_events"].append({**base, "amount": penalty})
+                stats["penalties"] += 1
+                stats["penalty_amount"] += penalty
+
+    def _plan_step(self, account, step, oldest, amount, policy, steps, out):
+        base = {
+            "run_id": self.id,
+            "account_id": account.id,
+            "bill_id": oldest.move_id.id,
+            "step_id": step.id,
+            "date": self.date,
+            "amount": amount,
+            "company_id": self.company_id.id,
+        }
+        kind = NOTICE_KIND_BY_ACTION.get(step.action)
+        if not kind:
+            out["event_vals"].append(base)
+            return
+        vals = self._prepare_notice_vals(
+            account, kind, step, oldest, amount, policy, steps
+        )
+        out["notice_vals"].append(vals)
+        out["notice_events"].append(base)
+        if kind == "shutoff" and account._dlq_mailing_differs():
+            out["notice_vals"].append({**vals, "occupant": True})
+            out["notice_events"].append(None)
+
+    def _apply_batch(self, env, out):
+        """Create what the batch decided: penalty invoices (posted), notices
+        (e-mails sent now, letters at the end of the run), the steps taken, the
+        shut-off list lines, the accounts' steps."""
+        stats = out["stats"]
+        event_vals = out["event_vals"]
+        if out["penalty_vals"]:
+            moves = env["account.move"].create(out["penalty_vals"])
+            moves.with_context(skip_invoice_sync=True)._post(soft=False)
+            for event, move in zip(out["penalty_events"], moves, strict=True):
+                event["penalty_move_id"] = move.id
+            event_vals.extend(out["penalty_events"])
+        if out["waived"]:
+            env["utility.account"].browse(out["waived"]).write(
+                {"interest_waiver_date": self.date}
+            )
+        if out["notice_vals"]:
+            new_notices = env["utility.notice"].create(out["notice_vals"])
+            for event, notice in zip(out["notice_events"], new_notices, strict=True):
+                if event:
+                    event["notice_id"] = notice.id
+                    event_vals.append(event)
+            emails = new_notices.filtered(lambda n: n.channel == "email")
+            if emails:
+                emails.action_send()
+            stats["notices"] += len(new_notices)
+        if event_vals:
+            env["utility.delinquency.event"].create(event_vals)
+        if out["list_candidates"]:
+            eligible, blocked = self._add_to_shutoff_list(out["list_candidates"])
+            stats["eligible"] += eligible
+            stats["blocked"] += blocked
+        self._write_account_steps(out["account_rows"])
+        for key in ("notices", "penalties", "eligible", "blocked", "waivers"):
+            stats[key] = int(stats[key])
+        return stats
+
+    def _write_account_steps(self, account_rows):
+        """Record each account's step and amount (one statement per batch)."""
+        self.env["utility.account"].flush_model()
+        execute_values(
+            self.env.cr._obj,
+            """UPDATE utility_account ua
+                  SET dlq_step_id = v.step_id, dlq_bill_id = v.bill_id,
+                      dlq_amount = v.amount, dlq_run_date = v.run_date,
+                      dlq_step_date = CASE
+                          WHEN ua.dlq_step_id IS DISTINCT FROM v.step_id
+                          THEN v.run_date ELSE ua.dlq_step_date END
+                 FROM (VALUES %s) AS v(id, step_id, bill_id, amount, run_date)
+                WHERE ua.id = v.id""",
+            [
+                (account_id, step_id, bill_id, amount, self.date)
+                for account_id, step_id, bill_id, amount in account_rows
+            ],
+            template="(%s, %s::int, %s::int, %s::numeric, %s::date)",
+        )
+        self.env["utility.account"].invalidate_model(
+            [
+                "dlq_step_id",
+                "dlq_bill_id",
+                "dlq_amount",
+                "dlq_run_date",
+                "dlq_step_date",
+            ]
+        )
+
+    def _add_to_shutoff_list(self, candidates):
+        """Put the accounts on the shut-off list of the run's date, eligible or
+        blocked with the reasons; a line already there is checked again."""
+        self.ensure_one()
+        shutoff = self.shutoff_list_id or self.env[
+            "utility.shutoff.list"
+        ]._get_for_date(self.company_id, self.date)
+        if not self.shutoff_list_id:
+            self.shutoff_list_id = shutoff
+        if shutoff.state != "draft":
+            return 0, 0
+        Line = self.env["utility.shutoff.list.line"]
+        existing = {
+            line.account_id.id: line
+            for line in Line.search(
+                [
+                    ("list_id", "=", shutoff.id),
+                    ("account_id", "in", [c[0].id for c in candidates]),
+                ]
+            )
+        }
+        create_vals = []
+        eligible = blocked = 0
+        for account, policy, info, amount in candidates:
+            reasons = account._dlq_block_reasons(self.date, policy, info)
+            vals = {
+                "state": "blocked" if reasons else "eligible",
+                "block_reason": "\n".join(label for _code, label in reasons),
+                "amount_past_due": amount,
+                "oldest_due_date": info["oldest_due"],
+            }
+            if reasons:
+                blocked += 1
+            else:
+                eligible += 1
+            line = existing.get(account.id)
+            if line:
+                if line.state in ("eligible", "blocked"):
+                    line.write(vals)
+            else:
+                create_vals.append(
+                    {**vals, "list_id": shutoff.id, "account_id": account.id}
+                )
+        if create_vals:
+            Line.create(create_vals)
+        return eligible, blocked
+
+    def _prepare_penalty_vals(self, account, line, step, amount):
+        company = self.company_id
+        product = company._utility_penalty_product()
+        bill = line.move_id
+        currency = company.currency_id
+        if step.penalty_type == "percent":
+            label = self.env._(
+                "Late penalty on bill %(bill)s: %(percent)s%% of %(amount)s",
+                bill=bill.name,
+                percent=f"{step.penalty_percent:g}",
+                amount=currency.format(line.amount_residual),
+            )
+        else:
+            label = self.env._("Late penalty on bill %(bill)s", bill=bill.name)
+        return {
+            "move_type": "out_invoice",
+            "partner_id": account.partner_id.id,
+            "journal_id": company._utility_penalty_journal().id,
+            "invoice_date": self.date,
+            "date": self.date,
+            "invoice_date_due": self.date
+            + timedelta(days=company.utility_dlq_penalty_due_days),
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "currency_id": currency.id,
+            "company_id": company.id,
+            "utility_account_id": account.id,
+            "utility_penalty_bill_id": bill.id,
+            "payment_reference": account.name,
+            "ref": bill.name,
+            "invoice_origin": bill.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": label,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": product._utility_income_account(company).id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+
+    def _prepare_notice_vals(self, account, kind, step, oldest, amount, policy, steps):
+        vals = {
+            "account_id": account.id,
+            "kind": kind,
+            "date": self.date,
+            "amount_due": amount,
+            "delinquency_run_id": self.id,
+            "delinquency_bill_id": oldest.move_id.id,
+            "delinquency_step_id": step.id,
+            "due_date": oldest.date_maturity,
+            "company_id": self.company_id.id,
+        }
+        if kind in ("shutoff", "door_hanger", "final"):
+            vals["shutoff_date"] = self._shutoff_date(oldest, policy, steps)
+        return vals
+
+    def _shutoff_date(self, oldest, policy, steps):
+        """Date on or after which the account may be shut off: the shut-off list
+        step's day, and at least the policy's business days after today (SB 998:
+        7), on a business day."""
+        company = self.company_id
+        list_days = max(
+            (s.days for s in steps if s.action == "shutoff_list"), default=60
+        )
+        by_step = oldest.date_maturity + timedelta(days=list_days)
+        by_notice = company._utility_add_business_days(
+            self.date, policy.shutoff_notice_business_days
+        )
+        return company._utility_add_business_days(max(by_step, by_notice), 0)
+
+
+class UtilityDelinquencyEvent(models.Model):
+    """A delinquency step taken on a bill of an account, once."""
+
+    _name = "utility.delinquency.event"
+    _description = "Utility Delinquency Step Taken"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    run_id = fields.Many2one(
+        "utility.delinquency.run", index=True, ondelete="set null", readonly=True
+    )
+    account_id = fields.Many2one(
+        "utility.account", required=True, index=True, readonly=True
+    )
+    bill_id = fields.Many2one("account.move", required=True, index=True, readonly=True)
+    step_id = fields.Many2one(
+        "utility.delinquency.policy.step", required=True, readonly=True
+    )
+    action = fields.Selection(related="step_id.action", store=True)
+    date = fields.Date(required=True, readonly=True, index=True)
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="Penalty charged, or amount past due when the step was taken.",
+    )
+    waived = fields.Boolean(
+        readonly=True, help="Low-income household: penalty waived (SB 998)."
+    )
+    notice_id = fields.Many2one("utility.notice", readonly=True)
+    penalty_move_id = fields.Many2one(
+        "account.move", string="Penalty Invoice", readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "bill_step_uniq",
+            "unique(bill_id, step_id)",
+            "A delinquency step is taken once per bill.",
+        ),
+    ]

@@ -1,0 +1,282 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class UtilityShutoffList(models.Model):
+    """Accounts to shut off on a date, in route walk order, with the accounts
+    the safeguards block and why. Confirmed by a CSR II: one disconnect order
+    per eligible account."""
+
+    _name = "utility.shutoff.list"
+    _description = "Utility Shut-off List"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(string="Shut-off Date", required=True, tracking=True, index=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    line_ids = fields.One2many("utility.shutoff.list.line", "list_id", string="Lines")
+    eligible_count = fields.Integer(compute="_compute_counts", string="To Shut Off")
+    blocked_count = fields.Integer(compute="_compute_counts", string="Blocked")
+    removed_count = fields.Integer(compute="_compute_counts", string="Removed")
+    amount_total = fields.Monetary(compute="_compute_counts", string="Past Due Total")
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "date_company_uniq",
+            "unique(date, company_id)",
+            "There is already a shut-off list for this date.",
+        ),
+    ]
+
+    @api.depends("date")
+    def _compute_name(self):
+        for shutoff in self:
+            shutoff.name = self.env._("Shut-off list %(date)s", date=shutoff.date or "")
+
+    @api.depends("line_ids.state", "line_ids.amount_past_due")
+    def _compute_counts(self):
+        for shutoff in self:
+            lines = shutoff.line_ids
+            eligible = lines.filtered(
+                lambda ln: ln.state in ("eligible", "ordered", "disconnected")
+            )
+            shutoff.eligible_count = len(eligible)
+            shutoff.blocked_count = len(
+                lines.filtered(lambda ln: ln.state == "blocked")
+            )
+            shutoff.removed_count = len(
+                lines.filtered(lambda ln: ln.state == "removed")
+            )
+            shutoff.amount_total = sum(eligible.mapped("amount_past_due"))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for shutoff in self:
+            if shutoff.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "%(list)s is confirmed: cancel it instead of deleting it.",
+                        list=shutoff.name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_refresh(self):
+        """Check each line again: payments since the list was made remove the
+        account, safeguards block or release it."""
+        for shutoff in self:
+            shutoff._check_draft()
+            shutoff.line_ids.filtered(
+                lambda ln: ln.state in ("eligible", "blocked")
+            )._recheck()
+        return True
+
+    def action_confirm(self):
+        """Confirm the list (CSR II): re-check every account, then one disconnect
+        order per account still eligible, scheduled on the list's date."""
+        if not self.env.user.has_group("utility_billing.group_csr_2"):
+            raise UserError(
+                self.env._(
+                    "Only a Customer Service Representative II confirms shut-off lists."
+                )
+            )
+        for shutoff in self:
+            shutoff._check_draft()
+            shutoff.line_ids.filtered(
+                lambda ln: ln.state in ("eligible", "blocked")
+            )._recheck()
+            eligible = shutoff.line_ids.filtered(lambda ln: ln.state == "eligible")
+            Order = self.env["utility.service.order"]
+            orders = Order.create(
+                [line._prepare_disconnect_order_vals() for line in eligible]
+            )
+            for line, order in zip(eligible, orders, strict=True):
+                line.write({"order_id": order.id, "state": "ordered"})
+            orders.filtered("scheduled_date").action_schedule()
+            eligible.account_id.write({"shutoff_pending": True})
+            shutoff.write({"state": "confirmed", "confirmed_by_id": self.env.user.id})
+            shutoff.message_post(
+                body=self.env._(
+                    "Confirmed: %(count)s disconnect orders for %(date)s.",
+                    count=len(orders),
+                    date=shutoff.date,
+                )
+            )
+        return True
+
+    def action_done(self):
+        for shutoff in self:
+            if shutoff.state != "confirmed":
+                raise UserError(
+                    self.env._("%(list)s is not confirmed.", list=shutoff.name)
+                )
+        self.write({"state": "done"})
+        return True
+
+    def action_cancel(self):
+        for shutoff in self:
+            open_orders = shutoff.line_ids.order_id.filtered(
+                lambda o: o.state in ("new", "scheduled")
+            )
+            open_orders.action_cancel()
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_view_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_service_order_action"
+        )
+        action["domain"] = [("id", "in", self.line_ids.order_id.ids)]
+        return action
+
+    def action_print(self):
+        return self.env.ref(
+            "utility_billing_payments.action_report_utility_shutoff_list"
+        ).report_action(self)
+
+    def _check_draft(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._("%(list)s is not a draft any more.", list=self.name)
+            )
+
+    @api.model
+    def _get_for_date(self, company, date):
+        shutoff = self.search(
+            [("company_id", "=", company.id), ("date", "=", date)], limit=1
+        )
+        if not shutoff:
+            shutoff = self.create({"company_id": company.id, "date": date})
+        return shutoff
+
+    def _lines_in_walk_order(self, states=None):
+        self.ensure_one()
+        lines = self.line_ids
+        if states:
+            lines = lines.filtered(lambda ln: ln.state in states)
+        return lines.sorted(
+            lambda ln: (ln.route_id.code or "", ln.walk_sequence, ln.account_id.name)
+        )
+
+
+class UtilityShutoffListLine(models.Model):
+    _name = "utility.shutoff.list.line"
+    _description = "Utility Shut-off List Line"
+    _order = "route_id, walk_sequence, id"
+    _check_company_auto = True
+
+    list_id = fields.Many2one(
+        "utility.shutoff.list", required=True, ondelete="cascade", index=True
+    )
+    account_id = fields.Many2one(
+        "utility.account", required=True, index=True, check_company=True
+    )
+    partner_id = fields.Many2one(related="account_id.partner_id")
+    premise_id = fields.Many2one(related="account_id.premise_id")
+    route_id = fields.Many2one(
+        "utility.route", related="account_id.premise_id.route_id", store=True
+    )
+    walk_sequence = fields.Integer(related="account_id.premise_id.sequence", store=True)
+    customer_class = fields.Selection(related="account_id.customer_class")
+    amount_past_due = fields.Monetary(currency_field="currency_id")
+    oldest_due_date = fields.Date()
+    state = fields.Selection(
+        [
+            ("eligible", "To Shut Off"),
+            ("blocked", "Blocked"),
+            ("removed", "Removed"),
+            ("ordered", "Order Created"),
+            ("disconnected", "Disconnected"),
+        ],
+        default="eligible",
+        required=True,
+        index=True,
+    )
+    block_reason = fields.Text(string="Blocked By / Removed Because")
+    order_id = fields.Many2one(
+        "utility.service.order", string="Disconnect Order", readonly=True
+    )
+    currency_id = fields.Many2one(related="list_id.currency_id")
+    company_id = fields.Many2one(related="list_id.company_id", store=True)
+
+    _sql_constraints = [
+        (
+            "list_account_uniq",
+            "unique(list_id, account_id)",
+            "An account appears once on a shut-off list.",
+        ),
+    ]
+
+    def _recheck(self):
+        """Check the line again on the list's date."""
+        for line in self:
+            account = line.account_id
+            date = line.list_id.date
+            if account._dlq_under_minimum(date):
+                line._remove(self.env._("Paid: under the minimum past due."))
+                continue
+            reasons = account._dlq_block_reasons(date)
+            line.write(
+                {
+                    "state": "blocked" if reasons else "eligible",
+                    "block_reason": "\n".join(label for _c, label in reasons),
+                    "amount_past_due": account._dlq_past_due(date),
+                }
+            )
+
+    def _remove(self, reason):
+        """Take the accounts off the list; cancel their disconnect orders not
+        done yet (the truck has not rolled)."""
+        for line in self:
+            if line.order_id and line.order_id.state in ("new", "scheduled"):
+                line.order_id.action_cancel()
+            line.write({"state": "removed", "block_reason": reason})
+            line.list_id.message_post(
+                body=self.env._(
+                    "Account %(account)s removed: %(reason)s",
+                    account=line.account_id.name,
+                    reason=reason,
+                )
+            )
+
+    def _prepare_disconnect_order_vals(self):
+        self.ensure_one()
+        return {
+            "order_type": "disconnect",
+            "account_id": self.account_id.id,
+            "priority": "1",
+            "scheduled_date": self.list_id.date,
+            "shutoff_line_id": self.id,
+            "description": self.env._(
+                "Shut off for non-payment: %(amount)s past due (list of %(date)s).",
+                amount=self.currency_id.format(self.amount_past_due),
+                date=self.list_id.date,
+            ),
+            "company_id": self.list_id.company_id.id,
+        }
