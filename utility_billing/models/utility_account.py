@@ -102,7 +102,12 @@ class UtilityAccount(models.Model):
         tracking=True,
         help="Approved exemption application: bills carry no utility users tax.",
     )
-    invoice_ids = fields.One2many("account.move", "utility_account_id", string="Bills")
+    invoice_ids = fields.One2many(
+        "account.move",
+        "utility_account_id",
+        string="Bills",
+        domain=[("move_type", "in", ("out_invoice", "out_refund"))],
+    )
     invoice_count = fields.Integer(compute="_compute_balance")
     balance = fields.Monetary(
         compute="_compute_balance",

@@ -1,0 +1,55 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class PosConfig(models.Model):
+    _inherit = "pos.config"
+
+    utility_counter = fields.Boolean(
+        string="Utility Billing Counter",
+        help="Cashiers take utility account payments, citations and fees here; "
+        "every receipt gets a number from the counter's own gapless sequence.",
+    )
+    utility_receipt_sequence_id = fields.Many2one(
+        "ir.sequence",
+        string="Receipt Numbers",
+        copy=False,
+        readonly=True,
+        help="Gapless sequence of this counter's receipt numbers.",
+    )
+
+    utility_payment_product_id = fields.Many2one(
+        related="company_id.utility_payment_product_id"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        configs = super().create(vals_list)
+        configs.filtered("utility_counter")._utility_ensure_receipt_sequence()
+        return configs
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("utility_counter"):
+            self._utility_ensure_receipt_sequence()
+        return res
+
+    def _utility_ensure_receipt_sequence(self):
+        for config in self.filtered(lambda c: not c.utility_receipt_sequence_id):
+            config.sudo().utility_receipt_sequence_id = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._(
+                            "Counter receipts %(counter)s", counter=config.name
+                        ),
+                        "code": f"utility.counter.receipt.{config.id}",
+                        "prefix": f"R{config.id:02d}-%(year)s-",
+                        "padding": 6,
+                        "implementation": "no_gap",
+                        "company_id": config.company_id.id,
+                    }
+                )
+            )

@@ -1,0 +1,349 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+_logger = logging.getLogger(__name__)
+
+
+class PosOrder(models.Model):
+    _inherit = "pos.order"
+
+    utility_receipt_number = fields.Char(
+        string="Counter Receipt Number",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Number from the counter's gapless receipt sequence.",
+    )
+    utility_payment_move_ids = fields.One2many(
+        "account.move",
+        "utility_pos_order_id",
+        string="Utility Payment Entries",
+        readonly=True,
+    )
+    utility_void_order_id = fields.Many2one(
+        "pos.order",
+        string="Voided By Receipt",
+        copy=False,
+        readonly=True,
+        help="The reversing order that voided this receipt.",
+    )
+    utility_void_reason = fields.Char(copy=False, readonly=True)
+    utility_void_user_id = fields.Many2one(
+        "res.users", string="Voided By", copy=False, readonly=True
+    )
+    utility_is_void = fields.Boolean(
+        string="Void Receipt",
+        copy=False,
+        readonly=True,
+        help="This order reverses a voided counter receipt.",
+    )
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        # A utility payment is given back only through a void (CSR II), never
+        # by a refund rung up at the counter.
+        for command in order.get("lines") or []:
+            if command[0] not in (0, 1) or not isinstance(command[2], dict):
+                continue
+            vals = command[2]
+            if vals.get("utility_account_id") and (
+                (vals.get("qty") or 0) * (vals.get("price_unit") or 0) < 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "A utility payment cannot be refunded at the counter: a "
+                        "CSR II voids the receipt from Point of Sale > Orders."
+                    )
+                )
+        return super()._process_order(order, existing_order)
+
+    def action_pos_order_paid(self):
+        res = super().action_pos_order_paid()
+        for order in self.filtered(lambda o: o.state == "paid"):
+            order._utility_assign_receipt_number()
+            if not order.utility_is_void:
+                try:
+                    with self.env.cr.savepoint():
+                        order._utility_post_counter_payments()
+                except (UserError, ValidationError):
+                    # Posted at the latest when the session closes, where an
+                    # error stops the closing and is shown to the cashier.
+                    _logger.exception(
+                        "Counter payments of %s not applied yet", order.name
+                    )
+        return res
+
+    def action_utility_void(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Void Receipt"),
+            "res_model": "utility.counter.void",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _utility_assign_receipt_number(self):
+        self.ensure_one()
+        config = self.config_id
+        if self.utility_receipt_number or not config.utility_counter:
+            return
+        config._utility_ensure_receipt_sequence()
+        self.utility_receipt_number = (
+            config.utility_receipt_sequence_id.sudo().next_by_id()
+        )
+
+    def _utility_post_counter_payments(self):
+        """One posted entry per utility payment line not applied yet:
+        debit the counter clearing account, credit the customer's receivable,
+        then apply the credit to the account's bills, oldest first."""
+        self.ensure_one()
+        lines = self.lines.filtered(
+            lambda ln: ln.utility_account_id and not ln.utility_payment_move_id
+        )
+        if not lines:
+            return self.env["account.move"]
+        company = self.company_id.sudo()
+        if not (
+            company.utility_counter_clearing_account_id
+            and company.utility_counter_journal_id
+        ):
+            company._utility_counter_setup()
+        clearing = company.utility_counter_clearing_account_id
+        journal = company.utility_counter_journal_id
+        Move = self.env["account.move"].sudo().with_company(company)
+        moves = Move.browse()
+        date = fields.Date.context_today(self, self.date_order)
+        for line in lines:
+            account = line.utility_account_id.sudo()
+            amount = line.currency_id.round(line.price_subtotal_incl)
+            if (
+                float_compare(amount, 0.0, precision_rounding=line.currency_id.rounding)
+                <= 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: the payment of account %(account)s must be "
+                        "a positive amount.",
+                        order=self.name,
+                        account=account.name,
+                    )
+                )
+            if account.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: account %(account)s belongs to another "
+                        "company.",
+                        order=self.name,
+                        account=account.name,
+                    )
+                )
+            receivable = account._utility_receivable_account()
+            label = self.env._(
+                "Counter payment %(receipt)s, account %(account)s",
+                receipt=self.utility_receipt_number or self.name,
+                account=account.name,
+            )
+            move = Move.create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": date,
+                    "ref": label,
+                    "utility_account_id": account.id,
+                    "utility_payment_source": "counter",
+                    "utility_pos_order_id": self.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "account_id": clearing.id,
+                                "debit": amount,
+                                "credit": 0.0,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": label,
+                                "account_id": receivable.id,
+                                "partner_id": account.partner_id.id,
+                                "debit": 0.0,
+                                "credit": amount,
+                            }
+                        ),
+                    ],
+                }
+            )
+            move._post(soft=False)
+            account._utility_apply_credit(move.line_ids)
+            account.invalidate_recordset(["balance"])
+            line.sudo().write(
+                {
+                    "utility_payment_move_id": move.id,
+                    "utility_balance_after": account.balance,
+                }
+            )
+            moves |= move
+        return moves
+
+    def _utility_undo_counter_payments(self, label):
+        """Unapply and reverse this order's payment entries: the bills reopen.
+        Returns the reversals."""
+        self.ensure_one()
+        reversals = self.env["account.move"]
+        for move in self.sudo().utility_payment_move_ids.filtered(
+            lambda m: m.state == "posted" and not m.reversal_move_ids
+        ):
+            receivable = move.line_ids.filtered(
+                lambda ln: ln.account_id.account_type == "asset_receivable"
+            )
+            receivable.remove_move_reconcile()
+            reversal = move._reverse_moves(
+                [{"ref": label, "date": fields.Date.context_today(self)}]
+            )
+            reversal._post(soft=False)
+            (
+                receivable
+                | reversal.line_ids.filtered(
+                    lambda ln: ln.account_id.account_type == "asset_receivable"
+                )
+            ).reconcile()
+            reversals |= reversal
+        return reversals
+
+
+class PosOrderLine(models.Model):
+    _inherit = "pos.order.line"
+
+    utility_account_id = fields.Many2one(
+        "utility.account",
+        string="Utility Account",
+        index="btree_not_null",
+        readonly=True,
+    )
+    utility_reference = fields.Char(
+        readonly=True,
+        help="Citation, permit or fee reference entered by the cashier.",
+    )
+    utility_payment_move_id = fields.Many2one(
+        "account.move", string="Payment Entry", copy=False, readonly=True
+    )
+    utility_balance_after = fields.Monetary(
+        string="Remaining Balance",
+        currency_field="currency_id",
+        copy=False,
+        readonly=True,
+        help="The account's balance once this payment was applied.",
+    )
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return super()._load_pos_data_fields(config_id) + [
+            "utility_account_id",
+            "utility_reference",
+            "utility_balance_after",
+        ]
+
+    @api.constrains("product_id", "utility_reference", "utility_account_id")
+    def _check_utility_counter_line(self):
+        for line in self:
+            product = line.product_id
+            if (
+                product.utility_reference_required
+                and not (line.utility_reference or "").strip()
+                and not line.refunded_orderline_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s, line %(product)s: enter the %(label)s.",
+                        order=line.order_id.name,
+                        product=product.display_name,
+                        label=product.utility_reference_label
+                        or self.env._("reference"),
+                    )
+                )
+            payment_product = line.company_id.utility_payment_product_id
+            if (
+                payment_product
+                and product == payment_product
+                and not line.utility_account_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: a utility payment line needs the account "
+                        "it pays.",
+                        order=line.order_id.name,
+                    )
+                )
+
+    def _prepare_refund_data(self, refund_order, PosOrderLineLot):
+        vals = super()._prepare_refund_data(refund_order, PosOrderLineLot)
+        vals["utility_account_id"] = self.utility_account_id.id
+        vals["utility_reference"] = self.utility_reference
+        return vals
+
+
+class PosPayment(models.Model):
+    _inherit = "pos.payment"
+
+    check_number = fields.Char(copy=False)
+    utility_returned = fields.Boolean(
+        string="Returned (NSF)", copy=False, readonly=True
+    )
+    utility_returned_date = fields.Date(string="Returned On", copy=False, readonly=True)
+    utility_return_move_ids = fields.Many2many(
+        "account.move",
+        "pos_payment_utility_return_move_rel",
+        "payment_id",
+        "move_id",
+        string="Returned Check Entries",
+        copy=False,
+        readonly=True,
+    )
+
+    def action_utility_mark_returned(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Returned Check"),
+            "res_model": "utility.counter.nsf",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_payment_id": self.id},
+        }
+
+    @api.constrains("payment_method_id", "check_number", "amount")
+    def _check_utility_check_number(self):
+        for payment in self:
+            if (
+                payment.payment_method_id.utility_tender == "check"
+                and payment.pos_order_id.config_id.utility_counter
+                and payment.amount > 0
+                and not (payment.check_number or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: enter the check number of the %(amount)s "
+                        "check.",
+                        order=payment.pos_order_id.name,
+                        amount=payment.currency_id.format(payment.amount),
+                    )
+                )
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    utility_pos_order_id = fields.Many2one(
+        "pos.order",
+        string="Counter Receipt",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )

@@ -1,0 +1,183 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    utility_payment_product_id = fields.Many2one(
+        "product.product",
+        string="Utility Payment Product",
+        help="The Point of Sale product a counter payment of a utility account is "
+        "rung up as. Its income account must be the counter clearing account.",
+    )
+    utility_counter_clearing_account_id = fields.Many2one(
+        "account.account",
+        string="Counter Payments Clearing Account",
+        help="Counter payments are credited here by the session's closing entry and "
+        "debited here when they are applied to the customers' receivables.",
+    )
+    utility_counter_journal_id = fields.Many2one(
+        "account.journal",
+        string="Counter Payments Journal",
+        help="Journal of the entries that apply counter payments to the accounts.",
+    )
+    utility_nsf_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Returned Check Fee Product",
+    )
+    utility_nsf_fee_first = fields.Monetary(
+        string="Returned Check Fee",
+        default=25.0,
+        help="Charged for an account's first returned check (Civil Code 1719: $25).",
+    )
+    utility_nsf_fee_next = fields.Monetary(
+        string="Returned Check Fee (Later Checks)",
+        default=35.0,
+        help="Charged for each later returned check (Civil Code 1719: $35).",
+    )
+    utility_nsf_cash_only_count = fields.Integer(
+        string="Returned Checks Before Cash Only",
+        default=2,
+        help="After this many returned checks the account pays by cash, card or "
+        "money order only (Gov. Code 6157). 0: never.",
+    )
+
+    def _utility_counter_setup(self):
+        """Create what the counter needs, where it is missing: the clearing
+        account, the counter payments journal, the payment product's income
+        account, and the payment methods Cash, Check and Card."""
+        for company in self:
+            company = company.with_company(company)
+            Account = company.env["account.account"].sudo()
+            if not company.utility_counter_clearing_account_id:
+                account = Account.search(
+                    [
+                        ("company_ids", "in", company.id),
+                        ("code", "=", "211900"),
+                    ],
+                    limit=1,
+                ) or Account.create(
+                    {
+                        "name": company.env._("Counter Payments Clearing"),
+                        "code": "211900",
+                        "account_type": "liability_current",
+                        "reconcile": True,
+                        "company_ids": [Command.set(company.ids)],
+                    }
+                )
+                company.utility_counter_clearing_account_id = account
+            if not company.utility_counter_journal_id:
+                Journal = company.env["account.journal"].sudo()
+                journal = Journal.search(
+                    [("company_id", "=", company.id), ("code", "=", "UCP")], limit=1
+                ) or Journal.create(
+                    {
+                        "name": company.env._("Counter Payments"),
+                        "code": "UCP",
+                        "type": "general",
+                        "company_id": company.id,
+                    }
+                )
+                company.utility_counter_journal_id = journal
+            product = company.utility_payment_product_id or company.env.ref(
+                "utility_billing_payments.product_utility_payment",
+                raise_if_not_found=False,
+            )
+            if product:
+                product.product_tmpl_id.with_company(company).sudo().write(
+                    {
+                        "property_account_income_id": (
+                            company.utility_counter_clearing_account_id.id
+                        )
+                    }
+                )
+                company.utility_payment_product_id = product
+            if not company.utility_nsf_fee_product_id:
+                company.utility_nsf_fee_product_id = company.env.ref(
+                    "utility_billing_payments.product_returned_check_fee",
+                    raise_if_not_found=False,
+                )
+        return True
+
+    def _utility_counter_payment_methods(self):
+        """Cash, Check and Card payment methods of the counter, created once."""
+        self.ensure_one()
+        company = self.with_company(self)
+        Method = company.env["pos.payment.method"].sudo()
+        Journal = company.env["account.journal"].sudo()
+        methods = Method.browse()
+        specs = [
+            ("cash", company.env._("Cash"), "CSH1", "cash"),
+            ("check", company.env._("Check"), "CHK1", "bank"),
+            ("card", company.env._("Card"), "CRD1", "bank"),
+        ]
+        for kind, name, code, journal_type in specs:
+            domain = [("company_id", "=", company.id), ("utility_tender", "=", kind)]
+            if kind == "cash":
+                # A cash method (its drawer) belongs to one counter only.
+                domain.append(("config_ids", "=", False))
+            method = Method.search(domain, limit=1)
+            if not method:
+                journal = Journal.search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("code", "=", code),
+                        ("type", "=", journal_type),
+                    ],
+                    limit=1,
+                )
+                if not journal or (kind == "cash" and journal.pos_payment_method_ids):
+                    index = 1
+                    while Journal.search_count(
+                        [("company_id", "=", company.id), ("code", "=", code)]
+                    ):
+                        index += 1
+                        code = f"{code[:3]}{index}"
+                    journal = Journal.create(
+                        {
+                            "name": company.env._("Counter %(tender)s", tender=name)
+                            + (f" {index}" if index > 1 else ""),
+                            "code": code,
+                            "type": journal_type,
+                            "company_id": company.id,
+                        }
+                    )
+                method = Method.create(
+                    {
+                        "name": name,
+                        "journal_id": journal.id,
+                        "utility_tender": kind,
+                        "company_id": company.id,
+                    }
+                )
+            methods |= method
+        return methods
+
+    def _utility_counter_demo(self):
+        """Demo: the City Hall counter, with cash control, Cash, Check and Card,
+        utility payments, citations and permits."""
+        for company in self:
+            company._utility_counter_setup()
+            Config = self.env["pos.config"].with_company(company)
+            if Config.search([("utility_counter", "=", True)], limit=1):
+                continue
+            methods = company._utility_counter_payment_methods()
+            products = self.env["product.product"].search(
+                [("utility_counter_kind", "in", ("citation", "permit", "fee"))]
+            )
+            Config.create(
+                {
+                    "name": self.env._("City Hall Counter"),
+                    "company_id": company.id,
+                    "utility_counter": True,
+                    "payment_method_ids": [Command.set(methods.ids)],
+                    "limit_categories": False,
+                    "receipt_header": self.env._(
+                        "%(city)s - Utility Billing", city=company.name
+                    ),
+                }
+            )
+            products.write({"available_in_pos": True})
+        return True
