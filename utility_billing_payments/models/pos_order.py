@@ -208,13 +208,17 @@ class PosOrder(models.Model):
                 [{"ref": label, "date": fields.Date.context_today(self)}]
             )
             reversal._post(soft=False)
-            (
-                receivable
-                | reversal.line_ids.filtered(
-                    lambda ln: ln.account_id.account_type == "asset_receivable"
+            to_match = (receivable | reversal.line_ids).filtered(
+                lambda ln: (
+                    ln.account_id.account_type == "asset_receivable"
+                    and not ln.reconciled
                 )
-            ).reconcile()
+            )
+            if len(to_match) > 1:
+                to_match.reconcile()
             reversals |= reversal
+            # Other credits of the account now pay the reopened bills.
+            move.utility_account_id._utility_apply_open_credits()
         return reversals
 
 

@@ -114,3 +114,79 @@ class UtilityCounterCommon(UtilityBillingCommon):
         return move.line_ids.filtered(
             lambda ln: ln.account_id.account_type == "asset_receivable"
         )
+
+    def _open_session(self, config=None, user=None):
+        config = config or self.config
+        config.with_user(user or self.cashier).open_ui()
+        session = config.current_session_id
+        session.set_opening_control(0, "")
+        return session
+
+    def _sync_order(self, session, lines, payments, partner=None, user=None):
+        """Send an order the way the POS does (``sync_from_ui``).
+
+        :param lines: (product, price, utility account or None, reference or None)
+        :param payments: (payment method, amount[, check number])
+        """
+        user = user or self.cashier
+        uid = f"{session.id}-{len(session.order_ids) + 1:04d}-{id(lines)}"
+        order_lines = []
+        for index, (product, price, account, reference) in enumerate(lines):
+            order_lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "qty": 1,
+                        "price_unit": price,
+                        "price_subtotal": price,
+                        "price_subtotal_incl": price,
+                        "tax_ids": [Command.set([])],
+                        "utility_account_id": account.id if account else False,
+                        "utility_reference": reference or False,
+                        "uuid": f"{uid}-{index}",
+                    }
+                )
+            )
+        payment_cmds = []
+        for payment in payments:
+            method, amount = payment[0], payment[1]
+            vals = {
+                "amount": amount,
+                "name": fields.Datetime.now(),
+                "payment_method_id": method.id,
+            }
+            if len(payment) > 2:
+                vals["check_number"] = payment[2]
+            payment_cmds.append(Command.create(vals))
+        total = sum(line[1] for line in lines)
+        result = (
+            self.env["pos.order"]
+            .with_user(user)
+            .sync_from_ui(
+                [
+                    {
+                        "amount_paid": sum(p[1] for p in payments),
+                        "amount_return": 0,
+                        "amount_tax": 0,
+                        "amount_total": total,
+                        "date_order": fields.Datetime.to_string(fields.Datetime.now()),
+                        "pricelist_id": session.config_id.pricelist_id.id,
+                        "name": f"Order {uid}",
+                        "lines": order_lines,
+                        "partner_id": (
+                            partner or (lines[0][2] and lines[0][2].partner_id)
+                        ).id
+                        if (partner or lines[0][2])
+                        else False,
+                        "session_id": session.id,
+                        "sequence_number": len(session.order_ids) + 1,
+                        "payment_ids": payment_cmds,
+                        "uuid": uid,
+                        "user_id": user.id,
+                        "to_invoice": False,
+                        "state": "paid",
+                    }
+                ]
+            )
+        )
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"])

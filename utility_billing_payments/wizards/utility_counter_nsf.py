@@ -111,9 +111,9 @@ class UtilityCounterNsf(models.TransientModel):
                 lambda ln, acc=receivable.account_id: ln.account_id == acc
             )
             (receivable | nsf_debit).reconcile()
-            # What the payment still covers (check for part of it) goes back
-            # to the bills.
-            account._utility_apply_credit(receivable)
+            # What the payment still covers (check for part of it) and the
+            # account's other credits go back to the bills.
+            account._utility_apply_open_credits()
             moves |= move
             accounts |= account
         if not float_is_zero(remaining, precision_rounding=currency.rounding):
@@ -198,13 +198,14 @@ class UtilityCounterNsf(models.TransientModel):
         """Where the bank takes the check back from: the check journal's
         outstanding receipts account (matched with the bank statement's
         returned item)."""
-        journal = payment.payment_method_id.journal_id
+        method = payment.payment_method_id
+        journal = method.journal_id
         line = journal.inbound_payment_method_line_ids.filtered("payment_account_id")[
             :1
         ]
         account = (
-            line.payment_account_id
-            or journal.company_id.account_journal_payment_debit_account_id
+            method.outstanding_account_id
+            or line.payment_account_id
             or journal.default_account_id
         )
         if not account:
