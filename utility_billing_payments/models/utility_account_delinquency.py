@@ -3,7 +3,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import float_compare
+from odoo.tools import clean_context, float_compare
 
 SHUTOFF_DAYS_SB998 = 60
 PLAN_BROKEN_NOTICE_BUSINESS_DAYS = 5
@@ -341,7 +341,7 @@ class UtilityAccount(models.Model):
         if existing:
             return existing
         today = fields.Date.context_today(self)
-        order = Order.create(
+        order = Order.with_context(clean_context(self.env.context)).create(
             {
                 "order_type": "reconnect",
                 "account_id": self.id,
@@ -374,7 +374,7 @@ class UtilityAccount(models.Model):
             label = self.env._("%(label)s, low-income rate", label=label)
         move = (
             self.env["account.move"]
-            .with_context(tracking_disable=True)
+            .with_context(clean_context(self.env.context), tracking_disable=True)
             .create(
                 {
                     "move_type": "out_invoice",

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import clean_context
 
 
 class UtilityCollectionReferral(models.Model):
@@ -160,7 +161,8 @@ class UtilityCollectionReferral(models.Model):
             )
         )
         today = fields.Date.context_today(self)
-        move = self.env["account.move"].create(
+        Move = self.env["account.move"].with_context(clean_context(self.env.context))
+        move = Move.create(
             {
                 "move_type": "entry",
                 "journal_id": journal.id,
@@ -228,7 +230,8 @@ class UtilityCollectionReferral(models.Model):
             "account.journal"
         ].search([("company_id", "=", company.id), ("type", "=", "general")], limit=1)
         receivable = credits[0].account_id
-        move = self.env["account.move"].create(
+        Move = self.env["account.move"].with_context(clean_context(self.env.context))
+        move = Move.create(
             {
                 "move_type": "entry",
                 "journal_id": journal.id,

@@ -9,7 +9,7 @@ from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, clean_context, float_compare
 
 from .utility_delinquency_policy import NOTICE_KIND_BY_ACTION
 
@@ -407,7 +407,9 @@ class UtilityDelinquencyRun(models.Model):
         plus those of each record created."""
         self.ensure_one()
         env = self.with_context(
-            **QUIET_CONTEXT, utility_dlq_holidays=self._holiday_window()
+            clean_context(self.env.context),
+            **QUIET_CONTEXT,
+            utility_dlq_holidays=self._holiday_window(),
         ).env
         batch = self._prefetch_batch(env, rows)
         out = {

@@ -125,6 +125,7 @@ class UtilityPaymentPlan(models.Model):
                 continue
             plan.amount_total = sum(plan._covered_lines().mapped("amount_residual"))
 
+    @api.depends("move_ids.line_ids.amount_residual", "amount_total", "state")
     def _compute_amount_paid(self):
         for plan in self:
             if plan.state == "draft":

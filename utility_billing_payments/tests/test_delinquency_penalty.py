@@ -1,0 +1,84 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_delinquency import UtilityDelinquencyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDelinquencyPenalty(UtilityDelinquencyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._account("PEN0001")
+        cls.penalty_step = cls.policy.step_ids.filtered(lambda s: s.action == "penalty")
+
+    def test_cap_of_government_code_54348(self):
+        with self.assertRaisesRegex(ValidationError, "at most 10"):
+            self.penalty_step.penalty_percent = 10.5
+        with self.assertRaisesRegex(ValidationError, "at most 10"):
+            self.penalty_step.penalty_percent = 0.0
+        self.penalty_step.penalty_percent = 10.0
+        # A flat penalty above 10% of the delinquent charges is cut to 10%.
+        self.penalty_step.write({"penalty_type": "flat", "penalty_amount": 25.0})
+        usd = self.company.currency_id
+        self.assertEqual(self.penalty_step._compute_penalty(100.0, usd), 10.0)
+        self.assertEqual(self.penalty_step._compute_penalty(400.0, usd), 25.0)
+        self._bill(self.account, 80.0)
+        self._run(self._days(1))
+        self.assertEqual(self._penalties(self.account).amount_total, 8.0)
+
+    def test_percent_of_unpaid_part(self):
+        bill = self._bill(self.account, 150.0)
+        self._pay(self.account, 50.0, self._days(0))
+        self.penalty_step.penalty_percent = 5.0
+        self._run(self._days(1))
+        penalty = self._penalties(self.account)
+        self.assertEqual(penalty.amount_total, 5.0, "5% of the $100 left unpaid")
+        self.assertIn(bill.name, penalty.invoice_line_ids.name)
+
+    def test_once_per_bill_each_bill(self):
+        first = self._bill(self.account, 100.0)
+        second = self._bill(self.account, 60.0, due=self._days(30))
+        self._run(self._days(1))
+        self._run(self._days(31))
+        self._run(self._days(31))
+        penalties = self._penalties(self.account)
+        self.assertEqual(
+            sorted(penalties.mapped("amount_total")), [6.0, 10.0], "One per bill"
+        )
+        self.assertEqual(penalties.utility_penalty_bill_id, first | second)
+        # The database refuses a second penalty for a bill.
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            penalties[0].copy({"utility_penalty_bill_id": first.id})
+            self.env.flush_all()
+
+    def test_penalty_invoices_take_no_step_of_their_own(self):
+        self._bill(self.account, 100.0)
+        for day in (1, 5, 30):
+            self._run(self._days(day))
+        self.assertEqual(len(self._penalties(self.account)), 1)
+        notices = self._notices(self.account)
+        self.assertEqual(notices.delinquency_bill_id.utility_penalty_bill_id.ids, [])
+
+    def test_low_income_waiver_once_in_12_months(self):
+        self.account.low_income = True
+        self._bill(self.account, 100.0)
+        self._run(self._days(1))
+        self.assertFalse(self._penalties(self.account))
+        event = self._events(self.account).filtered(lambda e: e.action == "penalty")
+        self.assertTrue(event.waived)
+        self.assertEqual(self.account.interest_waiver_date, self._days(1))
+        # The next bill within 12 months is charged.
+        self._bill(self.account, 100.0, due=self._days(31))
+        self._run(self._days(32))
+        self.assertEqual(self._penalties(self.account).amount_total, 10.0)
+        # A year later the waiver is available again.
+        self._bill(self.account, 100.0, due=self._days(370))
+        self._run(self._days(371))
+        self.assertEqual(len(self._penalties(self.account)), 1)
+        self.assertEqual(self.account.interest_waiver_date, self._days(371))
