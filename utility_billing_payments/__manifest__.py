@@ -15,6 +15,7 @@
     "data": [
         "views/utility_billing_payments_menus.xml",
         "security/ir.model.access.csv",
+        "security/utility_ach_security.xml",
         "security/utility_delinquency_security.xml",
         "data/utility_delinquency_data.xml",
         "data/utility_delinquency_mail_template_data.xml",
@@ -29,5 +30,15 @@
         "views/utility_delinquency_account_views.xml",
         "views/res_config_settings_delinquency_views.xml",
         "views/utility_delinquency_menus.xml",
+        "data/utility_ach_data.xml",
+        "data/utility_ach_mail_template_data.xml",
+        "report/utility_notice_ach_report.xml",
+        "wizards/utility_ach_return_import_views.xml",
+        "views/utility_ach_mandate_views.xml",
+        "views/utility_ach_batch_views.xml",
+        "views/utility_ach_return_views.xml",
+        "views/utility_ach_account_views.xml",
+        "views/res_config_settings_ach_views.xml",
+        "views/utility_ach_menus.xml",
     ],
 }

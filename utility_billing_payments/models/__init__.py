@@ -11,3 +11,10 @@ from . import utility_shutoff_list
 from . import utility_service_order_delinquency
 from . import utility_payment_plan
 from . import utility_collection_referral
+from . import res_company_ach
+from . import res_config_settings_ach
+from . import utility_ach_mandate
+from . import utility_ach_batch
+from . import utility_ach_return
+from . import utility_notice_ach
+from . import utility_account_ach

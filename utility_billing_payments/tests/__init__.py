@@ -8,3 +8,7 @@ from . import test_delinquency_reconnect
 from . import test_delinquency_collection
 from . import test_delinquency_notice
 from . import test_delinquency_access
+from . import test_ach_nacha
+from . import test_ach_mandate
+from . import test_ach_batch
+from . import test_ach_return

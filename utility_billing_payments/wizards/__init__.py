@@ -3,3 +3,4 @@
 from . import utility_delinquency_run_wizard
 from . import utility_delinquency_reconnect
 from . import utility_delinquency_sb998_report
+from . import utility_ach_return_import

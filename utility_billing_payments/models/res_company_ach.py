@@ -1,0 +1,284 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import bank_calendar, nacha
+
+FILE_ID_MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+# One file per part of this addon (ACH here), as its other parts do.
+class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.company"
+
+    # What the bank (ODFI) gives the city for its ACH origination.
+    ach_immediate_destination = fields.Char(
+        string="ACH Immediate Destination",
+        size=9,
+        help="Routing number of the bank the files are sent to (9 digits).",
+    )
+    ach_immediate_destination_name = fields.Char(
+        string="ACH Destination Name", help="The bank's name (23 characters)."
+    )
+    ach_immediate_origin = fields.Char(
+        string="ACH Immediate Origin",
+        size=10,
+        help="As the bank gives it: often 1 followed by the city's tax id (EIN), "
+        "or the bank's routing number (9 digits get a leading space).",
+    )
+    ach_immediate_origin_name = fields.Char(
+        string="ACH Origin Name",
+        help="The city's name in the file header (23 characters); the company "
+        "name when empty.",
+    )
+    ach_originating_dfi = fields.Char(
+        string="ACH Originating DFI",
+        size=8,
+        help="First 8 digits of the bank's routing number, start of every trace "
+        "number; those of the immediate destination when empty.",
+    )
+    ach_company_identification = fields.Char(
+        string="ACH Company Identification",
+        size=10,
+        help="The city's ACH company id (10 characters, e.g. 1 followed by the "
+        "EIN); returned files carry it.",
+    )
+    ach_company_name = fields.Char(
+        string="ACH Company Name",
+        help="Shown on the customer's bank statement (16 characters).",
+    )
+    ach_entry_description = fields.Char(
+        string="ACH Entry Description",
+        default="UTILITY",
+        help="Shown on the customer's bank statement (10 characters).",
+    )
+    ach_prenote_days = fields.Integer(
+        string="Prenote Wait (Banking Days)",
+        default=3,
+        help="Banking days after the effective date of a prenote before the "
+        "mandate is debited.",
+    )
+    ach_debit_amount_mode = fields.Selection(
+        [
+            ("open_balance", "Open balance of the account"),
+            ("bill_amount", "Bills due by the settlement date"),
+        ],
+        string="ACH Debit Amount",
+        default="open_balance",
+        required=True,
+    )
+    ach_journal_id = fields.Many2one(
+        "account.journal",
+        string="ACH Journal",
+        domain="[('type', '=', 'bank'), ('company_id', '=', id)]",
+        help="Bank journal of the autopay payments.",
+    )
+    ach_clearing_account_id = fields.Many2one(
+        "account.account",
+        string="ACH Clearing Account",
+        help="Holds the autopay payments from the file until the bank settles them.",
+    )
+    ach_return_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Returned Payment Fee",
+        help="Charged to the account for a returned autopay payment (its sales "
+        "price is the fee).",
+    )
+    ach_nsf_suspend_count = fields.Integer(
+        string="Suspend After NSF Returns",
+        default=2,
+        help="Returns for insufficient or uncollected funds (R01, R09) within 12 "
+        "months that suspend the mandate.",
+    )
+    ach_line_ending = fields.Selection(
+        [("lf", "LF (Unix)"), ("crlf", "CRLF (Windows)")],
+        string="ACH File Line Ending",
+        default="lf",
+        required=True,
+    )
+    # Bookkeeping of the files: the last file id modifier of the day and the
+    # last trace number sequence (7 digits), never reused.
+    ach_last_file_date = fields.Date(readonly=True, copy=False)
+    ach_last_file_id_modifier = fields.Char(readonly=True, copy=False)
+    ach_last_trace_sequence = fields.Integer(readonly=True, copy=False)
+
+    @api.constrains("ach_immediate_destination")
+    def _check_ach_immediate_destination(self):
+        for company in self.filtered("ach_immediate_destination"):
+            if not nacha.is_valid_routing(company.ach_immediate_destination):
+                raise ValidationError(
+                    self.env._(
+                        "The ACH immediate destination of %(company)s must be a "
+                        "valid 9-digit routing number.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains(
+        "ach_company_name",
+        "ach_entry_description",
+        "ach_company_identification",
+        "ach_originating_dfi",
+        "ach_prenote_days",
+        "ach_nsf_suspend_count",
+    )
+    def _check_ach_settings(self):
+        limits = {
+            "ach_company_name": 16,
+            "ach_entry_description": 10,
+            "ach_company_identification": 10,
+        }
+        for company in self:
+            for fname, limit in limits.items():
+                value = nacha.transliterate(company[fname])
+                if len(value) > limit:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s of %(company)s: %(value)s is longer than "
+                            "%(limit)s characters.",
+                            setting=self._fields[fname].get_description(self.env)[
+                                "string"
+                            ],
+                            company=company.name,
+                            value=value,
+                            limit=limit,
+                        )
+                    )
+            dfi = company.ach_originating_dfi
+            if dfi and not (dfi.isdigit() and len(dfi) == 8):
+                raise ValidationError(
+                    self.env._(
+                        "The ACH originating DFI of %(company)s must be 8 digits.",
+                        company=company.name,
+                    )
+                )
+            if company.ach_prenote_days < 0 or company.ach_nsf_suspend_count < 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the prenote wait cannot be negative and the "
+                        "NSF count must be at least 1.",
+                        company=company.name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _ach_holidays(self, date_from, date_to):
+        """Days the bank is closed besides weekends and Federal Reserve
+        holidays: the global leaves of the company's working calendar."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return frozenset()
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()  # technical read of the company's closing days
+            .search(
+                [
+                    ("calendar_id", "=", calendar.id),
+                    ("resource_id", "=", False),
+                    ("date_from", "<=", fields.Datetime.to_datetime(date_to)),
+                    ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
+                ]
+            )
+        )
+        days = set()
+        for leave in leaves:
+            day = leave.date_from.date()
+            while day <= leave.date_to.date():
+                days.add(day)
+                day += timedelta(days=1)
+        return frozenset(days)
+
+    def _ach_is_banking_day(self, day):
+        self.ensure_one()
+        return bank_calendar.is_banking_day(day, self._ach_holidays(day, day))
+
+    def _ach_next_banking_day(self, day):
+        self.ensure_one()
+        extra = self._ach_holidays(day, day + timedelta(days=40))
+        return bank_calendar.next_banking_day(day, extra)
+
+    def _ach_add_banking_days(self, day, count):
+        self.ensure_one()
+        extra = self._ach_holidays(day, day + timedelta(days=2 * count + 40))
+        return bank_calendar.add_banking_days(day, count, extra)
+
+    def _ach_check_settings(self):
+        """Raise a UserError naming what is missing to generate an ACH file."""
+        self.ensure_one()
+        labels = {
+            "ach_immediate_destination": self.env._("Immediate Destination"),
+            "ach_immediate_origin": self.env._("Immediate Origin"),
+            "ach_company_identification": self.env._("Company Identification"),
+            "ach_journal_id": self.env._("ACH Journal"),
+            "ach_clearing_account_id": self.env._("ACH Clearing Account"),
+        }
+        missing = [label for fname, label in labels.items() if not self[fname]]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Set the ACH settings of %(company)s first (Utility Billing > "
+                    "Configuration > Settings, ACH Autopay): %(missing)s.",
+                    company=self.name,
+                    missing=", ".join(missing),
+                )
+            )
+
+    def _ach_originating_dfi(self):
+        self.ensure_one()
+        return self.ach_originating_dfi or (self.ach_immediate_destination or "")[:8]
+
+    def _ach_next_file_id_modifier(self, day):
+        """The next file id modifier of ``day`` (A, B... Z, 0... 9), never one
+        already given that day, even to a file later cancelled."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL("SELECT id FROM res_company WHERE id = %s FOR NO KEY UPDATE", self.id)
+        )
+        self.invalidate_recordset(["ach_last_file_date", "ach_last_file_id_modifier"])
+        if self.ach_last_file_date != day or not self.ach_last_file_id_modifier:
+            modifier = FILE_ID_MODIFIERS[0]
+        else:
+            index = FILE_ID_MODIFIERS.find(self.ach_last_file_id_modifier) + 1
+            if index >= len(FILE_ID_MODIFIERS):
+                raise UserError(
+                    self.env._(
+                        "%(company)s has sent 36 ACH files on %(date)s, the most a "
+                        "day allows (file id modifiers A to Z and 0 to 9).",
+                        company=self.name,
+                        date=day,
+                    )
+                )
+            modifier = FILE_ID_MODIFIERS[index]
+        self.sudo().write(
+            {"ach_last_file_date": day, "ach_last_file_id_modifier": modifier}
+        )
+        return modifier
+
+    def _ach_reserve_trace_sequences(self, count):
+        """``count`` new 7-digit trace sequences of the company (first, list):
+        numbers are never reused, they match returns to their entry."""
+        self.ensure_one()
+        self.flush_recordset(["ach_last_trace_sequence"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_company
+                      SET ach_last_trace_sequence
+                          = COALESCE(ach_last_trace_sequence, 0) + %s
+                    WHERE id = %s
+                RETURNING ach_last_trace_sequence""",
+                count,
+                self.id,
+            )
+        )
+        last = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["ach_last_trace_sequence"])
+        first = last - count + 1
+        return [(first + i - 1) % 9999999 + 1 for i in range(count)]

@@ -1,0 +1,953 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import hashlib
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import nacha
+
+# Entries posted at a time when a file is generated: payments created, their
+# entries created and posted, and reconciled with the bills, in one go each.
+POST_CHUNK = 500
+
+
+class UtilityAchBatch(models.Model):
+    """One NACHA debit file of autopay entries for a settlement date.
+
+    Draft: *Compute Entries* lists the active mandates whose account has bills
+    due by the settlement date (and the prenotes to send); entries can be
+    removed. *Generate File* writes the file and posts one payment per debit
+    in the ACH clearing account, applied to the bills oldest first. *Mark
+    Settled* when the bank has settled it; *Cancel* before that reverses the
+    payments (the bills reopen).
+    """
+
+    _name = "utility.ach.batch"
+    _description = "ACH Debit Batch"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "effective_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    effective_date = fields.Date(
+        string="Settlement Date",
+        required=True,
+        tracking=True,
+        help="Effective entry date of the file: the banking day the customers' "
+        "accounts are debited.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("generated", "Generated"),
+            ("settled", "Settled"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    line_ids = fields.One2many(
+        "utility.ach.batch.line", "batch_id", string="Entries", copy=False
+    )
+    excluded_mandate_ids = fields.Many2many(
+        "utility.ach.mandate",
+        string="Removed Mandates",
+        copy=False,
+        help="Mandates whose entry was removed from this batch: computing the "
+        "entries again leaves them out.",
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="ACH Journal",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    debit_count = fields.Integer(compute="_compute_totals", store=True)
+    prenote_count = fields.Integer(compute="_compute_totals", store=True)
+    amount_total = fields.Monetary(
+        string="Total Debits", compute="_compute_totals", store=True
+    )
+    returned_count = fields.Integer(compute="_compute_totals", store=True)
+    # In the batch's own column, not an attachment: Odoo 18 checks the field's
+    # groups when the field is read, not when an attachment is read by id.
+    file_data = fields.Binary(
+        string="NACHA File",
+        attachment=False,
+        copy=False,
+        readonly=True,
+        groups="utility_billing.group_csr_2",
+    )
+    file_name = fields.Char(readonly=True, copy=False)
+    file_id_modifier = fields.Char(readonly=True, copy=False, tracking=True)
+    file_creation = fields.Datetime(readonly=True, copy=False)
+    file_checksum = fields.Char(
+        readonly=True, copy=False, help="SHA-256 of the file generated."
+    )
+    generated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    settlement_move_id = fields.Many2one(
+        "account.move", readonly=True, copy=False, check_company=True
+    )
+    payment_count = fields.Integer(compute="_compute_payment_count")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends(
+        "line_ids.amount", "line_ids.kind", "line_ids.state", "line_ids.returned"
+    )
+    def _compute_totals(self):
+        for batch in self:
+            lines = batch.line_ids.filtered(lambda ln: ln.state != "cancelled")
+            debits = lines.filtered(lambda ln: ln.kind == "debit")
+            batch.debit_count = len(debits)
+            batch.prenote_count = len(lines) - len(debits)
+            batch.amount_total = sum(debits.mapped("amount"))
+            batch.returned_count = len(lines.filtered(lambda ln: ln.returned))
+
+    def _compute_payment_count(self):
+        groups = self.env["utility.ach.batch.line"]._read_group(
+            [("batch_id", "in", self.ids), ("payment_id", "!=", False)],
+            ["batch_id"],
+            ["__count"],
+        )
+        counts = {batch.id: count for batch, count in groups}
+        for batch in self:
+            batch.payment_count = counts.get(batch.id, 0)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("utility.ach.batch")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for batch in self:
+            if batch.state != "draft" or batch.file_id_modifier:
+                raise UserError(
+                    self.env._(
+                        "ACH batch %(batch)s has had a file: it is kept.",
+                        batch=batch.name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_compute(self):
+        """List the entries: the debits of the active mandates whose account
+        has bills due by the settlement date, and the prenotes to send."""
+        for batch in self:
+            batch._check_draft()
+            self.env["utility.ach.mandate"]._activate_prenoted(
+                batch.effective_date, batch.company_id
+            )
+            skipped = batch._compute_debit_lines()
+            batch._add_prenote_lines()
+            body = self.env._(
+                "Entries computed: %(debits)s debits (%(amount)s), %(prenotes)s "
+                "prenotes.",
+                debits=batch.debit_count,
+                amount=batch.currency_id.format(batch.amount_total),
+                prenotes=batch.prenote_count,
+            )
+            if skipped:
+                body += " " + self.env._(
+                    "Left out: %(skipped)s.", skipped="; ".join(skipped[:20])
+                )
+                if len(skipped) > 20:
+                    body += " " + self.env._(
+                        "(%(count)s more)", count=len(skipped) - 20
+                    )
+            batch.message_post(body=body)
+        return True
+
+    def action_generate(self):
+        """Write the NACHA file and post the payments of its debits."""
+        for batch in self:
+            batch._generate()
+        return True
+
+    def action_settle(self):
+        for batch in self:
+            if batch.state != "generated":
+                raise UserError(
+                    self.env._(
+                        "ACH batch %(batch)s is not generated.", batch=batch.name
+                    )
+                )
+            batch._post_settlement()
+            payments = batch.line_ids.filtered(
+                lambda ln: ln.payment_id and not ln.returned
+            ).payment_id
+            payments.filtered(lambda p: p.state == "in_process").action_validate()
+            batch.state = "settled"
+        return True
+
+    def action_cancel(self):
+        """Cancel a draft batch, or a generated one whose file the bank did not
+        process: its payments are reversed and the bills reopen."""
+        for batch in self:
+            if batch.state not in ("draft", "generated"):
+                raise UserError(
+                    self.env._(
+                        "ACH batch %(batch)s is %(state)s: only draft and generated "
+                        "batches can be cancelled.",
+                        batch=batch.name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[batch.state],
+                    )
+                )
+            if batch.returned_count:
+                raise UserError(
+                    self.env._(
+                        "ACH batch %(batch)s has returned entries: the bank "
+                        "processed its file, it cannot be cancelled.",
+                        batch=batch.name,
+                    )
+                )
+            if batch.state == "generated":
+                batch._reverse_payments()
+                prenotes = batch.line_ids.filtered(lambda ln: ln.kind == "prenote")
+                prenotes.mandate_id._prenote_cancelled(batch)
+                batch.line_ids.write({"state": "cancelled"})
+                batch.message_post(
+                    body=self.env._(
+                        "File %(file)s (modifier %(modifier)s) cancelled: its "
+                        "payments are reversed.",
+                        file=batch.file_name,
+                        modifier=batch.file_id_modifier,
+                    )
+                )
+            batch.state = "cancelled"
+        return True
+
+    def action_new_batch(self):
+        """A new draft batch for the settlement date of this cancelled one, its
+        entries computed, to generate a new file (the next file id modifier,
+        new trace numbers); the cancelled batch keeps its file and history."""
+        self.ensure_one()
+        if self.state != "cancelled":
+            raise UserError(
+                self.env._("ACH batch %(batch)s is not cancelled.", batch=self.name)
+            )
+        batch = self.create(
+            {
+                "effective_date": self.effective_date,
+                "company_id": self.company_id.id,
+                "excluded_mandate_ids": [Command.set(self.excluded_mandate_ids.ids)],
+            }
+        )
+        batch.action_compute()
+        batch.message_post(
+            body=self.env._("Replaces cancelled batch %(batch)s.", batch=self.name)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": batch.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_download(self):
+        self.ensure_one()
+        if not self.file_name:
+            raise UserError(
+                self.env._("ACH batch %(batch)s has no file yet.", batch=self.name)
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/file_data/"
+            f"{self.file_name}?download=true",
+            "target": "self",
+        }
+
+    def action_view_payments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_account_payments"
+        )
+        action["domain"] = [("id", "in", self.line_ids.payment_id.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------
+    # Compute entries
+    # ------------------------------------------------------------
+
+    def _check_draft(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._("ACH batch %(batch)s is not a draft.", batch=self.name)
+            )
+
+    def _get_debit_mandates(self):
+        """Active mandates of the batch's company, not removed from it."""
+        self.ensure_one()
+        return self.env["utility.ach.mandate"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "active"),
+                ("active_from", "<=", self.effective_date),
+                ("id", "not in", self.excluded_mandate_ids.ids),
+            ],
+            order="id",
+        )
+
+    def _open_receivables(self, accounts):
+        """{account id: open receivable lines (debits and credits)} of posted
+        entries, oldest due first."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("utility_account_id", "in", accounts.ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0),
+            ],
+            order="date_maturity, date, id",
+        )
+        lines.fetch(
+            [
+                "utility_account_id",
+                "amount_residual",
+                "date_maturity",
+                "move_id",
+                "account_id",
+            ]
+        )
+        by_account = defaultdict(lambda: self.env["account.move.line"])
+        for line in lines:
+            by_account[line.utility_account_id.id] |= line
+        return by_account
+
+    def _prepare_debit_amount(self, open_lines):
+        """(amount to debit, bills due) of an account from its open receivable
+        lines, per the company's setting; amount <= 0: nothing to debit."""
+        self.ensure_one()
+        due = open_lines.filtered(
+            lambda ln: (
+                ln.amount_residual > 0
+                and (ln.date_maturity or ln.date) <= self.effective_date
+            )
+        )
+        if not due:
+            return 0.0, due.move_id
+        balance = sum(open_lines.mapped("amount_residual"))
+        if self.company_id.ach_debit_amount_mode == "bill_amount":
+            amount = min(sum(due.mapped("amount_residual")), balance)
+        else:
+            amount = balance
+        return self.currency_id.round(amount), due.move_id
+
+    def _compute_debit_lines(self):
+        """Create or update the debit lines; return why mandates were left out."""
+        self.ensure_one()
+        Line = self.env["utility.ach.batch.line"]
+        mandates = self._get_debit_mandates()
+        open_by_account = self._open_receivables(mandates.account_id)
+        existing = {line.mandate_id.id: line for line in self.line_ids}
+        # Bills already in another batch not cancelled, not returned.
+        busy = Line.search(
+            [
+                ("batch_id", "!=", self.id),
+                ("batch_id.state", "in", ("draft", "generated")),
+                ("kind", "=", "debit"),
+                ("state", "!=", "cancelled"),
+                ("returned", "=", False),
+                ("account_id", "in", mandates.account_id.ids),
+            ]
+        )
+        busy_bills = defaultdict(set)
+        for line in busy:
+            busy_bills[line.account_id.id].update(line.bill_ids.ids)
+        skipped, vals_list = [], []
+        for mandate in mandates:
+            account = mandate.account_id
+            amount, bills = self._prepare_debit_amount(
+                open_by_account.get(account.id, self.env["account.move.line"])
+            )
+            line = existing.get(mandate.id)
+            if amount <= 0 or (bills and set(bills.ids) & busy_bills[account.id]):
+                if amount > 0:
+                    skipped.append(
+                        self.env._(
+                            "%(account)s (bills already in another batch)",
+                            account=account.name,
+                        )
+                    )
+                if line and line.kind == "debit":
+                    line.unlink()
+                continue
+            if mandate.max_amount and amount > mandate.max_amount:
+                skipped.append(
+                    self.env._(
+                        "%(account)s (%(amount)s above the authorized maximum)",
+                        account=account.name,
+                        amount=self.currency_id.format(amount),
+                    )
+                )
+                if line:
+                    line.unlink()
+                continue
+            if line:
+                line.write({"amount": amount, "bill_ids": [Command.set(bills.ids)]})
+                continue
+            vals_list.append(self._prepare_line_vals(mandate, "debit", amount, bills))
+        Line.create(vals_list)
+        return skipped
+
+    def _add_prenote_lines(self):
+        """Prenote lines of the mandates waiting for one and in no other batch
+        (not cancelled); return them."""
+        self.ensure_one()
+        Line = self.env["utility.ach.batch.line"]
+        mandates = self.env["utility.ach.mandate"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "pending_prenote"),
+                ("prenote_date", "=", False),
+                ("id", "not in", self.excluded_mandate_ids.ids),
+                ("id", "not in", self.line_ids.mandate_id.ids),
+            ],
+            order="id",
+        )
+        elsewhere = Line.search(
+            [
+                ("mandate_id", "in", mandates.ids),
+                ("kind", "=", "prenote"),
+                ("state", "!=", "cancelled"),
+                ("batch_id.state", "in", ("draft", "generated", "settled")),
+            ]
+        ).mandate_id
+        return Line.create(
+            [
+                self._prepare_line_vals(mandate, "prenote", 0.0)
+                for mandate in mandates - elsewhere
+            ]
+        )
+
+    def _prepare_line_vals(self, mandate, kind, amount, bills=None):
+        return {
+            "batch_id": self.id,
+            "mandate_id": mandate.id,
+            "kind": kind,
+            "amount": amount,
+            "bill_ids": [Command.set(bills.ids)] if bills else [],
+            "company_id": self.company_id.id,
+        }
+
+    # ------------------------------------------------------------
+    # Generate
+    # ------------------------------------------------------------
+
+    def _generate(self):
+        self.ensure_one()
+        self._check_draft()
+        company = self.company_id
+        company._ach_check_settings()
+        today = fields.Date.context_today(self)
+        if self.effective_date < today or not company._ach_is_banking_day(
+            self.effective_date
+        ):
+            raise UserError(
+                self.env._(
+                    "ACH batch %(batch)s: the settlement date %(date)s must be a "
+                    "banking day, today or later (next banking day: %(next)s).",
+                    batch=self.name,
+                    date=self.effective_date,
+                    next=company._ach_next_banking_day(max(today, self.effective_date)),
+                )
+            )
+        self._add_prenote_lines()
+        lines = self.line_ids.sorted("id")
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "ACH batch %(batch)s has no entry: compute the entries first.",
+                    batch=self.name,
+                )
+            )
+        lines._check_generable()
+        # Lock the batch: two users generating it at once get one file.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM utility_ach_batch WHERE id = %s FOR NO KEY UPDATE",
+                self.id,
+            )
+        )
+        creation = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        modifier = company._ach_next_file_id_modifier(creation.date())
+        dfi = company._ach_originating_dfi()
+        sequences = company._ach_reserve_trace_sequences(len(lines))
+        lines._set_trace_numbers([f"{dfi}{seq:07d}" for seq in sequences])
+        for prenote in (False, True):
+            kind_lines = lines.filtered(
+                lambda ln, p=prenote: (ln.kind == "prenote") == p
+            )
+            for code, code_lines in kind_lines.grouped(
+                lambda ln, p=prenote: ln.mandate_id._transaction_code(prenote=p)
+            ).items():
+                code_lines.transaction_code = code
+        content = self._build_file(lines, creation, modifier)
+        data = content.encode("ascii")
+        self.write(
+            {
+                "state": "generated",
+                "journal_id": company.ach_journal_id.id,
+                "file_data": base64.b64encode(data),
+                "file_name": f"ACH_{self.name.replace('/', '_')}_{modifier}.txt",
+                "file_id_modifier": modifier,
+                "file_creation": fields.Datetime.now(),
+                "file_checksum": hashlib.sha256(data).hexdigest(),
+                "generated_by_id": self.env.user.id,
+            }
+        )
+        lines.write({"state": "sent"})
+        prenotes = lines.filtered(lambda ln: ln.kind == "prenote")
+        prenotes.mandate_id._prenote_sent(self)
+        debits = lines - prenotes
+        for start in range(0, len(debits), POST_CHUNK):
+            debits[start : start + POST_CHUNK]._post_payments()
+        self.message_post(
+            body=self.env._(
+                "File %(file)s generated (file id modifier %(modifier)s): "
+                "%(debits)s debits for %(amount)s, %(prenotes)s prenotes; payments "
+                "posted in the ACH clearing account.",
+                file=self.file_name,
+                modifier=modifier,
+                debits=len(debits),
+                amount=self.currency_id.format(self.amount_total),
+                prenotes=len(prenotes),
+            )
+        )
+
+    def _build_file(self, lines, creation, modifier):
+        """The NACHA file of ``lines`` (one batch per entry class)."""
+        self.ensure_one()
+        company = self.company_id
+        dfi = company._ach_originating_dfi()
+        batches = []
+        by_class = defaultdict(list)
+        for line in lines:
+            by_class[line.mandate_id.sec_code].append(line)
+        for number, (sec_code, class_lines) in enumerate(
+            sorted(by_class.items()), start=1
+        ):
+            batches.append(
+                nacha.Batch(
+                    company_name=company.ach_company_name or company.name,
+                    company_identification=company.ach_company_identification,
+                    entry_description=company.ach_entry_description or "UTILITY",
+                    effective_date=self.effective_date,
+                    originating_dfi=dfi,
+                    batch_number=number,
+                    standard_entry_class=sec_code,
+                    entries=[line._nacha_entry() for line in class_lines],
+                    # Debits and prenotes of debits only.
+                    service_class_code=225,
+                )
+            )
+        ach_file = nacha.File(
+            immediate_destination=company.ach_immediate_destination,
+            immediate_origin=company.ach_immediate_origin,
+            creation=creation,
+            file_id_modifier=modifier,
+            destination_name=company.ach_immediate_destination_name or "",
+            origin_name=company.ach_immediate_origin_name or company.name,
+            batches=batches,
+        )
+        try:
+            return ach_file.render(
+                "\r\n" if company.ach_line_ending == "crlf" else "\n"
+            )
+        except nacha.NachaError as exc:
+            raise UserError(
+                self.env._(
+                    "ACH batch %(batch)s: the file cannot be written: %(error)s",
+                    batch=self.name,
+                    error=exc,
+                )
+            ) from exc
+
+    def _reverse_payments(self):
+        """Reverse the posted payments of the batch's entries (cancellation):
+        the bills reopen."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda ln: ln.payment_id)
+        moves = lines.payment_id.move_id.filtered(lambda m: m.state == "posted")
+        if moves:
+            moves._reverse_moves(
+                [
+                    {
+                        "date": max(move.date, fields.Date.context_today(self)),
+                        "ref": self.env._(
+                            "Cancellation of ACH batch %(batch)s", batch=self.name
+                        ),
+                        "utility_account_id": move.utility_account_id.id,
+                        "utility_payment_source": "ach",
+                    }
+                    for move in moves
+                ],
+                cancel=True,
+            )
+        lines.payment_id.filtered(lambda p: p.state != "canceled").write(
+            {"state": "canceled"}
+        )
+
+    def _post_settlement(self):
+        """Move the batch's debits from the ACH clearing account to the bank
+        account of the ACH journal, on the settlement date."""
+        self.ensure_one()
+        amount = sum(
+            self.line_ids.filtered(lambda ln: ln.payment_id).payment_id.mapped("amount")
+        )
+        journal = self.journal_id or self.company_id.ach_journal_id
+        clearing = self.company_id.ach_clearing_account_id
+        if self.currency_id.is_zero(amount):
+            return
+        if not journal.default_account_id or not clearing:
+            raise UserError(
+                self.env._(
+                    "ACH batch %(batch)s: the ACH journal needs a bank account and "
+                    "the ACH clearing account must be set.",
+                    batch=self.name,
+                )
+            )
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": self.effective_date,
+                "ref": self.env._("Settlement of ACH batch %(batch)s", batch=self.name),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": self.name,
+                            "account_id": journal.default_account_id.id,
+                            "debit": amount,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": self.name,
+                            "account_id": clearing.id,
+                            "credit": amount,
+                        }
+                    ),
+                ],
+            }
+        )
+        move._post(soft=False)
+        self.settlement_move_id = move
+
+
+class UtilityAchBatchLine(models.Model):
+    """One entry of an ACH file: a debit of a mandate's bank account, or its
+    prenote (zero-dollar test entry)."""
+
+    _name = "utility.ach.batch.line"
+    _description = "ACH Batch Entry"
+    _order = "batch_id, id"
+    _check_company_auto = True
+
+    batch_id = fields.Many2one(
+        "utility.ach.batch",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    mandate_id = fields.Many2one(
+        "utility.ach.mandate",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    account_id = fields.Many2one(
+        related="mandate_id.account_id", store=True, index=True, string="Account"
+    )
+    partner_id = fields.Many2one(related="mandate_id.partner_id", string="Customer")
+    holder_name = fields.Char(related="mandate_id.holder_name")
+    bank_account_masked = fields.Char(related="mandate_id.bank_account_masked")
+    routing_number = fields.Char(related="mandate_id.routing_number")
+    kind = fields.Selection(
+        [("debit", "Debit"), ("prenote", "Prenote")], required=True, default="debit"
+    )
+    transaction_code = fields.Integer(readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary()
+    bill_ids = fields.Many2many(
+        "account.move",
+        string="Bills",
+        help="The bills due by the settlement date when the entry was computed.",
+    )
+    trace_number = fields.Char(readonly=True, index="btree_not_null", copy=False)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("sent", "Sent"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        readonly=True,
+    )
+    returned = fields.Boolean(readonly=True, copy=False)
+    return_line_id = fields.Many2one(
+        "utility.ach.return.line", readonly=True, copy=False
+    )
+    payment_id = fields.Many2one(
+        "account.payment", readonly=True, copy=False, index="btree_not_null"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "mandate_batch_uniq",
+            "unique(batch_id, mandate_id)",
+            "A mandate can have only one entry in an ACH batch.",
+        ),
+    ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for line in self:
+            if line.batch_id.state != "draft" and line.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Entries of ACH batch %(batch)s can be removed only while it "
+                        "is a draft.",
+                        batch=line.batch_id.name,
+                    )
+                )
+
+    def action_remove(self):
+        """Remove the entries from their draft batch; computing the entries
+        again leaves their mandates out."""
+        for line in self:
+            line.batch_id._check_draft()
+            line.batch_id.excluded_mandate_ids = [Command.link(line.mandate_id.id)]
+        self.unlink()
+        return True
+
+    def _check_generable(self):
+        """Refuse the file when an entry cannot be sent as it is."""
+        problems = []
+        for line in self:
+            mandate = line.mandate_id
+            if line.kind == "debit" and mandate.state != "active":
+                problems.append(
+                    self.env._(
+                        "%(account)s: mandate %(state)s",
+                        account=line.account_id.name,
+                        state=dict(
+                            mandate._fields["state"]._description_selection(self.env)
+                        )[mandate.state],
+                    )
+                )
+            elif line.kind == "prenote" and mandate.state != "pending_prenote":
+                problems.append(
+                    self.env._(
+                        "%(account)s: no prenote due", account=line.account_id.name
+                    )
+                )
+            elif line.kind == "debit" and line.amount <= 0:
+                problems.append(
+                    self.env._(
+                        "%(account)s: nothing to debit", account=line.account_id.name
+                    )
+                )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "ACH batch %(batch)s cannot be generated; remove or recompute "
+                    "these entries: %(problems)s",
+                    batch=self.batch_id[:1].name,
+                    problems="; ".join(problems),
+                )
+            )
+
+    def _set_trace_numbers(self, traces):
+        """Write the trace numbers of the entries (one UPDATE for the file: a
+        file has up to tens of thousands of entries)."""
+        self.flush_recordset(["trace_number"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE utility_ach_batch_line AS line SET trace_number = v.trace
+                     FROM unnest(%s::int[], %s::varchar[]) AS v(id, trace)
+                    WHERE line.id = v.id""",
+                self.ids,
+                traces,
+            )
+        )
+        self.invalidate_recordset(["trace_number"])
+
+    def _nacha_entry(self):
+        self.ensure_one()
+        mandate = self.mandate_id
+        prenote = self.kind == "prenote"
+        return nacha.Entry(
+            transaction_code=self.transaction_code,
+            routing_number=mandate.routing_number,
+            # The full number goes only into the file, readable by CSR II.
+            account_number=mandate.sudo().bank_account_number,
+            amount=0 if prenote else nacha.to_cents(self.amount),
+            individual_id=self.account_id.name,
+            individual_name=mandate.holder_name,
+            trace_number=self.trace_number,
+        )
+
+    # ------------------------------------------------------------
+    # Payments
+    # ------------------------------------------------------------
+
+    def _prepare_payment_vals(self, method_line):
+        self.ensure_one()
+        batch = self.batch_id
+        return {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": self.account_id.partner_id.id,
+            "amount": self.amount,
+            "date": batch.effective_date,
+            "journal_id": batch.journal_id.id,
+            "payment_method_line_id": method_line.id,
+            "memo": self.env._(
+                "ACH autopay %(batch)s, account %(account)s",
+                batch=batch.name,
+                account=self.account_id.name,
+            ),
+            "payment_reference": self.trace_number,
+            "company_id": batch.company_id.id,
+        }
+
+    def _post_payments(self):
+        """Post one payment per debit entry, in the ACH clearing account, each
+        applied to its account's open bills oldest due first.
+
+        In bulk: the payments are created at once, their journal entries (with
+        ``utility_account_id`` and the ACH payment source) created at once and
+        posted at once, and reconciled in one reconciliation plan, the bulk
+        form of ``utility.account._utility_apply_credit`` (Odoo's plan matches
+        the lines of an account by due date, the oldest bill first).
+        """
+        if not self:
+            return
+        batch = self.batch_id
+        batch.ensure_one()
+        journal = batch.journal_id
+        method_line = journal.inbound_payment_method_line_ids[:1]
+        if not method_line:
+            raise UserError(
+                self.env._(
+                    "The ACH journal %(journal)s has no incoming payment method.",
+                    journal=journal.display_name,
+                )
+            )
+        ctx = {"tracking_disable": True, "mail_create_nolog": True}
+        payments = (
+            self.env["account.payment"]
+            .with_context(**ctx)
+            .create([line._prepare_payment_vals(method_line) for line in self])
+        )
+        # Held in the clearing account whatever the journal's payment method
+        # says (Odoo computes it from the method when the payment is created).
+        payments.write(
+            {"outstanding_account_id": batch.company_id.ach_clearing_account_id.id}
+        )
+        move_vals = []
+        for line, payment in zip(self, payments, strict=True):
+            move_vals.append(
+                {
+                    "move_type": "entry",
+                    "ref": payment.memo,
+                    "date": payment.date,
+                    "journal_id": journal.id,
+                    "company_id": batch.company_id.id,
+                    "partner_id": payment.partner_id.id,
+                    "currency_id": payment.currency_id.id,
+                    "utility_account_id": line.account_id.id,
+                    "utility_payment_source": "ach",
+                    "origin_payment_id": payment.id,
+                    "line_ids": [
+                        Command.create(vals)
+                        for vals in payment._prepare_move_line_default_vals()
+                    ],
+                }
+            )
+        moves = self.env["account.move"].with_context(**ctx).create(move_vals)
+        for payment, move in zip(payments, moves, strict=True):
+            payment.with_context(**ctx).write(
+                {"move_id": move.id, "state": "in_process"}
+            )
+        moves.with_context(**ctx)._post(soft=False)
+        self.flush_recordset(["payment_id"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE utility_ach_batch_line AS line SET payment_id = v.payment
+                     FROM unnest(%s::int[], %s::int[]) AS v(id, payment)
+                    WHERE line.id = v.id""",
+                self.ids,
+                payments.ids,
+            )
+        )
+        self.invalidate_recordset(["payment_id"])
+        self._reconcile_payments()
+
+    def _reconcile_payments(self):
+        """Apply each posted payment to the open receivable lines of its account
+        (bills oldest due first, and any credit left on the account)."""
+        open_by_account = self.batch_id._open_receivables(self.account_id)
+        plan = []
+        for line in self:
+            credit = line.payment_id.move_id.line_ids.filtered(
+                lambda ml: ml.account_id.account_type == "asset_receivable"
+            )
+            others = open_by_account.get(line.account_id.id)
+            if not others:
+                continue
+            others = (others - credit).filtered(
+                lambda ml, account=credit.account_id: ml.account_id == account
+            )
+            if others:
+                plan.append(credit | others)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)

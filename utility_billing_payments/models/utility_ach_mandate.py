@@ -1,0 +1,531 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from dateutil.relativedelta import relativedelta
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.us import rtn
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import nacha
+
+MANDATE_STATES = [
+    ("pending_prenote", "Pending Prenote"),
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("revoked", "Revoked"),
+]
+# Authorizations are kept this long after revocation (NACHA: 2 years).
+RETENTION_YEARS = 2
+BANK_FIELDS = ("routing_number", "bank_account_number", "bank_account_type")
+
+
+def mask_account_number(number):
+    """``****1234``: the last 4 characters of a bank account number."""
+    number = number or ""
+    return f"****{number[-4:]}" if number else ""
+
+
+class UtilityAchMandate(models.Model):
+    """A customer's authorization to debit a bank account for the bills of a
+    utility account (autopay).
+
+    The bank account number is readable only by Customer Service
+    Representatives II and managers; everyone else sees
+    ``bank_account_masked``, the only form the chatter, notices and messages
+    ever show.
+    """
+
+    _name = "utility.ach.mandate"
+    _description = "ACH Autopay Mandate"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    account_id = fields.Many2one(
+        "utility.account",
+        string="Utility Account",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    partner_id = fields.Many2one(
+        related="account_id.partner_id", store=True, index=True, string="Customer"
+    )
+    holder_name = fields.Char(
+        string="Account Holder",
+        compute="_compute_holder_name",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        tracking=True,
+        help="Name on the bank account, sent in every entry (22 characters).",
+    )
+    routing_number = fields.Char(
+        size=9,
+        required=True,
+        tracking=True,
+        help="The bank's 9-digit ABA routing number.",
+    )
+    bank_account_number = fields.Char(
+        size=17,
+        copy=False,
+        groups="utility_billing.group_csr_2",
+        help="Visible to Customer Service Representatives II and managers only.",
+    )
+    bank_account_masked = fields.Char(
+        string="Bank Account",
+        compute="_compute_bank_account_masked",
+        store=True,
+        tracking=True,
+    )
+    bank_account_type = fields.Selection(
+        [("checking", "Checking"), ("savings", "Savings")],
+        required=True,
+        default="checking",
+        tracking=True,
+    )
+    sec_code = fields.Selection(
+        [("PPD", "PPD (signed authorization)"), ("WEB", "WEB (online)")],
+        string="Entry Class",
+        required=True,
+        default="PPD",
+    )
+    authorization_date = fields.Date(
+        required=True, default=fields.Date.context_today, tracking=True
+    )
+    # The signed form shows the bank account: restricted like its number, in
+    # the mandate's own column (Odoo 18 checks a field's groups when the field
+    # is read, not when its attachment is read by id).
+    authorization_document = fields.Binary(
+        attachment=False, copy=False, groups="utility_billing.group_csr_2"
+    )
+    authorization_filename = fields.Char(groups="utility_billing.group_csr_2")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    max_amount = fields.Monetary(
+        string="Maximum Debit",
+        tracking=True,
+        help="Most the customer authorized per debit; a larger debit is not "
+        "sent (zero: no maximum).",
+    )
+    state = fields.Selection(
+        MANDATE_STATES,
+        required=True,
+        default="pending_prenote",
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    state_reason = fields.Char(readonly=True, tracking=True, copy=False)
+    prenote_batch_id = fields.Many2one(
+        "utility.ach.batch",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The ACH file its prenote was sent in.",
+    )
+    prenote_date = fields.Date(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Effective date of the file the prenote was sent in.",
+    )
+    active_from = fields.Date(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="First settlement date it can be debited: the prenote wait after the "
+        "prenote's effective date.",
+    )
+    revocation_date = fields.Date(readonly=True, copy=False, tracking=True)
+    retention_until = fields.Date(
+        compute="_compute_retention_until",
+        store=True,
+        help="The authorization is kept until this date (2 years after revocation).",
+    )
+    batch_line_ids = fields.One2many(
+        "utility.ach.batch.line", "mandate_id", string="ACH Entries", readonly=True
+    )
+    return_line_ids = fields.One2many(
+        "utility.ach.return.line", "mandate_id", string="Returns", readonly=True
+    )
+    return_count = fields.Integer(compute="_compute_return_count")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("account_id")
+    def _compute_holder_name(self):
+        for mandate in self:
+            if not mandate.holder_name:
+                mandate.holder_name = mandate.account_id.partner_id.name
+
+    @api.depends("bank_account_number")
+    def _compute_bank_account_masked(self):
+        for mandate in self:
+            mandate.bank_account_masked = mask_account_number(
+                mandate.sudo().bank_account_number
+            )
+
+    @api.depends("revocation_date")
+    def _compute_retention_until(self):
+        for mandate in self:
+            mandate.retention_until = mandate.revocation_date and (
+                mandate.revocation_date + relativedelta(years=RETENTION_YEARS)
+            )
+
+    def _compute_return_count(self):
+        groups = self.env["utility.ach.return.line"]._read_group(
+            [("mandate_id", "in", self.ids)], ["mandate_id"], ["__count"]
+        )
+        counts = {mandate.id: count for mandate, count in groups}
+        for mandate in self:
+            mandate.return_count = counts.get(mandate.id, 0)
+
+    @api.depends("account_id", "bank_account_masked")
+    def _compute_display_name(self):
+        for mandate in self:
+            mandate.display_name = " ".join(
+                part
+                for part in (
+                    mandate.name if mandate.name != "/" else "",
+                    mandate.account_id.name or "",
+                    mandate.bank_account_masked or "",
+                )
+                if part
+            )
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("routing_number")
+    def _check_routing_number(self):
+        for mandate in self:
+            try:
+                rtn.validate(mandate.routing_number or "")
+            except StdnumValidationError as exc:
+                raise ValidationError(
+                    self.env._(
+                        "Mandate of account %(account)s: routing number "
+                        "%(routing)s is not a valid ABA routing number (9 digits "
+                        "with a check digit).",
+                        account=mandate.account_id.name,
+                        routing=mandate.routing_number,
+                    )
+                ) from exc
+
+    @api.constrains("bank_account_number")
+    def _check_bank_account_number(self):
+        for mandate in self.sudo():
+            number = mandate.bank_account_number
+            # The number itself is never in the message: it would be logged.
+            if not number or not re.fullmatch(r"[A-Z0-9]{4,17}", number):
+                raise ValidationError(
+                    self.env._(
+                        "Mandate of account %(account)s: the bank account number "
+                        "must be 4 to 17 letters or digits.",
+                        account=mandate.account_id.name,
+                    )
+                )
+
+    @api.constrains("account_id", "state")
+    def _check_one_open_mandate(self):
+        groups = self._read_group(
+            [
+                ("account_id", "in", self.account_id.ids),
+                ("state", "!=", "revoked"),
+            ],
+            ["account_id"],
+            ["__count"],
+        )
+        for account, count in groups:
+            if count > 1:
+                raise ValidationError(
+                    self.env._(
+                        "Account %(account)s already has an autopay mandate: "
+                        "revoke it before enrolling a new bank account.",
+                        account=account.name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model
+    def _normalize_bank_vals(self, vals):
+        if vals.get("bank_account_number"):
+            vals["bank_account_number"] = re.sub(
+                r"[\s-]", "", vals["bank_account_number"]
+            ).upper()
+        if vals.get("routing_number"):
+            vals["routing_number"] = re.sub(r"\s", "", vals["routing_number"])
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize_bank_vals(vals)
+            if vals.get("name", "/") == "/":
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("utility.ach.mandate")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._normalize_bank_vals(vals)
+        new_bank = (
+            not self.env.context.get("ach_noc")
+            and any(fname in vals for fname in BANK_FIELDS)
+            and self.filtered(lambda m: m.state in ("active", "suspended"))
+        )
+        if new_bank:
+            changed = new_bank.filtered(
+                lambda m: any(
+                    (m.sudo()[fname] or False) != (vals[fname] or False)
+                    for fname in BANK_FIELDS
+                    if fname in vals
+                )
+            )
+        res = super().write(vals)
+        if new_bank and changed:
+            # A new bank account is checked by a prenote before it is debited.
+            changed._reset_prenote(self.env._("New bank account details."))
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_used(self):
+        for mandate in self:
+            if mandate.batch_line_ids or mandate.prenote_date:
+                raise UserError(
+                    self.env._(
+                        "Mandate %(mandate)s has been used in an ACH file: revoke it "
+                        "instead; it is kept %(years)s years after revocation.",
+                        mandate=mandate.display_name,
+                        years=RETENTION_YEARS,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_suspend(self):
+        for mandate in self:
+            if mandate.state not in ("pending_prenote", "active"):
+                raise UserError(
+                    self.env._(
+                        "Mandate %(mandate)s is not active.",
+                        mandate=mandate.display_name,
+                    )
+                )
+        self._set_state("suspended", self.env._("Suspended by %s.", self.env.user.name))
+        return True
+
+    def action_reactivate(self):
+        """Suspended -> active again (pending its prenote when it has none)."""
+        for mandate in self:
+            if mandate.state != "suspended":
+                raise UserError(
+                    self.env._(
+                        "Mandate %(mandate)s is not suspended.",
+                        mandate=mandate.display_name,
+                    )
+                )
+            if mandate.prenote_date:
+                mandate._set_state(
+                    "active", self.env._("Reactivated by %s.", self.env.user.name)
+                )
+            else:
+                mandate._set_state(
+                    "pending_prenote",
+                    self.env._("Reactivated by %s.", self.env.user.name),
+                )
+        return True
+
+    def action_revoke(self):
+        for mandate in self:
+            if mandate.state == "revoked":
+                raise UserError(
+                    self.env._(
+                        "Mandate %(mandate)s is already revoked.",
+                        mandate=mandate.display_name,
+                    )
+                )
+        self._set_state("revoked", self.env._("Revoked by %s.", self.env.user.name))
+        return True
+
+    def action_view_returns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing_payments.utility_ach_return_line_action"
+        )
+        action["domain"] = [("mandate_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------
+
+    def _set_state(self, state, reason):
+        """Move to ``state`` with its reason (both tracked in the chatter)."""
+        vals = {"state": state, "state_reason": reason}
+        if state == "revoked":
+            vals["revocation_date"] = fields.Date.context_today(self)
+        self.write(vals)
+
+    def _reset_prenote(self, reason):
+        self.write(
+            {
+                "state": "pending_prenote",
+                "state_reason": reason,
+                "prenote_batch_id": False,
+                "prenote_date": False,
+                "active_from": False,
+            }
+        )
+
+    def _transaction_code(self, prenote=False):
+        self.ensure_one()
+        if self.bank_account_type == "savings":
+            return nacha.SAVINGS_PRENOTE if prenote else nacha.SAVINGS_DEBIT
+        return nacha.CHECKING_PRENOTE if prenote else nacha.CHECKING_DEBIT
+
+    def _prenote_sent(self, batch):
+        """The prenotes of these mandates went out in ``batch``'s file."""
+        for mandate in self:
+            company = mandate.company_id
+            mandate.write(
+                {
+                    "prenote_batch_id": batch.id,
+                    "prenote_date": batch.effective_date,
+                    "active_from": company._ach_add_banking_days(
+                        batch.effective_date, company.ach_prenote_days
+                    ),
+                }
+            )
+
+    def _prenote_cancelled(self, batch):
+        """``batch`` was cancelled: its prenotes were never sent."""
+        self.filtered(lambda m: m.prenote_batch_id == batch).write(
+            {"prenote_batch_id": False, "prenote_date": False, "active_from": False}
+        )
+
+    @api.model
+    def _activate_prenoted(self, day=None, companies=None):
+        """Activate the mandates whose prenote wait is over on ``day``; return
+        them."""
+        day = day or fields.Date.context_today(self)
+        domain = [
+            ("state", "=", "pending_prenote"),
+            ("active_from", "!=", False),
+            ("active_from", "<=", day),
+        ]
+        if companies:
+            domain.append(("company_id", "in", companies.ids))
+        mandates = self.search(domain)
+        for mandate in mandates:
+            mandate._set_state(
+                "active",
+                self.env._(
+                    "Prenote of %(date)s not returned: active from %(active)s.",
+                    date=mandate.prenote_date,
+                    active=mandate.active_from,
+                ),
+            )
+        return mandates
+
+    @api.model
+    def _cron_activate_mandates(self):
+        self._activate_prenoted()
+
+    def _apply_return(self, return_line):
+        """The mandate's state after the return ``return_line`` (R-code): return
+        what was done (translated text) or an empty string."""
+        self.ensure_one()
+        code = return_line.code
+        action = nacha.RETURN_REASONS.get(code, ("", None, False))[1]
+        if self.state == "revoked" or not action:
+            return ""
+        reason = self.env._(
+            "Return %(code)s (%(reason)s) of %(date)s.",
+            code=code,
+            reason=return_line.reason,
+            date=return_line.return_id.date,
+        )
+        if action == "revoke":
+            self._set_state("revoked", reason)
+            return self.env._("Autopay mandate revoked.")
+        if action == "count":
+            company = self.company_id
+            since = return_line.return_id.date - relativedelta(months=12)
+            count = self.env["utility.ach.return.line"].search_count(
+                [
+                    ("mandate_id", "=", self.id),
+                    ("kind", "=", "return"),
+                    ("code", "in", ("R01", "R09")),
+                    ("state", "=", "done"),
+                    ("return_id.date", ">", since),
+                ]
+            )
+            if count < company.ach_nsf_suspend_count or self.state == "suspended":
+                return ""
+            reason = self.env._(
+                "%(count)s returns for insufficient or uncollected funds in 12 "
+                "months (last: %(code)s of %(date)s).",
+                count=count,
+                code=code,
+                date=return_line.return_id.date,
+            )
+        if self.state == "suspended":
+            return ""
+        self._set_state("suspended", reason)
+        return self.env._("Autopay mandate suspended.")
+
+    def _apply_change(self, code, corrected):
+        """Apply a notification of change: ``corrected`` as given by
+        ``nacha.parse_corrected_data``. Return the fields changed."""
+        self.ensure_one()
+        vals = {}
+        if corrected.get("routing"):
+            vals["routing_number"] = corrected["routing"]
+        if corrected.get("account"):
+            vals["bank_account_number"] = corrected["account"]
+        if corrected.get("name"):
+            vals["holder_name"] = corrected["name"]
+        if corrected.get("transaction_code"):
+            vals["bank_account_type"] = nacha.account_type_of(
+                corrected["transaction_code"]
+            )
+        current = self.sudo()
+        vals = {
+            fname: value
+            for fname, value in vals.items()
+            if (current[fname] or "") != value
+        }
+        if vals:
+            # Corrections from the bank need no new prenote (NACHA: apply
+            # them before the next entry).
+            self.sudo().with_context(ach_noc=True).write(vals)
+        return list(vals)
