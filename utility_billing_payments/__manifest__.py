@@ -41,4 +41,7 @@
         "views/res_config_settings_ach_views.xml",
         "views/utility_ach_menus.xml",
     ],
+    "demo": [
+        "demo/utility_delinquency_demo.xml",
+    ],
 }

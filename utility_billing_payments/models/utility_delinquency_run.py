@@ -150,7 +150,9 @@ class UtilityDelinquencyRun(models.Model):
         ).report_action(self)
 
     def _check_can_run(self):
-        if not self.env.user.has_group("utility_billing.group_csr_2"):
+        if not self.env.su and not self.env.user.has_group(
+            "utility_billing.group_csr_2"
+        ):
             raise UserError(
                 self.env._(
                     "Only a Customer Service Representative II runs the "
@@ -285,13 +287,21 @@ class UtilityDelinquencyRun(models.Model):
         if not letters:
             return
         letters = self.env["utility.notice"]._dlq_letters_in_walk_order(letters)
+        content = None
         if not self.env.context.get("utility_dlq_no_pdf"):
             report = self.env.ref(
                 "utility_billing_payments.action_report_utility_notice_batch"
             )
-            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-                report, res_ids=letters.ids
-            )
+            try:
+                content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+                    report, res_ids=letters.ids
+                )
+            except UserError as error:
+                # No PDF engine on this server: the letters are printed from
+                # the run (Print Letters) where one is.
+                _logger.warning("Delinquency letters not rendered: %s", error)
+                content = None
+        if content:
             attachment = self.env["ir.attachment"].create(
                 {
                     "name": self.env._(
@@ -837,6 +847,101 @@ class UtilityDelinquencyRun(models.Model):
             self.date, policy.shutoff_notice_business_days
         )
         return company._utility_add_business_days(max(by_step, by_notice), 0)
+
+    # ------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------
+
+    @api.model
+    def _demo_timeline(self):
+        """Demo data: three residential accounts with an unpaid bill.
+
+        * the first (bill due 62 days ago) went through the late, final and
+          shut-off notices and the door hanger, reached the shut-off list two
+          days ago, and the list was confirmed: its disconnect order waits;
+        * the second, low income with a medical certification and willing to
+          enter a plan, is on the same list, blocked, with its reason;
+        * the third has a bill due 3 days ago: run the steps for later dates
+          (Collections > Run Delinquency Steps) to watch it go from the late
+          notice to the shut-off list.
+        """
+        env = self.with_context(clean_context(self.env.context), **QUIET_CONTEXT).env
+        company = env.company
+        candidates = env["utility.account"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+                ("customer_class", "=", "residential"),
+                ("dlq_step_id", "=", False),
+                ("low_income", "=", False),
+                ("medical_certification", "=", False),
+                ("appeal_pending", "=", False),
+            ],
+            order="id",
+            limit=3,
+        )
+        if len(candidates) < 3 or self.search_count([("company_id", "=", company.id)]):
+            return False
+        accounts = candidates
+        today = fields.Date.context_today(self)
+        product = env.ref("utility_billing.product_water_usage")
+        journal = company._get_utility_journal()
+        first, second, third = accounts
+        second.write(
+            {
+                "low_income": True,
+                "medical_certification": True,
+                "medical_certification_date": today - timedelta(days=40),
+                "plan_willing": True,
+            }
+        )
+        due_old = today - timedelta(days=62)
+        for account, due, amount in (
+            (first, due_old, 96.45),
+            (second, due_old, 71.20),
+            (third, today - timedelta(days=3), 88.10),
+        ):
+            bill = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": account.partner_id.id,
+                    "journal_id": journal.id,
+                    "invoice_date": due - timedelta(days=21),
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "utility_account_id": account.id,
+                    "payment_reference": account.name,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": self.env._("Water usage (demo)"),
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "account_id": product._utility_income_account(
+                                    company
+                                ).id,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            bill.action_post()
+        runs = self.browse()
+        for days in (1, 5, 30, 45, 58, 60):
+            run = self.with_context(utility_dlq_no_pdf=True)._get_or_create(
+                company, due_old + timedelta(days=days)
+            )
+            run._start()
+            while run._process_batch():
+                pass
+            run._finish()
+            runs |= run
+        shutoff = runs.shutoff_list_id
+        if shutoff:
+            shutoff.action_confirm()
+        return True
 
 
 class UtilityDelinquencyEvent(models.Model):
