@@ -138,3 +138,24 @@ registry.category("web_tour.tours").add("UtilityCounterLandlordTour", {
             ReceiptScreen.clickNextOrder(),
         ].flat(2),
 });
+
+// The demo database's City Hall Counter: a cashier takes the full balance of
+// demo account DEMO0000001 and a parking citation, in cash.
+registry.category("web_tour.tours").add("UtilityCounterDemoTour", {
+    steps: () =>
+        [
+            openRegister(),
+            payAccount("Maria Ramirez", "DEMO0000001"),
+            ProductScreen.clickDisplayedProduct("Parking Citation"),
+            TextInputPopup.inputText("PC-2026-0042"),
+            Dialog.confirm("Apply"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.remainingIs("0.00"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptNumber,
+            receiptHasAccount("DEMO0000001"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(2),
+});
