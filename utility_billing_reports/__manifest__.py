@@ -11,8 +11,29 @@
     "author": "Utility Billing Contributors",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["utility_billing"],
+    # point_of_sale: the counter receipts of the cash receipts journal.
+    "depends": ["utility_billing", "point_of_sale"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
+        # Security
+        "security/ir.model.access.csv",
+        "security/utility_billing_reports_security.xml",
+        # Reports
+        "report/utility_report_reports.xml",
+        "report/utility_report_templates.xml",
+        # Wizards
+        "wizards/utility_report_aged_receivable_views.xml",
+        "wizards/utility_report_month_end_views.xml",
+        "wizards/utility_report_export_views.xml",
+        # Views
+        "views/utility_report_billing_register_views.xml",
+        "views/utility_report_revenue_views.xml",
+        "views/utility_report_consumption_views.xml",
+        "views/utility_report_cash_receipt_views.xml",
+        "views/utility_report_adjustment_views.xml",
         "views/utility_billing_reports_menus.xml",
+    ],
+    "demo": [
+        "demo/utility_billing_reports_demo.xml",
     ],
 }

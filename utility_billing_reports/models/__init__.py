@@ -1,0 +1,1 @@
+from . import utility_report_demo

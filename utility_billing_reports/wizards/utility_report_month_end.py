@@ -1,0 +1,273 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..report.utility_report_cash_receipt import (
+    PAYMENT_SOURCES,
+)
+
+
+def _last_month_start(wizard):
+    return fields.Date.context_today(wizard).replace(day=1) - relativedelta(months=1)
+
+
+def _last_month_end(wizard):
+    return fields.Date.context_today(wizard).replace(day=1) - relativedelta(days=1)
+
+
+class UtilityReportMonthEnd(models.TransientModel):
+    """The Finance Director's month-end summary of the utility receivables.
+
+    The roll-forward: receivables at the start of the period, plus what was
+    billed (billing register), less what was collected (payment entries),
+    adjusted (adjustments register) and written off, plus other receivable
+    entries (deposits applied to final bills, entries made by hand), gives the
+    receivables at the end of the period. The check compares that figure with
+    the receivable balance of the journal items at the end of the period, and
+    with the total of the aged receivables at that date.
+    """
+
+    _name = "utility.report.month.end"
+    _description = "Utility Month-End Summary"
+    _inherit = "utility.report.filter.mixin"
+
+    date_from = fields.Date(string="From", required=True, default=_last_month_start)
+    date_to = fields.Date(string="To", required=True, default=_last_month_end)
+    opening_balance = fields.Monetary(
+        string="Receivables at Start", compute="_compute_figures"
+    )
+    billed = fields.Monetary(compute="_compute_figures")
+    collected = fields.Monetary(compute="_compute_figures")
+    adjusted = fields.Monetary(
+        compute="_compute_figures", help="Credits of adjustments less their charges."
+    )
+    written_off = fields.Monetary(compute="_compute_figures")
+    other_movements = fields.Monetary(
+        string="Other Receivable Entries",
+        compute="_compute_figures",
+        help="Deposits applied to final bills, credit notes and entries made by "
+        "hand on the receivables of utility accounts.",
+    )
+    closing_computed = fields.Monetary(
+        string="Receivables at End (Roll-Forward)", compute="_compute_figures"
+    )
+    closing_journal = fields.Monetary(
+        string="Receivables at End (Journal)", compute="_compute_figures"
+    )
+    difference = fields.Monetary(compute="_compute_figures")
+    aged_total = fields.Monetary(
+        string="Aged Receivables at End", compute="_compute_figures"
+    )
+    ties = fields.Boolean(
+        string="Ties to the Journal",
+        compute="_compute_figures",
+        help="The roll-forward and the aged receivables both equal the journal's "
+        "receivable balance at the end of the period.",
+    )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_to < wizard.date_from:
+                raise UserError(self.env._("The period ends before it starts."))
+
+    @api.depends(
+        "date_from",
+        "date_to",
+        "company_id",
+        "billing_cycle_ids",
+        "route_ids",
+        "customer_class",
+    )
+    def _compute_figures(self):
+        for wizard in self:
+            if not (wizard.date_from and wizard.date_to and wizard.company_id):
+                wizard.update(dict.fromkeys(wizard._ub_figure_fields(), 0.0))
+                wizard.ties = False
+                continue
+            figures = wizard._ub_summary()
+            wizard.update({name: figures[name] for name in wizard._ub_figure_fields()})
+            wizard.ties = figures["ties"]
+
+    @api.model
+    def _ub_figure_fields(self):
+        return [
+            "opening_balance",
+            "billed",
+            "collected",
+            "adjusted",
+            "written_off",
+            "other_movements",
+            "closing_computed",
+            "closing_journal",
+            "difference",
+            "aged_total",
+        ]
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_print(self):
+        self.ensure_one()
+        return self.env.ref(
+            "utility_billing_reports.action_report_utility_month_end"
+        ).report_action(self)
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        export = self.env["utility.report.export"].create(
+            {
+                "company_id": self.company_id.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                "as_of_date": self.date_to,
+                "billing_cycle_ids": [fields.Command.set(self.billing_cycle_ids.ids)],
+                "route_ids": [fields.Command.set(self.route_ids.ids)],
+                "customer_class": self.customer_class,
+                **self.env["utility.report.export"]._ub_only_sheet("month_end"),
+            }
+        )
+        return export.action_export_xlsx()
+
+    # ------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------
+
+    def _ub_summary(self):
+        """All the figures of the summary, as a dict (see the class)."""
+        self.ensure_one()
+        company = self.company_id
+        currency = company.currency_id
+        filters = self._ub_filters()
+        mixin = self.env["utility.report.mixin"]
+        accounts = mixin._ub_account_conditions("ua", filters)
+        receivable = mixin._ub_receivable_account_ids()
+        self.env.flush_all()
+        cr = self.env.cr
+
+        def balance_until(date, strict):
+            cr.execute(
+                SQL(
+                    """SELECT COALESCE(sum(l.balance), 0.0)
+                         FROM account_move_line l
+                         JOIN utility_account ua ON ua.id = l.utility_account_id
+                        WHERE l.company_id = %s AND l.parent_state = 'posted'
+                          AND l.account_id = ANY(%s) AND %s AND %s""",
+                    company.id,
+                    receivable,
+                    SQL("l.date < %s", date) if strict else SQL("l.date <= %s", date),
+                    accounts,
+                )
+            )
+            return cr.fetchone()[0]
+
+        opening = balance_until(self.date_from, strict=True)
+        closing_journal = balance_until(self.date_to, strict=False)
+
+        # Receivable movements of the period by kind (and payment source).
+        source = mixin._ub_payment_source("m")
+        cr.execute(
+            SQL(
+                """SELECT CASE WHEN m.utility_adjustment_id IS NOT NULL THEN 'adjusted'
+                               WHEN m.move_type = 'out_invoice' THEN 'billed'
+                               WHEN %(source)s IS NOT NULL THEN 'collected'
+                               WHEN %(write_off)s THEN 'written_off'
+                               ELSE 'other' END,
+                          %(source)s,
+                          COALESCE(sum(l.balance), 0.0)
+                     FROM account_move_line l
+                     JOIN account_move m ON m.id = l.move_id
+                     %(joins)s
+                     JOIN utility_account ua ON ua.id = l.utility_account_id
+                    WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+                      AND l.account_id = ANY(%(receivable)s)
+                      AND l.date >= %(date_from)s AND l.date <= %(date_to)s
+                      AND %(accounts)s
+                 GROUP BY 1, 2""",
+                source=source,
+                write_off=mixin._ub_write_off_condition("m"),
+                joins=mixin._ub_payment_joins("m"),
+                company=company.id,
+                receivable=receivable,
+                date_from=self.date_from,
+                date_to=self.date_to,
+                accounts=accounts,
+            )
+        )
+        journal = dict.fromkeys(
+            ("billed", "adjusted", "collected", "written_off", "other"), 0.0
+        )
+        by_source = {}
+        for kind, pay_source, amount in cr.fetchall():
+            journal[kind] += amount
+            if kind == "collected":
+                by_source[pay_source] = by_source.get(pay_source, 0.0) - amount
+
+        # Billed, per the billing register (bill date), and adjusted, per the
+        # adjustments register.
+        register = self.env["utility.report.billing.register"]
+        domain = register._ub_domain(filters) + [("state", "=", "posted")]
+        billed = sum(
+            total for (total,) in register._read_group(domain, [], ["amount_total:sum"])
+        )
+        adjustments = self.env["utility.report.adjustment"]
+        adjusted = sum(
+            total
+            for (total,) in adjustments._read_group(
+                adjustments._ub_domain(filters), [], ["amount:sum"]
+            )
+        )
+        collected = -journal["collected"]
+        written_off = -journal["written_off"]
+        other = journal["other"]
+        closing_computed = opening + billed - collected - adjusted - written_off + other
+        aged_total = self.env["utility.report.aged.receivable.line"]._ub_total(
+            company, self.date_to, filters
+        )
+        difference = closing_computed - closing_journal
+        round_ = currency.round
+        sources = dict(PAYMENT_SOURCES)
+        return {
+            "opening_balance": round_(opening),
+            "billed": round_(billed),
+            "collected": round_(collected),
+            "adjusted": round_(adjusted),
+            "written_off": round_(written_off),
+            "other_movements": round_(other),
+            "closing_computed": round_(closing_computed),
+            "closing_journal": round_(closing_journal),
+            "difference": round_(difference),
+            "aged_total": round_(aged_total),
+            "ties": currency.is_zero(difference)
+            and currency.is_zero(aged_total - closing_journal),
+            "billed_journal": round_(journal["billed"]),
+            "adjusted_journal": round_(-journal["adjusted"]),
+            "collected_by_source": [
+                (sources.get(key, key), round_(amount))
+                for key, amount in sorted(by_source.items())
+            ],
+        }
+
+    def _ub_billed_by_service(self):
+        """[(service name, kind label, charges and taxes)] billed in the period
+        (posted bills of the billing register)."""
+        self.ensure_one()
+        lines = self.env["utility.report.billing.register.line"]
+        domain = lines._ub_domain(self._ub_filters()) + [("state", "=", "posted")]
+        domain = [d for d in domain if d[0] != "service_type_id"]
+        groups = lines._read_group(
+            domain, ["line_kind", "service_type_id"], ["amount_total:sum"]
+        )
+        result = []
+        for kind, service, amount in groups:
+            if kind == "tax":
+                name = self.env._("Taxes")
+            else:
+                name = service.name or self.env._("Other charges")
+            result.append((name, amount))
+        return result
