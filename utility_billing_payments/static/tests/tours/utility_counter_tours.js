@@ -108,6 +108,11 @@ registry.category("web_tour.tours").add("UtilityCounterCheckTour", {
             receiptNumber,
             receiptHasAccount("TOUR-B"),
             {
+                content: "the receipt shows the balance left after the payment",
+                trigger:
+                    ".pos-receipt .o_utility_receipt_account:contains('Remaining balance'):contains('70.00')",
+            },
+            {
                 content: "the check number is on the receipt",
                 trigger: ".pos-receipt:contains('Check #1234')",
             },
