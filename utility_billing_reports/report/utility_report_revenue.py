@@ -8,13 +8,15 @@ from odoo.addons.utility_billing.models.utility_service_type import CUSTOMER_CLA
 
 class UtilityReportRevenue(models.Model):
     """Revenue by service and revenue account: the income journal items of the
-    posted entries of utility accounts (bills, adjustment notes, fees).
+    posted entries of utility accounts (bills, adjustment notes, fees), summed
+    by day, service, component, revenue account, customer class, route and
+    cycle (per bill and account detail: the billing register).
 
-    Each journal item gives two rows: one on its own date (``amount``) and
-    one a year later (``amount_prior``), so that any date range shows its
-    revenue beside the revenue of the same range a year before. Months and
-    quarters group on ``date``; the company's fiscal year (and its quarters)
-    are columns of their own.
+    Each sum gives two rows: one on its own date (``amount``) and one a year
+    later (``amount_prior``), so that any date range shows its revenue beside
+    the revenue of the same range a year before. Months and quarters group on
+    ``date``; the company's fiscal year (and its quarters) are columns of their
+    own.
     """
 
     _name = "utility.report.revenue"
@@ -56,10 +58,9 @@ class UtilityReportRevenue(models.Model):
     period = fields.Selection(
         [("current", "This Period"), ("prior", "Same Period Last Year")],
         readonly=True,
-        help="This Period: the journal item's own date. Same Period Last Year: "
-        "a journal item of the year before, shown a year later for comparison.",
+        help="This Period: the journal items' own date. Same Period Last Year: "
+        "journal items of the year before, shown a year later for comparison.",
     )
-    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     origin = fields.Selection(
         [("bill", "Bill"), ("adjustment", "Adjustment"), ("other", "Other")],
         readonly=True,
@@ -71,12 +72,12 @@ class UtilityReportRevenue(models.Model):
     gl_account_id = fields.Many2one(
         "account.account", string="Revenue Account", readonly=True
     )
-    account_id = fields.Many2one("utility.account", readonly=True)
     billing_cycle_id = fields.Many2one("utility.billing.cycle", readonly=True)
     route_id = fields.Many2one("utility.route", readonly=True)
     customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
+    item_count = fields.Integer(string="Journal Items", readonly=True)
     amount = fields.Monetary(string="Revenue", readonly=True)
     amount_prior = fields.Monetary(string="Same Period Last Year", readonly=True)
 
@@ -97,40 +98,45 @@ class UtilityReportRevenue(models.Model):
             prior=self._ub_revenue_rows(prior=True),
         )
 
+    def _ub_income_account_ids(self):
+        return self.env["account.account"].sudo().with_context(
+            active_test=False
+        ).search([("account_type", "in", ("income", "income_other"))]).ids or [0]
+
     def _ub_revenue_rows(self, prior):
-        amount = SQL("-l.balance")
+        amount = SQL("sum(-l.balance)")
         zero = SQL("0.0")
         return SQL(
             """
-            SELECT l.id * 2 + %(offset)s AS id,
+            SELECT min(l.id) * 2 + %(offset)s AS id,
                    %(date)s AS date,
                    %(period)s AS period,
-                   l.move_id AS move_id,
                    CASE WHEN m.utility_adjustment_id IS NOT NULL THEN 'adjustment'
                         WHEN m.move_type = 'out_invoice' THEN 'bill'
                         ELSE 'other' END AS origin,
                    l.utility_service_type_id AS service_type_id,
                    l.product_id AS product_id,
                    l.account_id AS gl_account_id,
-                   m.utility_account_id AS account_id,
                    ua.billing_cycle_id AS billing_cycle_id,
                    ua.route_id AS route_id,
                    ua.customer_class AS customer_class,
                    l.company_id AS company_id,
+                   count(*) AS item_count,
                    %(amount)s AS amount,
                    %(amount_prior)s AS amount_prior
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
-              JOIN account_account gl ON gl.id = l.account_id
               JOIN utility_account ua ON ua.id = m.utility_account_id
              WHERE m.state = 'posted'
-               AND gl.account_type IN ('income', 'income_other')
+               AND l.account_id = ANY(%(income)s)
+          GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
             """,
             offset=1 if prior else 0,
             date=SQL("(l.date + interval '1 year')::date") if prior else SQL("l.date"),
             period="prior" if prior else "current",
             amount=zero if prior else amount,
             amount_prior=amount if prior else zero,
+            income=self._ub_income_account_ids(),
         )
 
     def _ub_pdf_values(self, data):

@@ -106,3 +106,20 @@ class TestRevenue(UtilityReportsCommon):
             date_to="2025-05-31",
         )[0]
         self.assertEqual(trash, 171.0)
+
+    def test_fiscal_year_from_the_settings(self):
+        """Utility Billing > Configuration > Settings sets the fiscal year the
+        revenue groups by: ending September 30, April 2025 is in 2024-25's
+        third quarter."""
+        settings = self.env["res.config.settings"].create(
+            {"utility_fiscalyear_last_month": "9", "utility_fiscalyear_last_day": 30}
+        )
+        settings.execute()
+        self.assertEqual(
+            (self.company.fiscalyear_last_month, self.company.fiscalyear_last_day),
+            ("9", 30),
+        )
+        table = self._by(
+            ["fiscal_quarter"], date_from="2025-04-01", date_to="2025-04-30"
+        )
+        self.assertEqual(table, {"2024-25 Q3": (219.90, 0.0)})
