@@ -137,3 +137,11 @@ class TestPaymentPlan(UtilityDelinquencyCommon):
         self.assertEqual(reconnect.reconnect_fee_move_id.amount_total, 75.0)
         reconnect.action_done()
         self.assertFalse(self.account.disconnected)
+
+    def test_counter_flags(self):
+        self.assertNotIn("Payment plan", self.account._pos_counter_flags())
+        plan = self._plan(down_payment=0.0)
+        plan.action_confirm()
+        self.assertIn("Payment plan", self.account._pos_counter_flags())
+        self.account.shutoff_pending = True
+        self.assertIn("Shut-off pending", self.account._pos_counter_flags())
