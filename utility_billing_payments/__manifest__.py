@@ -13,9 +13,20 @@
     "installable": True,
     "depends": ["utility_billing", "point_of_sale", "resource"],
     "data": [
-        "views/utility_billing_payments_menus.xml",
+        "security/utility_billing_payments_security.xml",
         "security/ir.model.access.csv",
         "security/utility_ach_security.xml",
+        "data/product_data.xml",
+        "report/utility_cash_receipts_report.xml",
+        "views/utility_billing_payments_menus.xml",
+        "views/pos_views.xml",
+        "views/product_template_views.xml",
+        "views/utility_account_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/utility_counter_void_views.xml",
+        "wizards/utility_counter_nsf_views.xml",
+        "wizards/utility_cash_receipts_wizard_views.xml",
+        "views/utility_counter_menus.xml",
         "security/utility_delinquency_security.xml",
         "data/utility_delinquency_data.xml",
         "data/utility_delinquency_mail_template_data.xml",
@@ -42,6 +53,15 @@
         "views/utility_ach_menus.xml",
     ],
     "demo": [
+        "demo/utility_counter_demo.xml",
         "demo/utility_delinquency_demo.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "utility_billing_payments/static/src/pos/**/*",
+        ],
+        "web.assets_tests": [
+            "utility_billing_payments/static/tests/tours/**/*",
+        ],
+    },
 }

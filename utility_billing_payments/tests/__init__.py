@@ -1,10 +1,12 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_counter_tours
 from . import test_delinquency_run
 from . import test_delinquency_safeguards
 from . import test_delinquency_penalty
 from . import test_payment_plan
 from . import test_delinquency_reconnect
+from . import test_counter_payment
 from . import test_delinquency_collection
 from . import test_delinquency_notice
 from . import test_delinquency_access
