@@ -60,6 +60,7 @@ from _bench_common import (  # noqa: E402
     parse_known,
     pg_connect,
     prepare_database,
+    run_odoo,
 )
 
 BATCH_SIZE = 500  # BATCH_SIZE of utility_delinquency_run.py
@@ -118,6 +119,22 @@ def setup_database(args):
     from odoo.modules.registry import Registry
 
     prepare_database(args)
+    conn = pg_connect(args, args.database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                """SELECT state FROM ir_module_module
+                    WHERE name = 'utility_billing_payments'"""
+            )
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    if not row or row[0] != "installed":
+        run_odoo(
+            args,
+            ["-i", "utility_billing_payments", "--without-demo=all"],
+            "installing utility_billing_payments beside",
+        )
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
