@@ -227,7 +227,6 @@ class PosOrderLine(models.Model):
 
     utility_account_id = fields.Many2one(
         "utility.account",
-        string="Utility Account",
         index="btree_not_null",
         readonly=True,
     )

@@ -8,7 +8,6 @@ class ResCompany(models.Model):
 
     utility_payment_product_id = fields.Many2one(
         "product.product",
-        string="Utility Payment Product",
         help="The Point of Sale product a counter payment of a utility account is "
         "rung up as. Its income account must be the counter clearing account.",
     )
