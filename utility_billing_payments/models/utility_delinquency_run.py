@@ -782,7 +782,7 @@ class UtilityDelinquencyRun(models.Model):
             label = self.env._(
                 "Late penalty on bill %(bill)s: %(percent)s%% of %(amount)s",
                 bill=bill.name,
-                percent=f"{step.penalty_percent:g}",
+                percent=format(step.penalty_percent, "g"),
                 amount=currency.format(line.amount_residual),
             )
         else:
