@@ -18,6 +18,8 @@
         # Security
         "security/ir.model.access.csv",
         "security/utility_billing_reports_security.xml",
+        # Data
+        "data/ir_cron_data.xml",
         # Reports
         "report/utility_report_reports.xml",
         "report/utility_report_templates.xml",
@@ -34,6 +36,7 @@
         "views/res_config_settings_views.xml",
         "views/utility_billing_reports_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/utility_billing_reports_demo.xml",
     ],

@@ -1,5 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -59,6 +61,15 @@ class UtilityReportConsumption(models.Model):
 
     @property
     def _table_query(self):
+        conditions = [SQL("r.state IN ('valid', 'billed')")]
+        first, last = self.env.context.get("ub_date_bounds") or (None, None)
+        # Only the reads of the months a searched date range needs.
+        if first:
+            conditions.append(SQL("r.read_date >= %s", first))
+        if last:
+            conditions.append(
+                SQL("r.read_date < %s", last.replace(day=1) + relativedelta(months=1))
+            )
         return SQL(
             """
             SELECT min(r.id) AS id,
@@ -77,9 +88,10 @@ class UtilityReportConsumption(models.Model):
               FROM utility_meter_read r
               JOIN utility_account ua ON ua.id = r.account_id
               JOIN utility_service_type st ON st.id = r.service_type_id
-             WHERE r.state IN ('valid', 'billed')
+             WHERE %s
           GROUP BY date_trunc('month', r.read_date), r.account_id, ua.partner_id,
                    r.service_type_id, st.uom_id, ua.billing_cycle_id, ua.route_id,
                    ua.customer_class, r.company_id
-            """
+            """,
+            SQL(" AND ").join(conditions),
         )

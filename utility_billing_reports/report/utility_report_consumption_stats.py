@@ -136,6 +136,7 @@ class UtilityReportConsumptionStats(models.Model):
              GROUP BY r.account_id, r.service_type_id, ua.customer_class""",
             SQL(" AND ").join(conditions),
         )
+        self._ub_tune_session()
         self.env["utility.meter.read"].flush_model()
         self.env["utility.account"].flush_model()
         self.env.cr.execute(

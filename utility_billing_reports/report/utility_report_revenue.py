@@ -1,5 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -8,9 +12,10 @@ from odoo.addons.utility_billing.models.utility_service_type import CUSTOMER_CLA
 
 class UtilityReportRevenue(models.Model):
     """Revenue by service and revenue account: the income journal items of the
-    posted entries of utility accounts (bills, adjustment notes, fees), summed
+    posted entries of utility accounts (bills, fees, adjustment notes), summed
     by day, service, component, revenue account, customer class, route and
-    cycle (per bill and account detail: the billing register).
+    cycle (``utility.report.revenue.sum``; per bill and account detail: the
+    billing register).
 
     Each sum gives two rows: one on its own date (``amount``) and one a year
     later (``amount_prior``), so that any date range shows its revenue beside
@@ -26,28 +31,18 @@ class UtilityReportRevenue(models.Model):
     _order = "date desc, id desc"
     _rec_name = "date"
     _depends = {
-        "account.move": [
-            "state",
-            "move_type",
-            "utility_account_id",
-            "utility_adjustment_id",
-        ],
-        "account.move.line": [
-            "move_id",
+        "utility.report.revenue.sum": [
             "date",
-            "utility_service_type_id",
+            "origin",
+            "service_type_id",
             "product_id",
-            "account_id",
-            "company_id",
-            "balance",
-        ],
-        "account.account": ["account_type"],
-        "utility.account": [
+            "gl_account_id",
             "billing_cycle_id",
             "route_id",
             "customer_class",
-            "partner_id",
             "company_id",
+            "item_count",
+            "amount",
         ],
         "res.company": ["currency_id", "fiscalyear_last_month", "fiscalyear_last_day"],
     }
@@ -62,7 +57,7 @@ class UtilityReportRevenue(models.Model):
         "journal items of the year before, shown a year later for comparison.",
     )
     origin = fields.Selection(
-        [("bill", "Bill"), ("adjustment", "Adjustment"), ("other", "Other")],
+        [("bill", "Bill"), ("adjustment", "Adjustment")],
         readonly=True,
     )
     service_type_id = fields.Many2one(
@@ -83,60 +78,71 @@ class UtilityReportRevenue(models.Model):
 
     @property
     def _table_query(self):
+        """The income items summed by day and keys once, each sum then given
+        twice: on its day (this period) and a year later (last year's)."""
         return SQL(
             """
-            SELECT x.*,
+            SELECT s.id * 2 + v.shift AS id,
+                   v.date AS date,
+                   v.period AS period,
+                   s.origin, s.service_type_id, s.product_id, s.gl_account_id,
+                   s.billing_cycle_id, s.route_id, s.customer_class, s.company_id,
+                   s.item_count,
+                   v.amount AS amount,
+                   v.amount_prior AS amount_prior,
                    %(fiscal_year)s AS fiscal_year,
                    %(fiscal_quarter)s AS fiscal_quarter,
                    company.currency_id AS currency_id
-              FROM (%(current)s UNION ALL %(prior)s) x
-              JOIN res_company company ON company.id = x.company_id
+              FROM (%(sums)s) s
+        CROSS JOIN LATERAL (
+                   VALUES (0, 'current', s.date, s.amount, 0.0),
+                          (1, 'prior', (s.date + interval '1 year')::date, 0.0,
+                           s.amount)
+                   ) v(shift, period, date, amount, amount_prior)
+              JOIN res_company company ON company.id = s.company_id
             """,
-            fiscal_year=self._ub_fiscal_year(SQL("x.date"), "company"),
-            fiscal_quarter=self._ub_fiscal_quarter(SQL("x.date"), "company"),
-            current=self._ub_revenue_rows(prior=False),
-            prior=self._ub_revenue_rows(prior=True),
+            fiscal_year=self._ub_fiscal_year(SQL("v.date"), "company"),
+            fiscal_quarter=self._ub_fiscal_quarter(SQL("v.date"), "company"),
+            sums=self._ub_revenue_sums(),
         )
 
-    def _ub_income_account_ids(self):
-        return self.env["account.account"].sudo().with_context(
-            active_test=False
-        ).search([("account_type", "in", ("income", "income_other"))]).ids or [0]
-
-    def _ub_revenue_rows(self, prior):
-        amount = SQL("sum(-l.balance)")
-        zero = SQL("0.0")
+    def _ub_revenue_sums(self):
+        """The revenue sums by day and keys (``utility.report.revenue.sum``),
+        only of the days a searched date range needs (its own and the year
+        before)."""
+        conditions = [SQL("TRUE")]
+        first, last = self.env.context.get("ub_date_bounds") or (None, None)
+        year = relativedelta(years=1)
+        if first and last and last - first < timedelta(days=365):
+            # The range and the same range a year before.
+            conditions.append(
+                SQL(
+                    "(r.date BETWEEN %s AND %s OR r.date BETWEEN %s AND %s)",
+                    first,
+                    last,
+                    first - year,
+                    last - year,
+                )
+            )
+        else:
+            if first:
+                conditions.append(SQL("r.date >= %s", first - year))
+            if last:
+                conditions.append(SQL("r.date <= %s", last))
         return SQL(
             """
-            SELECT min(l.id) * 2 + %(offset)s AS id,
-                   %(date)s AS date,
-                   %(period)s AS period,
-                   CASE WHEN m.utility_adjustment_id IS NOT NULL THEN 'adjustment'
-                        WHEN m.move_type = 'out_invoice' THEN 'bill'
-                        ELSE 'other' END AS origin,
-                   l.utility_service_type_id AS service_type_id,
-                   l.product_id AS product_id,
-                   l.account_id AS gl_account_id,
-                   ua.billing_cycle_id AS billing_cycle_id,
-                   ua.route_id AS route_id,
-                   ua.customer_class AS customer_class,
-                   l.company_id AS company_id,
-                   count(*) AS item_count,
-                   %(amount)s AS amount,
-                   %(amount_prior)s AS amount_prior
-              FROM account_move_line l
-              JOIN account_move m ON m.id = l.move_id
-              JOIN utility_account ua ON ua.id = m.utility_account_id
-             WHERE m.state = 'posted'
-               AND l.account_id = ANY(%(income)s)
-          GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+            SELECT min(r.id) AS id, r.date, r.origin, r.service_type_id,
+                   r.product_id, r.gl_account_id, r.billing_cycle_id, r.route_id,
+                   r.customer_class, r.company_id,
+                   sum(r.item_count) AS item_count, sum(r.amount) AS amount
+              FROM utility_report_revenue_sum r
+             WHERE %(conditions)s
+          GROUP BY r.date, r.origin, r.service_type_id, r.product_id,
+                   r.gl_account_id, r.billing_cycle_id, r.route_id,
+                   r.customer_class, r.company_id
+            HAVING sum(r.item_count) != 0
             """,
-            offset=1 if prior else 0,
-            date=SQL("(l.date + interval '1 year')::date") if prior else SQL("l.date"),
-            period="prior" if prior else "current",
-            amount=zero if prior else amount,
-            amount_prior=amount if prior else zero,
-            income=self._ub_income_account_ids(),
+            conditions=SQL(" AND ").join(conditions),
         )
 
     def _ub_pdf_values(self, data):

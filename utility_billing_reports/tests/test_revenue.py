@@ -123,3 +123,43 @@ class TestRevenue(UtilityReportsCommon):
             ["fiscal_quarter"], date_from="2025-04-01", date_to="2025-04-30"
         )
         self.assertEqual(table, {"2024-25 Q3": (219.90, 0.0)})
+
+    def test_reset_to_draft_cancel_and_repost(self):
+        """Revenue follows the entries: a bill reset to draft (or cancelled)
+        leaves it, posted again it comes back."""
+
+        def april():
+            return self._group(
+                REVENUE,
+                [],
+                ["amount:sum"],
+                date_from="2025-04-01",
+                date_to="2025-04-30",
+            )[0][0]
+
+        bill = self.bill["c", "march"]
+        bill.line_ids.remove_move_reconcile()
+        bill.button_draft()
+        self.assertEqual(april(), 159.60)  # 219.90 - 60.30
+        bill.action_post()
+        self.assertEqual(april(), 219.90)
+        bill.button_cancel()
+        self.assertEqual(april(), 159.60)
+
+    def test_sums_rebuilt_and_merged_are_the_same(self):
+        Sums = self.env["utility.report.revenue.sum"]
+
+        def table():
+            return self._by(
+                ["date:month", "service_type_id", "gl_account_id"],
+                date_from="2024-01-01",
+                date_to="2025-12-31",
+            )
+
+        before = table()
+        rows = Sums.search_count([])
+        Sums._ub_compact()
+        self.assertEqual(table(), before)
+        self.assertLessEqual(Sums.search_count([]), rows)
+        Sums._ub_rebuild()
+        self.assertEqual(table(), before)

@@ -1,7 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from odoo.addons.utility_billing.models.utility_service_type import CUSTOMER_CLASSES
 
@@ -56,17 +56,49 @@ class UtilityReportAgedReceivableLine(models.TransientModel):
     amount_over_120 = fields.Monetary(string="Over 120 Days", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
 
+    def init(self):
+        res = super().init()
+        # The open items of the utility accounts, which the aged receivables
+        # start from: a small index (most items are settled).
+        create_index(
+            self.env.cr,
+            "utility_report_aml_open_idx",
+            "account_move_line",
+            ["account_id", "utility_account_id"],
+            where="utility_account_id IS NOT NULL AND amount_residual != 0",
+        )
+        return res
+
     @api.model
     def _ub_open_items_query(self, company, as_of, filters):
         """SQL of the open receivable items of the utility accounts of
-        ``company`` as of ``as_of``: (account_id, due, residual)."""
+        ``company`` as of ``as_of``: (account_id, due, residual).
+
+        An item dated up to the date was open then if it is open now, or if
+        some of what settled it was reconciled after the date: only those are
+        read, each less what was reconciled with it by the date.
+        """
         mixin = self.env["utility.report.mixin"]
         return SQL(
             """
-            WITH items AS (
+            WITH candidates AS MATERIALIZED (
+                -- open now (utility_report_aml_open_idx)
+                SELECT l.id FROM account_move_line l
+                 WHERE l.account_id = ANY(%(receivable)s)
+                   AND l.utility_account_id IS NOT NULL
+                   AND l.amount_residual != 0
+                UNION
+                -- settled after the date
+                SELECT p.debit_move_id FROM account_partial_reconcile p
+                 WHERE p.company_id = %(company)s AND p.max_date > %(as_of)s
+                UNION
+                SELECT p.credit_move_id FROM account_partial_reconcile p
+                 WHERE p.company_id = %(company)s AND p.max_date > %(as_of)s
+            ), items AS (
                 SELECT l.id, l.utility_account_id AS account_id,
                        COALESCE(l.date_maturity, l.date) AS due, l.balance
-                  FROM account_move_line l
+                  FROM candidates c
+                  JOIN account_move_line l ON l.id = c.id
                   JOIN utility_account ua ON ua.id = l.utility_account_id
                  WHERE l.company_id = %(company)s
                    AND l.parent_state = 'posted'
@@ -76,12 +108,14 @@ class UtilityReportAgedReceivableLine(models.TransientModel):
             ), applied AS (
                 SELECT x.line_id, sum(x.delta) AS delta
                   FROM (SELECT p.debit_move_id AS line_id, -p.amount AS delta
-                          FROM account_partial_reconcile p
-                         WHERE p.company_id = %(company)s AND p.max_date <= %(as_of)s
+                          FROM items i
+                          JOIN account_partial_reconcile p ON p.debit_move_id = i.id
+                         WHERE p.max_date <= %(as_of)s
                         UNION ALL
                         SELECT p.credit_move_id, p.amount
-                          FROM account_partial_reconcile p
-                         WHERE p.company_id = %(company)s AND p.max_date <= %(as_of)s
+                          FROM items i
+                          JOIN account_partial_reconcile p ON p.credit_move_id = i.id
+                         WHERE p.max_date <= %(as_of)s
                        ) x
               GROUP BY x.line_id
             )
@@ -139,6 +173,7 @@ class UtilityReportAgedReceivableLine(models.TransientModel):
         """Replace the lines of ``report`` with the accounts' aged balances."""
         report.ensure_one()
         filters = report._ub_filters()
+        self.env["utility.report.mixin"]._ub_tune_session()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -179,6 +214,7 @@ class UtilityReportAgedReceivableLine(models.TransientModel):
     def _ub_total(self, company, as_of, filters):
         """What the utility accounts of ``company`` owed in all as of ``as_of``
         (the aged receivables' grand total)."""
+        self.env["utility.report.mixin"]._ub_tune_session()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

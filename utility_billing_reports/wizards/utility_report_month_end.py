@@ -147,27 +147,27 @@ class UtilityReportMonthEnd(models.TransientModel):
         mixin = self.env["utility.report.mixin"]
         accounts = mixin._ub_account_conditions("ua", filters)
         receivable = mixin._ub_receivable_account_ids()
+        mixin._ub_tune_session()
         self.env.flush_all()
         cr = self.env.cr
 
-        def balance_until(date, strict):
-            cr.execute(
-                SQL(
-                    """SELECT COALESCE(sum(l.balance), 0.0)
-                         FROM account_move_line l
-                         JOIN utility_account ua ON ua.id = l.utility_account_id
-                        WHERE l.company_id = %s AND l.parent_state = 'posted'
-                          AND l.account_id = ANY(%s) AND %s AND %s""",
-                    company.id,
-                    receivable,
-                    SQL("l.date < %s", date) if strict else SQL("l.date <= %s", date),
-                    accounts,
-                )
+        # The receivables at the start and at the end: one pass.
+        cr.execute(
+            SQL(
+                """SELECT COALESCE(sum(l.balance) FILTER (WHERE l.date < %s), 0.0),
+                          COALESCE(sum(l.balance), 0.0)
+                     FROM account_move_line l
+                     JOIN utility_account ua ON ua.id = l.utility_account_id
+                    WHERE l.company_id = %s AND l.parent_state = 'posted'
+                      AND l.account_id = ANY(%s) AND l.date <= %s AND %s""",
+                self.date_from,
+                company.id,
+                receivable,
+                self.date_to,
+                accounts,
             )
-            return cr.fetchone()[0]
-
-        opening = balance_until(self.date_from, strict=True)
-        closing_journal = balance_until(self.date_to, strict=False)
+        )
+        opening, closing_journal = cr.fetchone()
 
         # Receivable movements of the period by kind (and payment source).
         source = mixin._ub_payment_source("m")
