@@ -42,15 +42,19 @@ class UtilityReportRevenueSum(models.Model):
     origin = fields.Selection(
         [("bill", "Bill"), ("adjustment", "Adjustment")], readonly=True
     )
-    service_type_id = fields.Many2one("utility.service.type", readonly=True)
+    service_type_id = fields.Many2one(
+        "utility.service.type", string="Service", readonly=True
+    )
     product_id = fields.Many2one("product.product", readonly=True)
-    gl_account_id = fields.Many2one("account.account", readonly=True)
+    gl_account_id = fields.Many2one(
+        "account.account", string="Revenue Account", readonly=True
+    )
     billing_cycle_id = fields.Many2one("utility.billing.cycle", readonly=True)
     route_id = fields.Many2one("utility.route", readonly=True)
     customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    item_count = fields.Integer(readonly=True)
+    item_count = fields.Integer(string="Journal Items", readonly=True)
     amount = fields.Monetary(readonly=True)
 
     def init(self):
