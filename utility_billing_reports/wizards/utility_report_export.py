@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 REPORTS = [
     ("billing_register", "Billing Register"),
@@ -213,6 +214,7 @@ class UtilityReportExport(models.TransientModel):
     def _ub_workbook(self, sheets):
         """The bytes of a workbook with a sheet for each report of ``sheets``."""
         self.ensure_one()
+        _LABELS.clear()
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
         formats = self._ub_formats(workbook)
@@ -253,8 +255,28 @@ class UtilityReportExport(models.TransientModel):
 
     def _ub_sheet_billing_register(self, writer):
         _ = self.env._
-        model = "utility.report.billing.register"
-        bills = self.env[model].search(self._ub_domain_for(model), order="date, name")
+        model = self.env["utility.report.billing.register"]
+        classes = self._ub_class_labels()
+        # One query for the bills and the names they show (a city's month is
+        # tens of thousands of bills): the register's own search, record
+        # rules included, as its subquery.
+        query = model._search(self._ub_domain_for(model._name))
+        self.env.cr.execute(
+            SQL(
+                """SELECT r.name, r.date, ua.name, p.name, r.customer_class,
+                          route.name, run.name, r.consumption, r.amount_untaxed,
+                          r.amount_tax, r.amount_total
+                     FROM %s r
+                     JOIN utility_account ua ON ua.id = r.account_id
+                     JOIN res_partner p ON p.id = r.partner_id
+                LEFT JOIN utility_route route ON route.id = r.route_id
+                LEFT JOIN utility_billing_run run ON run.id = r.run_id
+                    WHERE r.id IN %s
+                 ORDER BY r.date, r.name""",
+                model._table_sql,
+                query.subselect(),
+            )
+        )
         writer.table(
             [
                 (_("Bill"), "text"),
@@ -270,20 +292,8 @@ class UtilityReportExport(models.TransientModel):
                 (_("Total"), "money"),
             ],
             (
-                [
-                    bill.name,
-                    bill.date,
-                    bill.account_id.name,
-                    bill.partner_id.name,
-                    _selection_label(bill, "customer_class"),
-                    bill.route_id.name,
-                    bill.run_id.name,
-                    bill.consumption,
-                    bill.amount_untaxed,
-                    bill.amount_tax,
-                    bill.amount_total,
-                ]
-                for bill in bills
+                [*row[:4], classes.get(row[4], ""), *row[5:]]
+                for row in self.env.cr.fetchall()
             ),
             totals={7, 8, 9, 10},
         )
@@ -323,6 +333,22 @@ class UtilityReportExport(models.TransientModel):
         writer.subtitle(
             _("As of %(date)s", date=fields.Date.to_string(report.as_of_date))
         )
+        classes = self._ub_class_labels()
+        names = [name for name, _label in buckets]
+        self.env.cr.execute(
+            SQL(
+                """SELECT ua.name, p.name, l.customer_class, route.name,
+                          l.oldest_due_date, %s, l.amount_total
+                     FROM utility_report_aged_receivable_line l
+                     JOIN utility_account ua ON ua.id = l.account_id
+                     JOIN res_partner p ON p.id = l.partner_id
+                LEFT JOIN utility_route route ON route.id = l.route_id
+                    WHERE l.report_id = %s
+                 ORDER BY ua.name""",
+                SQL(", ").join(SQL.identifier("l", name) for name in names),
+                report.id,
+            )
+        )
         writer.table(
             [
                 (_("Account"), "text"),
@@ -334,16 +360,8 @@ class UtilityReportExport(models.TransientModel):
             + [(label, "money") for _name, label in buckets]
             + [(_("Total"), "money")],
             (
-                [
-                    line.account_id.name,
-                    line.partner_id.name,
-                    _selection_label(line, "customer_class"),
-                    line.route_id.name,
-                    line.oldest_due_date,
-                ]
-                + [line[name] for name, _label in buckets]
-                + [line.amount_total]
-                for line in report.line_ids.sorted(lambda ln: ln.account_id.name)
+                [*row[:2], classes.get(row[2], ""), *row[3:]]
+                for row in self.env.cr.fetchall()
             ),
             totals=set(range(5, 5 + len(buckets) + 1)),
         )
@@ -359,6 +377,13 @@ class UtilityReportExport(models.TransientModel):
                 for label, totals, count in report._ub_totals_by_class()
             ),
             totals=set(range(1, 2 + len(buckets) + 1)),
+        )
+
+    def _ub_class_labels(self):
+        return dict(
+            self.env["utility.account"]
+            ._fields["customer_class"]
+            ._description_selection(self.env)
         )
 
     def _ub_sheet_revenue(self, writer):
@@ -617,11 +642,20 @@ class UtilityReportExport(models.TransientModel):
         writer.pairs(summary["collected_by_source"])
 
 
+_LABELS = {}
+
+
 def _selection_label(record, field_name):
+    """The label of a selection value (labels read once per export)."""
     value = record[field_name]
     if not value:
         return ""
-    return dict(record._fields[field_name]._description_selection(record.env))[value]
+    key = (record._name, field_name, record.env.lang)
+    if key not in _LABELS:
+        _LABELS[key] = dict(
+            record._fields[field_name]._description_selection(record.env)
+        )
+    return _LABELS[key].get(value, value)
 
 
 class _SheetWriter:
