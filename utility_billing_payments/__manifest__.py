@@ -55,6 +55,7 @@
     "demo": [
         "demo/utility_counter_demo.xml",
         "demo/utility_delinquency_demo.xml",
+        "demo/utility_ach_demo.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

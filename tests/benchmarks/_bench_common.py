@@ -220,8 +220,13 @@ def pg_connect(args, dbname):
     )
 
 
+# Addons of the benchmark database: the ACH benchmark needs the payments addon.
+BENCH_ADDONS = ("utility_billing", "utility_billing_payments")
+
+
 def database_state(args):
-    """'missing', 'empty' (no utility_billing installed) or 'installed'."""
+    """'missing', 'empty' (no utility_billing installed), 'partial' (not every
+    addon of BENCH_ADDONS installed) or 'installed'."""
     import psycopg2
 
     try:
@@ -236,10 +241,14 @@ def database_state(args):
             if not cur.fetchone()[0]:
                 return "empty"
             cur.execute(
-                "SELECT state FROM ir_module_module WHERE name = 'utility_billing'"
+                "SELECT name FROM ir_module_module WHERE name IN %s "
+                "AND state = 'installed'",
+                (BENCH_ADDONS,),
             )
-            row = cur.fetchone()
-            return "installed" if row and row[0] == "installed" else "empty"
+            installed = {row[0] for row in cur.fetchall()}
+            if "utility_billing" not in installed:
+                return "empty"
+            return "installed" if installed >= set(BENCH_ADDONS) else "partial"
     finally:
         conn.close()
 
@@ -276,14 +285,24 @@ def run_odoo(args, options, what):
 
 
 def create_database(args):
-    """Create the database with utility_billing, without demo data."""
-    run_odoo(args, ["-i", "utility_billing", "--without-demo=all"], "installing")
+    """Create the database with the addons of BENCH_ADDONS, without demo
+    data."""
+    run_odoo(args, ["-i", ",".join(BENCH_ADDONS), "--without-demo=all"], "installing")
 
 
 def prepare_database(args):
     """Create the database, or reuse it (updating utility_billing in it first
     unless --no-update); return True when it was created."""
     state = database_state(args)
+    if state == "partial" and args.reuse:
+        # A database built before the payments addon was benchmarked: add it,
+        # the cities stay.
+        run_odoo(
+            args,
+            ["-i", ",".join(BENCH_ADDONS), "--without-demo=all"],
+            "installing utility_billing_payments beside",
+        )
+        state = "installed"
     if state != "installed" or not args.reuse:
         if state != "missing":
             print(f"  dropping database {args.database}")
@@ -294,7 +313,7 @@ def prepare_database(args):
         print(f"  database {args.database} reused as it is")
     else:
         # The code may have changed since the database was built.
-        run_odoo(args, ["-u", "utility_billing"], "updating")
+        run_odoo(args, ["-u", ",".join(BENCH_ADDONS)], "updating")
     return False
 
 

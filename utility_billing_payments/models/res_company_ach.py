@@ -3,7 +3,7 @@
 # pylint: disable=consider-merging-classes-inherited
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -12,8 +12,7 @@ from ..tools import bank_calendar, nacha
 FILE_ID_MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-# One file per part of this addon (ACH here), as its other parts do.
-class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class ResCompany(models.Model):
     _inherit = "res.company"
 
     # What the bank (ODFI) gives the city for its ACH origination.
@@ -166,9 +165,25 @@ class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inhe
                     )
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"ach_journal_id", "ach_clearing_account_id"} & set(vals):
+            self._ach_sync_payment_method()
+        return res
+
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
+
+    def _ach_sync_payment_method(self):
+        """The incoming payment method of the ACH journal holds its payments
+        in the ACH clearing account (their outstanding receipts account)."""
+        for company in self:
+            journal, clearing = company.ach_journal_id, company.ach_clearing_account_id
+            method_line = journal.inbound_payment_method_line_ids[:1]
+            if method_line and clearing and method_line.payment_account_id != clearing:
+                # Technical: the journal's configuration follows the setting.
+                method_line.sudo().payment_account_id = clearing
 
     def _ach_holidays(self, date_from, date_to):
         """Days the bank is closed besides weekends and Federal Reserve
@@ -262,6 +277,112 @@ class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inhe
             {"ach_last_file_date": day, "ach_last_file_id_modifier": modifier}
         )
         return modifier
+
+    def _utility_ach_demo(self):
+        """Demo data: ACH settings with a bank, an ACH journal and clearing
+        account, and three active accounts with a bill due 3 days ago, two of
+        them on autopay (mandates past their prenote), one to enroll."""
+        for company in self.filtered(lambda c: not c.ach_journal_id):
+            company = company.with_company(company)
+            env = company.env
+            journal = env["account.journal"].search(
+                [("code", "=", "ACH"), ("company_id", "=", company.id)], limit=1
+            ) or env["account.journal"].create(
+                {
+                    "name": self.env._("ACH Autopay"),
+                    "code": "ACH",
+                    "type": "bank",
+                    "company_id": company.id,
+                }
+            )
+            clearing = env["account.account"].search(
+                [("code", "=", "101290"), ("company_ids", "in", company.ids)],
+                limit=1,
+            ) or env["account.account"].create(
+                {
+                    "name": self.env._("ACH Clearing"),
+                    "code": "101290",
+                    "account_type": "asset_current",
+                    "reconcile": True,
+                    "company_ids": [Command.set(company.ids)],
+                }
+            )
+            company.write(
+                {
+                    "ach_immediate_destination": "121000358",
+                    "ach_immediate_destination_name": "First Desert Bank",
+                    "ach_immediate_origin": "1956000123",
+                    "ach_immediate_origin_name": "City of Coachella",
+                    "ach_company_identification": "1956000123",
+                    "ach_company_name": "CITY COACHELLA",
+                    "ach_journal_id": journal.id,
+                    "ach_clearing_account_id": clearing.id,
+                    "ach_return_fee_product_id": self.env.ref(
+                        "utility_billing_payments.product_ach_return_fee"
+                    ).id,
+                }
+            )
+            accounts = env["utility.account"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                    ("customer_class", "=", "residential"),
+                ],
+                order="id desc",
+                limit=3,
+            )
+            today = fields.Date.context_today(self)
+            product = self.env.ref("utility_billing.product_water_usage")
+            bills = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": account.partner_id.id,
+                        "journal_id": company._get_utility_journal().id,
+                        "invoice_date": today - timedelta(days=24),
+                        "invoice_date_due": today - timedelta(days=3),
+                        "utility_account_id": account.id,
+                        "payment_reference": account.name,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "name": self.env._("Water usage"),
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for account, amount in zip(
+                        accounts, (64.20, 88.75, 45.10), strict=False
+                    )
+                ]
+            )
+            bills.action_post()
+            for account, routing, number in zip(
+                accounts[:2],
+                ("021000021", "322271627"),
+                ("4403118822", "770012345"),
+                strict=False,
+            ):
+                mandate = env["utility.ach.mandate"].create(
+                    {
+                        "account_id": account.id,
+                        "routing_number": routing,
+                        "bank_account_number": number,
+                        "authorization_date": today - timedelta(days=60),
+                    }
+                )
+                mandate.write(
+                    {
+                        "state": "active",
+                        "prenote_date": today - timedelta(days=50),
+                        "active_from": today - timedelta(days=45),
+                    }
+                )
+        return True
 
     def _ach_reserve_trace_sequences(self, count):
         """``count`` new 7-digit trace sequences of the company (first, list):

@@ -4,8 +4,7 @@
 from odoo import fields, models
 
 
-# One file per part of this addon (ACH here), as its other parts do.
-class ResConfigSettings(models.TransientModel):  # pylint: disable=consider-merging-classes-inherited
+class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     ach_immediate_destination = fields.Char(

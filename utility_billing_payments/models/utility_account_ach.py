@@ -5,8 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
-# One file per part of this addon (ACH here), as its other parts do.
-class UtilityAccount(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class UtilityAccount(models.Model):
     _inherit = "utility.account"
 
     ach_mandate_ids = fields.One2many(

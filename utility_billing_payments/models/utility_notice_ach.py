@@ -37,8 +37,7 @@ CUSTOMER_REASONS = {
 }
 
 
-# One file per part of this addon (ACH here), as its other parts do.
-class UtilityNotice(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class UtilityNotice(models.Model):
     _inherit = "utility.notice"
 
     kind = fields.Selection(
