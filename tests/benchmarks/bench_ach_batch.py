@@ -16,20 +16,20 @@ Not a unit test (pytest collects only test_*.py): run it with
    payments. In the copy: the company's ACH settings, an ACH bank journal and
    clearing account; one posted bill per account of the city and of the town
    (due 5 days ago, five amounts in turn), and an active autopay mandate for
-   each of the first ``--debits`` accounts of the city. The bills and mandates
-   are a fixture, written in SQL from bills and a mandate made by the ORM (a
-   copy of their rows), so that building them takes seconds; everything
-   measured goes through the ORM.
+   each of the first ``--debits`` accounts of the city (all 20,000 by
+   default). The bills and mandates are a fixture, written in SQL from bills
+   and a mandate made by the ORM (a copy of their rows), so that building
+   them takes seconds; everything measured goes through the ORM.
 3. Stock Odoo: ``account.payment.register`` on ``--stock-sample`` (500)
    bills of the town (one payment per bill, the same ACH journal and date,
    chatter tracking off as in our batch): wizard created and
    ``_create_payments()`` (create, post, reconcile), committed. Measured on a
    sample to keep the benchmark short. Its rate, payments a second, falls as
    the sample grows (numbering each payment at posting searches the journal's
-   entries of the day, more of them with every payment: about 11 a second for
-   100, 7 for 500, 3.5 for 1,000 on the development machine), so the sample
-   flatters stock Odoo against our 20,000 (``--stock-sample`` up to the town's
-   2,000 accounts).
+   entries of the day, more of them with every payment: 7 to 11 a second for
+   500, 3.5 for 1,000 on the development machine), so the sample flatters
+   stock Odoo against our 20,000 (``--stock-sample`` up to the town's 2,000
+   accounts).
 4. Ours: an ACH batch for the next banking day, as a CSR II does it:
    *Compute Entries* (``action_compute``) then *Generate File*
    (``action_generate``: NACHA file written, one payment per debit posted in
@@ -478,9 +478,9 @@ def parse_args(argv):
     parser.add_argument(
         "--debits",
         type=int,
-        default=20000,
+        default=None,
         help="accounts of the city with a mandate and a bill: entries of the "
-        "batch [%(default)s]",
+        "batch [every account of the city: --accounts]",
     )
     parser.add_argument(
         "--stock-sample",
@@ -511,6 +511,8 @@ def parse_args(argv):
     )
     gc.add_db_arguments(parser)
     args = parse_known(parser, argv)
+    if args.debits is None:
+        args.debits = args.accounts
     if min(args.accounts, args.small_accounts, args.debits, args.stock_sample) < 1:
         parser.error(
             "--accounts, --small-accounts, --debits and --stock-sample must be >= 1"
