@@ -198,14 +198,26 @@ class PosOrder(models.Model):
         self.ensure_one()
         reversals = self.env["account.move"]
         for move in self.sudo().utility_payment_move_ids.filtered(
-            lambda m: m.state == "posted" and not m.reversal_move_ids
+            lambda m: (
+                m.state == "posted"
+                and not m.reversal_move_ids
+                and not m.reversed_entry_id
+            )
         ):
             receivable = move.line_ids.filtered(
                 lambda ln: ln.account_id.account_type == "asset_receivable"
             )
             receivable.remove_move_reconcile()
             reversal = move._reverse_moves(
-                [{"ref": label, "date": fields.Date.context_today(self)}]
+                [
+                    {
+                        "ref": label,
+                        "date": fields.Date.context_today(self),
+                        "utility_account_id": move.utility_account_id.id,
+                        "utility_payment_source": "counter",
+                        "utility_pos_order_id": self.id,
+                    }
+                ]
             )
             reversal._post(soft=False)
             to_match = (receivable | reversal.line_ids).filtered(

@@ -150,9 +150,14 @@ class TestCounterPayment(UtilityCounterCommon):
         # `own` (5.00, a credit until now) pays the oldest reopened bill.
         self.assertEqual(self.older.amount_residual, 55.0)
         self.assertEqual(self.newer.amount_residual, 40.0)
-        entry = order.utility_payment_move_ids
-        self.assertTrue(entry.reversal_move_ids)
-        self.assertEqual(entry.reversal_move_ids.state, "posted")
+        entry = order.utility_payment_move_ids.filtered(
+            lambda m: not m.reversed_entry_id
+        )
+        reversal = entry.reversal_move_ids
+        self.assertEqual(reversal.state, "posted")
+        # The reversal belongs to the account too (reports, history).
+        self.assertEqual(reversal.utility_account_id, self.account)
+        self.assertEqual(order.utility_payment_move_ids, entry | reversal)
         self.assertTrue(self._receivable(entry).reconciled)
         self.assertEqual(self.account.balance, 95.0)
         with self.assertRaisesRegex(UserError, "already voided"):
