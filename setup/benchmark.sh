@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run the benchmarks of tests/benchmarks/ (bench_*.py; pytest never collects
-# them) and print their figures: the billing run beside stock Odoo invoicing
-# (bench_billing_run.py) and the meter read file import (bench_read_import.py),
-# on a synthetic city of 20,000 accounts with 12 months of reads.
+# them) and print their figures beside stock Odoo's nearest equivalent: billing
+# run, meter read import, ACH batch, daily delinquency run and the reports
+# (bench_<name>.py), on a synthetic city of 20,000 accounts.
 #
 # Usage: bash setup/benchmark.sh [--reuse] [--profile] [other benchmark options]
 #   --reuse    keep the benchmark database and its synthetic cities between runs
