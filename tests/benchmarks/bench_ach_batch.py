@@ -673,7 +673,9 @@ def targets(args, stock_count, stock, compute, generate, check, batch):
             f"{check['paid']}/{check['bills']} bills paid",
             check["lines"] == args.debits
             and check["with_payment"] == args.debits
-            and check["paid"] == check["bills"] == args.debits,
+            # An account may owe several bills (in a database other benchmarks
+            # used too, penalty invoices): every one of them is paid.
+            and check["paid"] == check["bills"] >= args.debits,
         ),
         (
             "NACHA file read back: entries, total and hash of the batch",
