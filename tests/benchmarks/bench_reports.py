@@ -63,6 +63,7 @@ from _bench_common import (  # noqa: E402
     ensure_city,
     gc,
     parse_known,
+    pg_connect,
     prepare_database,
     run_odoo,
     user_env,
@@ -1221,7 +1222,19 @@ def setup_database(args):
     from odoo.modules.registry import Registry
 
     created = prepare_database(args)
-    if created or not args.reuse:
+    conn = pg_connect(args, args.database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                """SELECT state FROM ir_module_module
+                    WHERE name = 'utility_billing_reports'"""
+            )
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    # A database the other benchmarks built has no reports addon yet: install
+    # it whatever --reuse and --no-update say.
+    if created or not args.reuse or not row or row[0] != "installed":
         run_odoo(
             args,
             ["-i", "utility_billing_reports", "--without-demo=all"],
