@@ -263,15 +263,6 @@ class UtilityCounterNsf(models.TransientModel):
             )
         )
         invoice._post(soft=False)
-        account._utility_apply_credit(
-            self.env["account.move.line"].search(
-                [
-                    ("utility_account_id", "=", account.id),
-                    ("parent_state", "=", "posted"),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", "<", 0),
-                ]
-            )
-        )
+        # Credits the account holds pay the fee like any bill.
+        account._utility_apply_open_credits()
         return invoice
