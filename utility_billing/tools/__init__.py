@@ -1,1 +1,2 @@
 from . import read_formats
+from . import workflow
