@@ -22,7 +22,7 @@ COACHELLA_SIZES = {
 class UtilityBillingRunCommon(UtilityBillingCommon):
     """Billing on top of the small town: products with their own income accounts,
     a 5% utility users tax on the water products, Coachella's water rate
-    (domain-rules.md §2.3), a trash flat rate and a sewer rate per living unit.
+    (docs/domain-rules.md §2.3), a trash flat rate and a sewer rate per living unit.
 
     The billed period is March 2025 (bill date April 3, due 21 days later);
     meters are installed on February 28 so that each account's March read

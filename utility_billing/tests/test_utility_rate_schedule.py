@@ -116,7 +116,7 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             )
 
     def test_coachella_worked_examples(self):
-        """domain-rules.md §2.3: a 3/4" residential meter billed monthly, 5% UUT
+        """docs/domain-rules.md §2.3: a 3/4" residential meter billed monthly, 5% UUT
         on water: 30 HCF = $58.80 + UUT $2.94 = $61.74; 50 HCF = $90.15 + UUT
         $4.51 = $94.66, on the posted bills."""
         _p, meter_30, account_30 = self._billing_account("CO-30", services=[self.water])

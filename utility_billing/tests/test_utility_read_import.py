@@ -17,7 +17,7 @@ _logger = logging.getLogger(__name__)
 
 CSV_HEADER = "meter_serial,read_datetime,reading,account,read_code,note"
 
-# Neptune "Type S" upload positions (1-based, inclusive), domain-rules.md §5.1.
+# Neptune "Type S" upload positions (1-based, inclusive), docs/domain-rules.md §5.1.
 RTEHD_READ_DATE = (24, 31)
 PRMDT_ACCOUNT = (104, 123)
 MTRDT_READ_SEQUENCE = (6, 11)

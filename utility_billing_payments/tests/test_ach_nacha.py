@@ -23,7 +23,7 @@ def _entry(code, routing, account, cents, ident, name, trace, addenda=()):
 
 @tagged("post_install", "-at_install")
 class TestNachaFields(BaseCase):
-    """Field formatting of tools/nacha.py (domain-rules.md §3.1)."""
+    """Field formatting of tools/nacha.py (docs/domain-rules.md §3.1)."""
 
     def test_transliterate_keeps_apostrophes_and_ampersands(self):
         """Names are transliterated, upper case, never cut at ' or &."""
@@ -101,7 +101,7 @@ class TestNachaWriter(BaseCase):
     def test_file_byte_for_byte(self):
         """Header, batch header, entries (debit, savings prenote, addenda),
         controls with hash and totals, and padding to 10 records, as written
-        by hand from the layouts of domain-rules.md §3.2."""
+        by hand from the layouts of docs/domain-rules.md §3.2."""
         entries = [
             _entry(
                 27,

@@ -27,7 +27,7 @@ RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
 PADDING_RECORD = "9" * RECORD_LENGTH
 
-# Transaction codes (domain-rules.md §3.2). Their second digit tells credits
+# Transaction codes (docs/domain-rules.md §3.2). Their second digit tells credits
 # (1 to 4: 21 return or change of a credit, 22 credit, 23 prenote, 24 zero
 # dollar) from debits (6 to 9: 26 return or change of a debit, 27 debit, 28
 # prenote, 29 zero dollar), for checking (2x) and savings (3x) accounts.
