@@ -39,7 +39,7 @@ class UtilityMonthClose(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date_from = fields.Date(string="From", required=True, readonly=True)
     date_to = fields.Date(string="To", required=True, readonly=True, index=True)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True)
     closed_on = fields.Datetime(readonly=True)
     lock_date = fields.Date(
         string="Lock Date Set",
