@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.csv_safe import csv_safe
+from ..tools.csv_safe import csv_safe_cell
 
 REPORTS = [
     ("billing_register", "Billing Register"),
@@ -667,7 +667,7 @@ class _SheetWriter:
     """Writes titled tables down a worksheet.
 
     Text is always written as text (``write_string``: never a formula), and the
-    text of records (names, references, the filters) through ``csv_safe``: a
+    text of records (names, references, the filters) through ``csv_safe_cell``: a
     customer named ``=HYPERLINK(...)`` stays text when the sheet is edited or
     saved as CSV. Amounts, quantities and dates stay numbers. The fixed labels
     of the sheets (``+ Billed``...) are the addon's own.
@@ -690,16 +690,18 @@ class _SheetWriter:
         self.sheet.write_string(self.row, 0, title, self.formats["title"])
         self.row += 1
         self.sheet.write_string(
-            self.row, 0, csv_safe(company), self.formats["subtitle"]
+            self.row, 0, csv_safe_cell(company or ""), self.formats["subtitle"]
         )
         self.row += 1
         self.sheet.write_string(
-            self.row, 0, csv_safe(subtitle), self.formats["subtitle"]
+            self.row, 0, csv_safe_cell(subtitle), self.formats["subtitle"]
         )
         self.row += 2
 
     def subtitle(self, text):
-        self.sheet.write_string(self.row, 0, csv_safe(text), self.formats["subtitle"])
+        self.sheet.write_string(
+            self.row, 0, csv_safe_cell(text), self.formats["subtitle"]
+        )
         self.row += 2
 
     def section(self, text):
@@ -735,7 +737,7 @@ class _SheetWriter:
                 elif kind in ("money", "number", "integer"):
                     self.sheet.write_number(self.row, col, value, self.formats[kind])
                 else:
-                    text = csv_safe(value)
+                    text = csv_safe_cell(str(value))
                     self.sheet.write_string(self.row, col, text)
                     self._width(col, text)
                 if col in sums:
