@@ -160,6 +160,13 @@ class UtilityReportMonthEnd(models.TransientModel):
             )
         self._ub_check_closable()
         figures = self._ub_summary()
+        # The global lock date (fiscalyear_lock_date), not the sales lock
+        # date, which locks the sales journals only (the month's payments,
+        # write-offs and deposits are in bank, cash and general journals), nor
+        # the hard lock date, which can never be moved back and refuses any
+        # draft entry of the whole company: the city's accountant owns that
+        # one. The month's utility entries stay closed even if an accountant
+        # moves the global lock date back (account.move._ub_check_closed_month).
         previous_lock = company.fiscalyear_lock_date
         lock_date = max(previous_lock or self.date_to, self.date_to)
         if previous_lock != lock_date:
