@@ -922,18 +922,28 @@ class TestControlsRpc(UtilityBillingRunCommon, HttpCase):
 
     def test_manager_saves_the_utility_settings(self):
         """Why 8: the Finance Director cannot open Utility Billing settings
-        (Odoo's settings need base.group_system)."""
-        # TODO(lead): call the manager-only settings form the "books" helper
-        # builds (model and method names to fill in); Odoo's res.config.settings
-        # is refused to the manager today, which is the bug.
+        (Odoo's settings need base.group_system). The manager's own form,
+        ``utility.settings`` (Utility Billing > Configuration > Settings),
+        saves them on the company."""
         settings = self.rpc_ok(
             "manager",
-            "res.config.settings",
+            "utility.settings",
             "create",
             [{"utility_adjustment_approval_limit": 750.0}],
         )
-        self.rpc_ok("manager", "res.config.settings", "execute", [[settings]])
+        self.rpc_ok("manager", "utility.settings", "execute", [[settings]])
         self.assertEqual(self.company.utility_adjustment_approval_limit, 750.0)
+
+    def test_csr2_cannot_change_the_utility_settings(self):
+        """Why 8, the other way round: the settings form is the manager's; a
+        CSR II does not raise its own approval limit."""
+        self.assertRefused(
+            "csr2",
+            "utility.settings",
+            "create",
+            [{"utility_adjustment_approval_limit": 99999.0}],
+            unchanged=lambda: self.company.utility_adjustment_approval_limit,
+        )
 
     def test_csr2_approves_and_posts_another_users_small_adjustment(self):
         """Allowed: a CSR II approves (and posts) a 100 adjustment a CSR I
