@@ -190,7 +190,12 @@ class TestControlsRpc(UtilityBillingRunCommon, HttpCase):
             # Each variant starts from the same records, whatever the one
             # before it did.
             with (
-                self.subTest(user=login, call=f"{model}.{method}", context=label),
+                self.subTest(
+                    user=login,
+                    call=f"{model}.{method}",
+                    args=json.dumps(args)[:100],
+                    context=label,
+                ),
                 closing(self.env.cr.savepoint()),
             ):
                 self.env.invalidate_all()
