@@ -33,6 +33,7 @@
         "views/utility_report_consumption_views.xml",
         "views/utility_report_cash_receipt_views.xml",
         "views/utility_report_adjustment_views.xml",
+        "views/utility_month_close_views.xml",
         "views/res_config_settings_views.xml",
         "views/utility_billing_reports_menus.xml",
     ],

@@ -142,3 +142,53 @@ class TestPrintExport(UtilityReportsCommon):
             self._wizard(
                 **self.env["utility.report.export"]._ub_only_sheet("none")
             ).action_export_xlsx()
+
+    def test_workbook_text_is_never_a_formula(self):
+        """Names that start with =, +, - or @ are written as text with a
+        leading apostrophe; amounts stay numbers; no cell is a formula."""
+        self.partner_a.name = '=HYPERLINK("http://evil.example","Pay here")'
+        self.partner_b.name = "+1 Valley Market"
+        self.partner_c.name = "@SUM(A1:A9)"
+        self.route.name = "-2 North"
+        self.company.name = "=Coachella"
+        wizard = self._wizard()
+        wizard.action_export_xlsx()
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        cells = [
+            cell
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+        ]
+        self.assertFalse([c.coordinate for c in cells if c.data_type == "f"])
+        texts = [c.value for c in cells if isinstance(c.value, str)]
+        for name in (
+            self.partner_a.name,
+            self.partner_b.name,
+            self.partner_c.name,
+            self.route.name,
+            self.company.name,
+        ):
+            self.assertIn("'" + name, texts)
+            self.assertNotIn(name, texts)
+        register = [
+            [cell.value for cell in row if cell.value is not None]
+            for row in book["Billing Register"].iter_rows()
+        ]
+        row = next(r for r in register if "'" + self.partner_b.name in r)
+        self.assertEqual(row[-3:], [78.3, 2.49, 80.79])
+
+    def test_csr2_prints_and_exports(self):
+        """A CSR II, without accounting write rights, prints each report and
+        exports the workbook."""
+        for report, total in (
+            ("billing_register", "262.69"),
+            ("aged", "252.69"),
+            ("month_end", "252.69"),
+            ("adjustments", "10.00"),
+        ):
+            wizard = self._wizard(report=report).with_user(self.csr2)
+            self.assertIn(total, self._html(wizard.action_print()), report)
+        wizard = self._wizard().with_user(self.csr2)
+        wizard.action_export_xlsx()
+        self.assertTrue(wizard.xlsx_file)

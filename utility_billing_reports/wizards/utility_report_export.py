@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.csv_safe import csv_safe_cell
+
 REPORTS = [
     ("billing_register", "Billing Register"),
     ("aged", "Aged Receivables"),
@@ -216,7 +218,10 @@ class UtilityReportExport(models.TransientModel):
         self.ensure_one()
         _LABELS.clear()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # No text of the export is ever read as a formula (see _SheetWriter).
+        workbook = xlsxwriter.Workbook(
+            output, {"in_memory": True, "strings_to_formulas": False}
+        )
         formats = self._ub_formats(workbook)
         for key in sheets:
             label = self._ub_report_label(key)
@@ -659,7 +664,14 @@ def _selection_label(record, field_name):
 
 
 class _SheetWriter:
-    """Writes titled tables down a worksheet."""
+    """Writes titled tables down a worksheet.
+
+    Text is always written as text (``write_string``: never a formula), and the
+    text of records (names, references, the filters) through ``csv_safe_cell``: a
+    customer named ``=HYPERLINK(...)`` stays text when the sheet is edited or
+    saved as CSV. Amounts, quantities and dates stay numbers. The fixed labels
+    of the sheets (``+ Billed``...) are the addon's own.
+    """
 
     def __init__(self, sheet, formats, total_label):
         self.sheet = sheet
@@ -675,29 +687,35 @@ class _SheetWriter:
             self.sheet.set_column(col, col, max(self.widths[col] + 2, 10))
 
     def title(self, title, company, subtitle):
-        self.sheet.write(self.row, 0, title, self.formats["title"])
+        self.sheet.write_string(self.row, 0, title, self.formats["title"])
         self.row += 1
-        self.sheet.write(self.row, 0, company, self.formats["subtitle"])
+        self.sheet.write_string(
+            self.row, 0, csv_safe_cell(company or ""), self.formats["subtitle"]
+        )
         self.row += 1
-        self.sheet.write(self.row, 0, subtitle, self.formats["subtitle"])
+        self.sheet.write_string(
+            self.row, 0, csv_safe_cell(subtitle), self.formats["subtitle"]
+        )
         self.row += 2
 
     def subtitle(self, text):
-        self.sheet.write(self.row, 0, text, self.formats["subtitle"])
+        self.sheet.write_string(
+            self.row, 0, csv_safe_cell(text), self.formats["subtitle"]
+        )
         self.row += 2
 
     def section(self, text):
         self.row += 1
-        self.sheet.write(self.row, 0, text, self.formats["section"])
+        self.sheet.write_string(self.row, 0, text, self.formats["section"])
         self.row += 1
 
     def text(self, text):
-        self.sheet.write(self.row, 0, text, self.formats["total"])
+        self.sheet.write_string(self.row, 0, text, self.formats["total"])
         self.row += 1
 
     def table(self, columns, rows, totals=()):
         for col, (label, _kind) in enumerate(columns):
-            self.sheet.write(self.row, col, label, self.formats["header"])
+            self.sheet.write_string(self.row, col, label, self.formats["header"])
             self._width(col, label)
         self.row += 1
         sums = dict.fromkeys(totals, 0.0)
@@ -719,13 +737,14 @@ class _SheetWriter:
                 elif kind in ("money", "number", "integer"):
                     self.sheet.write_number(self.row, col, value, self.formats[kind])
                 else:
-                    self.sheet.write_string(self.row, col, str(value))
-                    self._width(col, value)
+                    text = csv_safe_cell(str(value))
+                    self.sheet.write_string(self.row, col, text)
+                    self._width(col, text)
                 if col in sums:
                     sums[col] += value
             self.row += 1
         if totals:
-            self.sheet.write(
+            self.sheet.write_string(
                 self.row, 0, f"{self.total_label} ({count})", self.formats["total"]
             )
             for col, value in sums.items():

@@ -3,9 +3,10 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_date
 
+from ..models.utility_month_close import FIGURE_FIELDS
 from ..report.utility_report_cash_receipt import (
     PAYMENT_SOURCES,
 )
@@ -68,6 +69,29 @@ class UtilityReportMonthEnd(models.TransientModel):
         help="The roll-forward and the aged receivables both equal the journal's "
         "receivable balance at the end of the period.",
     )
+    close_id = fields.Many2one(
+        "utility.month.close",
+        string="Closed",
+        compute="_compute_close_id",
+        help="The close of this month: its figures no longer change.",
+    )
+
+    @api.depends("date_from", "date_to", "company_id")
+    def _compute_close_id(self):
+        Close = self.env["utility.month.close"]
+        for wizard in self:
+            wizard.close_id = (
+                wizard.date_from
+                and wizard.company_id
+                and Close.search(
+                    [
+                        ("company_id", "=", wizard.company_id.id),
+                        ("date_from", "=", wizard.date_from),
+                        ("date_to", "=", wizard.date_to),
+                    ],
+                    limit=1,
+                )
+            )
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -117,6 +141,130 @@ class UtilityReportMonthEnd(models.TransientModel):
         return self.env.ref(
             "utility_billing_reports.action_report_utility_month_end"
         ).report_action(self)
+
+    def action_close_month(self):
+        """Close the month (Finance Director): keep its figures, who closed it
+        and when, and set the company's global lock date to its last day, so
+        that nothing dated in it is posted or changed afterwards."""
+        self.ensure_one()
+        if not self.env.user.has_group("utility_billing.group_manager"):
+            raise AccessError(
+                self.env._("Only the Finance Director (manager) closes a month.")
+            )
+        company = self.company_id
+        if company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot close a month of %(company)s.", company=company.name
+                )
+            )
+        self._ub_check_closable()
+        figures = self._ub_summary()
+        # The global lock date (fiscalyear_lock_date), not the sales lock
+        # date, which locks the sales journals only (the month's payments,
+        # write-offs and deposits are in bank, cash and general journals), nor
+        # the hard lock date, which can never be moved back and refuses any
+        # draft entry of the whole company: the city's accountant owns that
+        # one. The month's utility entries stay closed even if an accountant
+        # moves the global lock date back (account.move._ub_check_closed_month).
+        previous_lock = company.fiscalyear_lock_date
+        lock_date = max(previous_lock or self.date_to, self.date_to)
+        if previous_lock != lock_date:
+            # The lock dates are an accountant's setting: the Finance Director
+            # is not one; the role was checked above.
+            company.sudo().fiscalyear_lock_date = lock_date
+        close = (
+            self.env["utility.month.close"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.date_from:%Y-%m}",
+                    "company_id": company.id,
+                    "date_from": self.date_from,
+                    "date_to": self.date_to,
+                    "closed_by_id": self.env.uid,
+                    "closed_on": fields.Datetime.now(),
+                    "lock_date": lock_date,
+                    "previous_lock_date": previous_lock,
+                    "ties": figures["ties"],
+                    **{name: figures[name] for name in FIGURE_FIELDS},
+                }
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "utility.month.close",
+            "res_id": close.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _ub_check_closable(self):
+        """A whole calendar month of the company, ended, after the months
+        already closed, with no draft utility entry dated in or before it."""
+        self.ensure_one()
+        if self.billing_cycle_ids or self.route_ids or self.customer_class:
+            raise UserError(
+                self.env._(
+                    "A month is closed for the whole company: clear the billing "
+                    "cycle, route and customer class filters."
+                )
+            )
+        month_end = self.date_from + relativedelta(months=1, days=-1)
+        if self.date_from.day != 1 or self.date_to != month_end:
+            raise UserError(
+                self.env._(
+                    "Close one calendar month, from its first to its last day "
+                    "(%(start)s to %(end)s here).",
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
+        month = f"{self.date_from:%Y-%m}"
+        if self.date_to >= fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "%(month)s has not ended yet: close it from %(day)s.",
+                    month=month,
+                    day=format_date(self.env, self.date_to + relativedelta(days=1)),
+                )
+            )
+        company = self.company_id
+        closed_until = self.env["utility.month.close"]._ub_closed_until(company)
+        if closed_until.get(company.id) and self.date_to <= closed_until[company.id]:
+            raise UserError(
+                self.env._(
+                    "%(month)s is already closed: %(company)s is closed up to "
+                    "%(date)s.",
+                    month=month,
+                    company=company.name,
+                    date=format_date(self.env, closed_until[company.id]),
+                )
+            )
+        drafts = self.env["account.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("utility_account_id", "!=", False),
+                ("state", "=", "draft"),
+                "|",
+                ("date", "<=", self.date_to),
+                ("invoice_date", "<=", self.date_to),
+            ],
+            limit=6,
+        )
+        if drafts:
+            raise UserError(
+                self.env._(
+                    "Post or delete the draft utility entries dated in %(month)s or "
+                    "before it, then close the month: %(entries)s",
+                    month=month,
+                    entries=", ".join(
+                        f"{move.display_name} ({move.utility_account_id.name})"
+                        for move in drafts[:5]
+                    )
+                    + (", ..." if len(drafts) > 5 else ""),
+                )
+            )
 
     def action_export_xlsx(self):
         self.ensure_one()
