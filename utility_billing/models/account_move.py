@@ -42,6 +42,19 @@ SECURE_BATCH = 5000  # entries hashed per transaction by the securing cron
 SECURE_TIME_BUDGET = 300  # seconds the securing cron works before handing over
 
 
+def stored_changes(records, vals, allowed):
+    """Fields of ``vals`` that change what ``records`` store, outside ``allowed``
+    (Odoo also sets technical flags that are not stored, e.g. its
+    ``needed_terms_dirty``: those change nothing)."""
+    fields_ = records._fields
+    return {
+        name
+        for name in vals
+        if name not in allowed
+        and (name not in fields_ or fields_[name].store or fields_[name].inverse)
+    }
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -168,9 +181,29 @@ class AccountMove(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_trusted(self.env, BOOKS_DOOR):
+            # Odoo's Reverse (and a credit note made from a bill) would cancel a
+            # utility document outside the utility workflows.
+            reversed_ids = {vals.get("reversed_entry_id") for vals in vals_list}
+            reversed_ids.discard(None)
+            reversed_ids.discard(False)
+            if reversed_ids:
+                self._utility_check_books(
+                    self.env._("reversed outside a utility workflow"),
+                    self.browse(reversed_ids),
+                )
+        return super().create(vals_list)
+
     def write(self, vals):
-        forbidden = set(vals) - POSTED_WRITABLE_FIELDS
+        forbidden = stored_changes(self, vals, POSTED_WRITABLE_FIELDS)
         if forbidden and not is_trusted(self.env, BOOKS_DOOR):
+            if vals.get("reversed_entry_id"):
+                self._utility_check_books(
+                    self.env._("reversed outside a utility workflow"),
+                    self.browse(vals["reversed_entry_id"]),
+                )
             self._utility_check_books(
                 self.env._("edited (%(fields)s)", fields=", ".join(sorted(forbidden))),
                 self.filtered(lambda m: m.state == "posted"),

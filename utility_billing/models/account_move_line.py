@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 from odoo.addons.utility_billing.tools.workflow import is_trusted
 
-from .account_move import BOOKS_DOOR
+from .account_move import BOOKS_DOOR, stored_changes
 
 # What Odoo writes on the items of a posted entry when it reconciles them.
 POSTED_LINE_WRITABLE_FIELDS = frozenset({"matching_number", "full_reconcile_id"})
@@ -39,7 +39,7 @@ class AccountMoveLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        forbidden = set(vals) - POSTED_LINE_WRITABLE_FIELDS
+        forbidden = stored_changes(self, vals, POSTED_LINE_WRITABLE_FIELDS)
         if forbidden and not is_trusted(self.env, BOOKS_DOOR):
             self.move_id._utility_check_books(
                 self.env._(
