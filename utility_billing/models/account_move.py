@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.utility_billing.tools.workflow import is_trusted
+from ..tools.workflow import is_trusted
 
 _logger = logging.getLogger(__name__)
 
@@ -165,8 +165,9 @@ class AccountMove(models.Model):
         if is_trusted(self.env, BOOKS_DOOR):
             return
         locked = moves.filtered(
-            lambda m: (m.state == "posted" or m.posted_before)
-            and m._utility_is_document()
+            lambda m: (
+                (m.state == "posted" or m.posted_before) and m._utility_is_document()
+            )
         )
         if locked:
             raise UserError(
@@ -274,7 +275,10 @@ class AccountMove(models.Model):
             .sudo()
             .with_context(active_test=False)
             .search(
-                [("utility_journal", "=", True), ("restrict_mode_hash_table", "=", True)]
+                [
+                    ("utility_journal", "=", True),
+                    ("restrict_mode_hash_table", "=", True),
+                ]
             )
         )
         remaining = 0

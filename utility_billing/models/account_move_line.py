@@ -2,8 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from odoo.addons.utility_billing.tools.workflow import is_trusted
-
+from ..tools.workflow import is_trusted
 from .account_move import BOOKS_DOOR, stored_changes
 
 # What Odoo writes on the items of a posted entry when it reconciles them.

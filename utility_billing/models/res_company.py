@@ -109,7 +109,6 @@ class AccountJournal(models.Model):
         help="Numbers of the bills billing runs create in this journal.",
     )
     utility_journal = fields.Boolean(
-        string="Utility Journal",
         copy=False,
         readonly=True,
         help="Utility billing posts to this journal: its posted entries are locked "

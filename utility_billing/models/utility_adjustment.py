@@ -8,12 +8,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context, float_compare, float_is_zero, float_round
 
-from odoo.addons.utility_billing.tools.workflow import (
+from ..tools.workflow import (
     check_protected,
     is_trusted,
     workflow,
 )
-
 from .utility_rate_schedule import MONTHS_PER_FREQUENCY
 
 ADJUSTMENT_DOOR = "utility.adjustment"
@@ -233,7 +232,8 @@ class UtilityAdjustment(models.Model):
                     {
                         key: value
                         for key, value in vals.items()
-                        if key != "requested_by" and (key != "state" or value != "draft")
+                        if key != "requested_by"
+                        and (key != "state" or value != "draft")
                     },
                     WORKFLOW_FIELDS,
                     ADJUSTMENT_DOOR,

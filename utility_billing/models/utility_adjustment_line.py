@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from odoo.addons.utility_billing.tools.workflow import check_protected, is_trusted
+from ..tools.workflow import check_protected, is_trusted
 
 # The amounts are the lines' own computation, never entered.
 COMPUTED_FIELDS = {"amount", "amount_total", "company_id"}

@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, clean_context
 
-from odoo.addons.utility_billing.tools.workflow import (
+from ..tools.workflow import (
     check_protected,
     is_trusted,
     workflow,
@@ -96,7 +96,9 @@ class UtilityBillCorrection(models.Model):
         "('utility_period_start', '!=', False), ('utility_superseded', '=', False)]",
     )
     bill_amount = fields.Monetary(
-        related="bill_id.amount_total", string="Bill Total", currency_field="currency_id"
+        related="bill_id.amount_total",
+        string="Bill Total",
+        currency_field="currency_id",
     )
     period_start = fields.Date(related="bill_id.utility_period_start")
     period_end = fields.Date(related="bill_id.utility_period_end")
@@ -139,11 +141,12 @@ class UtilityBillCorrection(models.Model):
     approver_id = fields.Many2one("res.users", readonly=True, tracking=True, copy=False)
     approval_date = fields.Datetime(readonly=True, tracking=True, copy=False)
     rejection_reason = fields.Text(readonly=True, tracking=True, copy=False)
-    posted_by = fields.Many2one("res.users", readonly=True, tracking=True, copy=False)
+    posted_by = fields.Many2one(
+        "res.users", string="Posted by", readonly=True, tracking=True, copy=False
+    )
     post_date = fields.Date(readonly=True, tracking=True, copy=False)
     credit_note_id = fields.Many2one(
         "account.move",
-        string="Credit Note",
         readonly=True,
         copy=False,
         tracking=True,
@@ -202,7 +205,8 @@ class UtilityBillCorrection(models.Model):
                     {
                         key: value
                         for key, value in vals.items()
-                        if key != "requested_by" and (key != "state" or value != "draft")
+                        if key != "requested_by"
+                        and (key != "state" or value != "draft")
                     },
                     WORKFLOW_FIELDS,
                     CORRECTION_DOOR,
@@ -216,7 +220,9 @@ class UtilityBillCorrection(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"]
                     .with_company(company)
-                    .next_by_code("utility.bill.correction", sequence_date=vals.get("date"))
+                    .next_by_code(
+                        "utility.bill.correction", sequence_date=vals.get("date")
+                    )
                     or "/"
                 )
             if "line_ids" not in vals and vals.get("bill_id"):

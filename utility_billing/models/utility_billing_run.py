@@ -12,12 +12,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_round
 
-from odoo.addons.utility_billing.tools.workflow import (
+from ..tools.workflow import (
     check_protected,
     is_trusted,
     workflow,
 )
-
 from .utility_rate_schedule import MONTHS_PER_FREQUENCY, parse_months
 
 _logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
 
 from .common_billing import UtilityBillingRunCommon
 
@@ -56,13 +56,17 @@ class TestControlsBooks(UtilityBillingRunCommon):
         cls.accounts = cls.account_a | cls.account_b
         cls.read_a = cls._read(cls.meter_a, "2025-03-31", 50)
         cls._read(cls.meter_b, "2025-03-31", 20)
-        cls.march_run = cls.env["utility.billing.run"].with_user(cls.csr2).create(
-            {
-                "cycle_id": cls.cycle.id,
-                "period_start": cls.PERIOD_START,
-                "period_end": cls.PERIOD_END,
-                "bill_date": cls.BILL_DATE,
-            }
+        cls.march_run = (
+            cls.env["utility.billing.run"]
+            .with_user(cls.csr2)
+            .create(
+                {
+                    "cycle_id": cls.cycle.id,
+                    "period_start": cls.PERIOD_START,
+                    "period_end": cls.PERIOD_END,
+                    "bill_date": cls.BILL_DATE,
+                }
+            )
         )
         cls.march_run.action_compute()
         cls.march_run.action_post()
@@ -429,7 +433,11 @@ class TestControlsBooks(UtilityBillingRunCommon):
                     mine.line_ids.write({"price_unit": 1.0})
                 with self.assertRaises(REFUSED):
                     mine.write(
-                        {"line_ids": [Command.create({"name": "x", "price_unit": -9000})]}
+                        {
+                            "line_ids": [
+                                Command.create({"name": "x", "price_unit": -9000})
+                            ]
+                        }
                     )
                 with self.assertRaises(REFUSED):
                     mine.action_post()
@@ -465,9 +473,9 @@ class TestControlsBooks(UtilityBillingRunCommon):
             ):
                 with self.subTest(ctx=ctx, vals=vals):
                     with self.assertRaises(REFUSED):
-                        self.env["utility.adjustment"].with_user(self.csr1).with_context(
-                            **ctx
-                        ).create(
+                        self.env["utility.adjustment"].with_user(
+                            self.csr1
+                        ).with_context(**ctx).create(
                             dict(
                                 {
                                     "account_id": self.account_a.id,
@@ -610,6 +618,27 @@ class TestControlsBooks(UtilityBillingRunCommon):
         self.assertEqual(line.state, "held")
         self.assertIn(new.name, line.hold_reason)
 
+    def test_correction_from_the_bill_form(self):
+        """The bill's Cancel and Rebill button opens a correction form with the
+        bill's lines (as the web client fills it)."""
+        action = self.bill_a.with_user(self.csr2).action_utility_correct_bill()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.csr2)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(form.bill_id, self.bill_a)
+        self.assertEqual(
+            len(form.line_ids), len(self.bill_a.invoice_line_ids), "bill's lines"
+        )
+        form.reason = "Wrong meter size"
+        correction = form.save()
+        self.assertEqual(correction.requested_by, self.csr2)
+        self.assertAlmostEqual(correction.amount_total, self.bill_a.amount_total)
+        self.assertEqual(
+            correction.line_ids.account_id, self.bill_a.invoice_line_ids.account_id
+        )
+
     def test_correction_rights(self):
         """A CSR I cannot request a correction; a manager cannot approve their own
         request; a correction cannot be created already approved."""
@@ -652,7 +681,9 @@ class TestControlsBooks(UtilityBillingRunCommon):
         correction.with_user(self.manager).action_approve()
         correction.with_user(self.manager).action_post()
         self.assertFalse(correction.new_bill_id)
-        self.assertEqual(correction.credit_note_id.amount_total, self.bill_b.amount_total)
+        self.assertEqual(
+            correction.credit_note_id.amount_total, self.bill_b.amount_total
+        )
         self.account_b.invalidate_recordset(["balance"])
         self.assertAlmostEqual(self.account_b.balance, 0.0)
 
@@ -709,7 +740,9 @@ class TestControlsBooks(UtilityBillingRunCommon):
             for i, q in enumerate(queries)
             if q.lstrip().startswith("UPDATE utility_account SET write_date")
         )
-        bills = next(i for i, q in enumerate(queries) if "INSERT INTO \"account_move\"" in q)
+        bills = next(
+            i for i, q in enumerate(queries) if 'INSERT INTO "account_move"' in q
+        )
         self.assertLess(lock, write)
         self.assertLess(write, bills)
 
@@ -755,6 +788,38 @@ class TestControlsBooks(UtilityBillingRunCommon):
         self.company.invalidate_recordset()
         self.assertEqual(self.company.utility_adjustment_approval_limit, 750.0)
 
+    def test_settings_form(self):
+        """The settings form, as the web client shows and saves it."""
+        form = Form(self.env["utility.settings"].with_user(self.manager))
+        self.assertEqual(form.utility_adjustment_approval_limit, 500.0)
+        form.utility_adjustment_approval_limit = 800.0
+        form.utility_leak_credit_basis = "percent"
+        form.utility_leak_credit_percent = 25.0
+        settings = form.save()
+        settings.execute()
+        self.assertEqual(self.company.utility_adjustment_approval_limit, 800.0)
+        self.assertEqual(self.company.utility_leak_credit_percent, 25.0)
+
+    def test_settings_saved_by_demo_finance_director(self):
+        """The demo Finance Director (login ``manager``) saves the settings."""
+        director = self.env.ref(
+            "utility_billing.user_manager_demo", raise_if_not_found=False
+        )
+        if not director:
+            self.skipTest("demo data not installed")
+        self.assertFalse(director.has_group("base.group_system"))
+        settings = (
+            self.env["utility.settings"]
+            .with_user(director)
+            .with_company(director.company_id)
+            .create({"utility_adjustment_approval_limit": 650.0})
+        )
+        settings.execute()
+        self.assertEqual(director.company_id.utility_adjustment_approval_limit, 650.0)
+        # Odoo's own settings stay the administrator's.
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(director).create({})
+
 
 @tagged("post_install", "-at_install")
 class TestControlsBooksRpc(UtilityBillingRunCommon, HttpCase):
@@ -775,7 +840,9 @@ class TestControlsBooksRpc(UtilityBillingRunCommon, HttpCase):
         )
         run.action_compute()
         run.action_post()
-        cls.bill = run.invoice_ids.filtered(lambda m: m.utility_account_id == cls.account)
+        cls.bill = run.invoice_ids.filtered(
+            lambda m: m.utility_account_id == cls.account
+        )
 
     def _call(self, model, method, args, kwargs=None):
         """(result, error) of a call over /web/dataset/call_kw."""
