@@ -108,6 +108,7 @@ class UtilityBillingRun(models.Model):
         tracking=True,
         readonly=True,
         index=True,
+        copy=False,
     )
     line_ids = fields.One2many("utility.billing.run.line", "run_id", string="Accounts")
     invoice_ids = fields.One2many(

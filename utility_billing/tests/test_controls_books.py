@@ -117,6 +117,8 @@ class TestControlsBooks(UtilityBillingRunCommon):
         )
         self.assertTrue(self.march_run.journal_id.utility_journal)
         self.assertTrue(self.march_run.journal_id.restrict_mode_hash_table)
+        # A copy of a posted run is a new draft (its state is not copied).
+        self.assertEqual(self.march_run.copy().state, "draft")
         # The CSR II e-mails the paperless bills (Odoo's sent flag is set).
         self.account_a.paperless = True
         self.partner.email = "maria@example.com"
