@@ -47,6 +47,7 @@
         "wizards/utility_tax_roll_export_views.xml",
         "wizards/utility_adjustment_reject_views.xml",
         "wizards/utility_adjustment_register_views.xml",
+        "wizards/utility_bill_correction_reject_views.xml",
         "wizards/utility_service_order_day_list_views.xml",
         # Views
         "views/utility_service_type_views.xml",
@@ -64,8 +65,10 @@
         "views/utility_service_order_views.xml",
         "views/utility_notice_views.xml",
         "views/utility_adjustment_views.xml",
+        "views/utility_bill_correction_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/utility_settings_views.xml",
         "views/utility_account_timeline_views.xml",
         "wizards/utility_account_statement_views.xml",
         "report/utility_account_statement_report.xml",

@@ -23,4 +23,6 @@ from . import utility_service_order
 from . import utility_notice
 from . import utility_adjustment
 from . import utility_adjustment_line
+from . import utility_bill_correction
+from . import utility_settings
 from . import utility_account_timeline

@@ -1,7 +1,58 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import time
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from ..tools.workflow import is_trusted
+
+_logger = logging.getLogger(__name__)
+
+# The door of the locked books: utility workflows (billing run, adjustments,
+# bill corrections, payments) open it, after their own rights check, to change
+# a posted utility document; server code running as superuser passes too.
+BOOKS_DOOR = "account.move"
+# What Odoo itself writes on a posted entry (inalterability hash, sequence gap
+# flag, sending and printing, the review flag, portal token, chatter and
+# activities): a posted utility document accepts these, and nothing else, from
+# anyone outside a utility workflow.
+POSTED_WRITABLE_FIELDS = frozenset(
+    {
+        "inalterable_hash",
+        "secure_sequence_number",
+        "made_sequence_gap",
+        "checked",
+        "is_move_sent",
+        "move_sent_values",
+        "sending_data",
+        "invoice_pdf_report_file",
+        "invoice_pdf_report_id",
+        "access_token",
+        "message_main_attachment_id",
+        "message_follower_ids",
+        "message_ids",
+        "activity_ids",
+        "website_message_ids",
+    }
+)
+SECURE_BATCH = 5000  # entries hashed per transaction by the securing cron
+SECURE_TIME_BUDGET = 300  # seconds the securing cron works before handing over
+
+
+def stored_changes(records, vals, allowed):
+    """Fields of ``vals`` that change what ``records`` store, outside ``allowed``
+    (Odoo also sets technical flags that are not stored, e.g. its
+    ``needed_terms_dirty``: those change nothing)."""
+    fields_ = records._fields
+    return {
+        name
+        for name in vals
+        if name not in allowed
+        and (name not in fields_ or fields_[name].store or fields_[name].inverse)
+    }
 
 
 class AccountMove(models.Model):
@@ -51,21 +102,252 @@ class AccountMove(models.Model):
         readonly=True,
         help="The adjustment this credit note or debit note posts.",
     )
+    utility_bill_correction_id = fields.Many2one(
+        "utility.bill.correction",
+        string="Bill Correction",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The bill correction that cancelled this bill, or that created this "
+        "credit note or corrected bill.",
+    )
+    utility_superseded = fields.Boolean(
+        string="Cancelled and Rebilled",
+        copy=False,
+        readonly=True,
+        help="This bill was reversed by a bill correction; the corrected bill (if "
+        "any) bills its period instead.",
+    )
 
     def init(self):
         res = super().init()
         # An account is billed once per period: enforced by the database, so that
-        # two workers, or a repeated run, can never bill it twice.
+        # two workers, or a repeated run, can never bill it twice. A bill reversed
+        # by a bill correction no longer counts: its corrected bill replaces it.
+        self.env.cr.execute(
+            SQL(
+                """SELECT indexdef FROM pg_indexes
+                    WHERE indexname = 'account_move_utility_period_uniq'"""
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row and "utility_superseded" not in row[0]:
+            self.env.cr.execute(SQL("DROP INDEX account_move_utility_period_uniq"))
         self.env.cr.execute(
             SQL(
                 """CREATE UNIQUE INDEX IF NOT EXISTS account_move_utility_period_uniq
                        ON account_move (utility_account_id, utility_period_start)
                     WHERE utility_account_id IS NOT NULL
                       AND move_type = 'out_invoice'
-                      AND state != 'cancel'"""
+                      AND state != 'cancel'
+                      AND utility_superseded IS NOT TRUE"""
             )
         )
         return res
+
+    # ------------------------------------------------------------
+    # Locked books
+    # ------------------------------------------------------------
+
+    def _utility_is_document(self):
+        """Whether this entry is a utility document: it carries a utility account
+        or sits in a utility journal."""
+        self.ensure_one()
+        return bool(self.utility_account_id or self.journal_id.utility_journal)
+
+    def _utility_check_books(self, action, moves=None):
+        """Refuse ``action`` on the posted utility documents of ``moves`` (all of
+        ``self`` by default) unless a utility workflow does it.
+
+        :param action: what is refused, for the message (translated)
+        """
+        moves = self if moves is None else moves
+        if is_trusted(self.env, BOOKS_DOOR):
+            return
+        locked = moves.filtered(
+            lambda m: (
+                (m.state == "posted" or m.posted_before) and m._utility_is_document()
+            )
+        )
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(move)s is a posted utility document: it cannot be %(action)s. "
+                    "A manager corrects a posted bill with Utility Billing > Billing "
+                    "> Bill Corrections (cancel and rebill, with a reason and an "
+                    "approval); an amount is credited or charged with an "
+                    "adjustment.",
+                    move=locked[0].display_name,
+                    action=action,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_trusted(self.env, BOOKS_DOOR):
+            # Odoo's Reverse (and a credit note made from a bill) would cancel a
+            # utility document outside the utility workflows.
+            reversed_ids = {vals.get("reversed_entry_id") for vals in vals_list}
+            reversed_ids.discard(None)
+            reversed_ids.discard(False)
+            if reversed_ids:
+                self._utility_check_books(
+                    self.env._("reversed outside a utility workflow"),
+                    self.browse(reversed_ids),
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        forbidden = stored_changes(self, vals, POSTED_WRITABLE_FIELDS)
+        if forbidden and not is_trusted(self.env, BOOKS_DOOR):
+            if vals.get("reversed_entry_id"):
+                self._utility_check_books(
+                    self.env._("reversed outside a utility workflow"),
+                    self.browse(vals["reversed_entry_id"]),
+                )
+            self._utility_check_books(
+                self.env._("edited (%(fields)s)", fields=", ".join(sorted(forbidden))),
+                self.filtered(lambda m: m.state == "posted"),
+            )
+        return super().write(vals)
+
+    def button_draft(self):
+        self._utility_check_books(self.env._("reset to draft"))
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._utility_check_books(self.env._("cancelled"))
+        return super().button_cancel()
+
+    def unlink(self):
+        # Before Odoo deletes the lines (``force_delete`` lets it delete those of
+        # a posted entry).
+        self._utility_check_books(self.env._("deleted"))
+        return super().unlink()
+
+    def action_utility_correct_bill(self):
+        """Open a bill correction (cancel and rebill) of this posted bill."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel and Rebill"),
+            "res_model": "utility.bill.correction",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_account_id": self.utility_account_id.id,
+                "default_bill_id": self.id,
+            },
+        }
+
+    # ------------------------------------------------------------
+    # Inalterability hash of the utility journals
+    # ------------------------------------------------------------
+
+    def _hash_moves(self, **kwargs):
+        """Utility journals are hashed by the securing job, not at posting.
+
+        Odoo hashes a journal's entries when they post, in the order of their
+        numbers, and refuses a gap. Billing runs number their drafts when they
+        create them and post them by batches, in parallel: a draft numbered
+        before posted bills (a run computed, not yet posted) or numbers skipped
+        (a cancelled run) would make posting fail, and two workers hashing at
+        once would build two chains. The securing job
+        (``_cron_utility_secure_entries``) hashes them alone, in number order,
+        up to the first draft of each chain. Odoo's own calls with arguments
+        (the Secure Entries wizard, ``button_hash``) are left as they are.
+        """
+        if not kwargs:
+            deferred = self.filtered(lambda m: m.journal_id.utility_journal)
+            if deferred:
+                self.env.ref("utility_billing.ir_cron_secure_entries").sudo()._trigger()
+                self -= deferred
+            if not self:
+                return
+        return super()._hash_moves(**kwargs)
+
+    @api.model
+    def _cron_utility_secure_entries(self, time_budget=SECURE_TIME_BUDGET):
+        """Scheduled action: hash the posted entries of the utility journals."""
+        started = time.monotonic()
+        journals = (
+            self.env["account.journal"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("utility_journal", "=", True),
+                    ("restrict_mode_hash_table", "=", True),
+                ]
+            )
+        )
+        remaining = 0
+        for journal in journals:
+            while time.monotonic() - started < time_budget:
+                try:
+                    hashed = self._utility_secure_journal(journal)
+                except UserError as error:
+                    # Odoo refuses to hash (e.g. unreconciled statement lines):
+                    # the other journals are secured all the same.
+                    _logger.warning(
+                        "Utility journal %s not secured: %s", journal.code, error
+                    )
+                    if self._can_commit():
+                        self.env.cr.rollback()
+                    break
+                if self._can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                if not hashed:
+                    break
+            else:
+                remaining += 1
+        self.env["ir.cron"]._notify_progress(done=len(journals), remaining=remaining)
+
+    @api.model
+    def _utility_secure_journal(self, journal, limit=SECURE_BATCH):
+        """Hash up to ``limit`` posted entries of ``journal``, chain by chain
+        (sequence prefix), in number order, stopping before the first draft that
+        already has a number; return how many were hashed."""
+        Move = self.env["account.move"].sudo()
+        Move.flush_model(
+            ["journal_id", "sequence_prefix", "sequence_number", "state", "name"]
+        )
+        # Per chain: the last number hashed (Odoo hashes only after it) and the
+        # first draft that has a number (hashing past it would leave it out of
+        # the chain for good).
+        self.env.cr.execute(
+            SQL(
+                """SELECT sequence_prefix,
+                          max(sequence_number) FILTER (
+                              WHERE inalterable_hash IS NOT NULL),
+                          min(sequence_number) FILTER (
+                              WHERE state = 'draft' AND name IS NOT NULL
+                                AND name != '/')
+                     FROM account_move
+                    WHERE journal_id = %s
+                 GROUP BY sequence_prefix
+                   HAVING bool_or(state = 'posted' AND inalterable_hash IS NULL)""",
+                journal.id,
+            )
+        )
+        hashed = 0
+        for prefix, last_hashed, first_draft in self.env.cr.fetchall():
+            domain = [
+                ("journal_id", "=", journal.id),
+                ("sequence_prefix", "=", prefix),
+                ("state", "=", "posted"),
+                ("inalterable_hash", "=", False),
+                ("sequence_number", ">", last_hashed or 0),
+            ]
+            if first_draft:
+                domain.append(("sequence_number", "<", first_draft))
+            moves = Move.search(domain, order="sequence_number", limit=limit - hashed)
+            if moves:
+                moves._hash_moves(force_hash=True, raise_if_gap=False)
+                hashed += len(moves)
+            if hashed >= limit:
+                break
+        return hashed
 
     def _set_next_made_sequence_gap(self, made_gap: bool):
         """As Odoo does it, but without writing the next moves whose flag already

@@ -1,6 +1,12 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.workflow import is_trusted
+from .account_move import BOOKS_DOOR, stored_changes
+
+# What Odoo writes on the items of a posted entry when it reconciles them.
+POSTED_LINE_WRITABLE_FIELDS = frozenset({"matching_number", "full_reconcile_id"})
 
 
 class AccountMoveLine(models.Model):
@@ -18,3 +24,35 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         string="Utility Account",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_trusted(self.env, BOOKS_DOOR):
+            moves = self.env["account.move"].browse(
+                {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+            )
+            moves._utility_check_books(
+                self.env._("given new journal items"),
+                moves.filtered(lambda m: m.state == "posted"),
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        forbidden = stored_changes(self, vals, POSTED_LINE_WRITABLE_FIELDS)
+        if forbidden and not is_trusted(self.env, BOOKS_DOOR):
+            self.move_id._utility_check_books(
+                self.env._(
+                    "edited (journal items: %(fields)s)",
+                    fields=", ".join(sorted(forbidden)),
+                ),
+                self.move_id.filtered(lambda m: m.state == "posted"),
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        if not is_trusted(self.env, BOOKS_DOOR):
+            self.move_id._utility_check_books(
+                self.env._("stripped of journal items"),
+                self.move_id.filtered(lambda m: m.state == "posted"),
+            )
+        return super().unlink()

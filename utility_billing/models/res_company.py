@@ -1,6 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
@@ -59,6 +60,12 @@ class ResCompany(models.Model):
         help="Refuse a leak credit when the account had one in the last 12 months.",
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("utility_journal_id"):
+            self.utility_journal_id._utility_lock_journal()
+        return res
+
     def _get_utility_adjustment_product(self):
         """Product of adjustments entered as an amount: the configured one, else
         the shipped *Billing Adjustment* product."""
@@ -72,6 +79,7 @@ class ResCompany(models.Model):
         'Utility Bills' (created on first use, code UB)."""
         self.ensure_one()
         if self.utility_journal_id:
+            self.utility_journal_id._utility_lock_journal()
             return self.utility_journal_id
         journal = self.env["account.journal"].search(
             [("company_id", "=", self.id), ("type", "=", "sale"), ("code", "=", "UB")],
@@ -87,6 +95,7 @@ class ResCompany(models.Model):
                 {"name": self.env._("Utility Bills"), "code": "UB", "sequence": 5}
             )
         self.sudo().utility_journal_id = journal
+        journal._utility_lock_journal()
         return journal
 
 
@@ -99,3 +108,34 @@ class AccountJournal(models.Model):
         copy=False,
         help="Numbers of the bills billing runs create in this journal.",
     )
+    utility_journal = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Utility billing posts to this journal: its posted entries are locked "
+        "(corrected only through utility workflows) and secured with Odoo's "
+        "inalterability hash.",
+    )
+
+    def write(self, vals):
+        if "utility_journal" in vals and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Journal %(journal)s: whether it is a utility journal is set by "
+                    "utility billing, not by editing.",
+                    journal=self[:1].display_name,
+                )
+            )
+        return super().write(vals)
+
+    def _utility_lock_journal(self):
+        """Make these journals utility journals: locked books, secured by Odoo's
+        inalterability hash (``restrict_mode_hash_table``). Idempotent; done
+        when utility billing first uses a journal."""
+        to_lock = self.filtered(
+            lambda j: not j.utility_journal or not j.restrict_mode_hash_table
+        )
+        if to_lock:
+            to_lock.sudo().write(
+                {"utility_journal": True, "restrict_mode_hash_table": True}
+            )
+        return True

@@ -232,7 +232,9 @@ class UtilityAccount(models.Model):
         credit stays open on the account as a credit.
 
         Each bill is reconciled in turn so the order is ours, not the order
-        ``reconcile()`` would pick for a set of lines.
+        ``reconcile()`` would pick for a set of lines. Reconciled as superuser:
+        the callers (payment workflows a CSR runs) checked the role and chose
+        the lines; CSRs read accounting only.
         """
         self.ensure_one()
         credit_lines = credit_lines.filtered(
@@ -250,7 +252,7 @@ class UtilityAccount(models.Model):
                 break
             if debit.account_id != credit_lines[0].account_id:
                 continue
-            (credit_lines | debit).reconcile()
+            (credit_lines | debit).sudo().reconcile()
 
     def _compute_read_count(self):
         groups = self.env["utility.meter.read"]._read_group(

@@ -8,7 +8,14 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context, float_compare, float_is_zero, float_round
 
+from ..tools.workflow import (
+    check_protected,
+    is_trusted,
+    workflow,
+)
 from .utility_rate_schedule import MONTHS_PER_FREQUENCY
+
+ADJUSTMENT_DOOR = "utility.adjustment"
 
 ADJUSTMENT_TYPES = [
     ("leak", "Leak"),
@@ -16,7 +23,8 @@ ADJUSTMENT_TYPES = [
     ("estimate_correction", "Estimate Correction"),
     ("other", "Other"),
 ]
-# Fields set only by the workflow methods (submit, approve, reject, post).
+# Fields set only by the workflow methods (submit, approve, reject, post), and
+# the amounts, computed from the lines.
 WORKFLOW_FIELDS = {
     "state",
     "requested_by",
@@ -25,6 +33,8 @@ WORKFLOW_FIELDS = {
     "rejection_reason",
     "move_id",
     "post_date",
+    "amount_untaxed",
+    "amount_tax",
 }
 # Fields frozen once the request is submitted.
 REQUEST_FIELDS = {
@@ -37,6 +47,7 @@ REQUEST_FIELDS = {
     "reason",
     "computation",
     "company_id",
+    "proof_attachment_ids",
 }
 # Types allowed at most once in 12 months per account.
 YEARLY_TYPES = ("leak", "penalty_reversal")
@@ -208,19 +219,26 @@ class UtilityAdjustment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("utility_adjustment_workflow"):
+        if not is_trusted(self.env, ADJUSTMENT_DOOR):
+            message = self.env._(
+                "An adjustment starts as a draft requested by you; its approval "
+                "and posting are done with its buttons."
+            )
             for vals in vals_list:
-                forced = WORKFLOW_FIELDS & set(vals)
-                if (
-                    forced - {"requested_by"}
-                    or vals.get("requested_by", self.env.uid) != self.env.uid
-                ):
-                    raise UserError(
-                        self.env._(
-                            "An adjustment starts as a draft requested by you; its "
-                            "approval and posting are done with its buttons."
-                        )
-                    )
+                if vals.get("requested_by", self.env.uid) != self.env.uid:
+                    raise UserError(message)
+                check_protected(
+                    self,
+                    {
+                        key: value
+                        for key, value in vals.items()
+                        if key != "requested_by"
+                        and (key != "state" or value != "draft")
+                    },
+                    WORKFLOW_FIELDS,
+                    ADJUSTMENT_DOOR,
+                    message,
+                )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = (
@@ -236,23 +254,29 @@ class UtilityAdjustment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("utility_adjustment_workflow"):
-            if WORKFLOW_FIELDS & set(vals):
-                raise UserError(
-                    self.env._(
-                        "The status, approval and posting of an adjustment change "
-                        "only through its buttons."
-                    )
-                )
-            locked = self.filtered(lambda a: a.state != "draft")
-            if locked and REQUEST_FIELDS & set(vals):
-                raise UserError(
-                    self.env._(
-                        "Adjustment %(name)s has been submitted: set it back to draft "
-                        "to change it.",
-                        name=locked[0].name,
-                    )
-                )
+        check_protected(
+            self,
+            vals,
+            WORKFLOW_FIELDS,
+            ADJUSTMENT_DOOR,
+            self.env._(
+                "The status, approval, amounts and posting of an adjustment change "
+                "only through its buttons."
+            ),
+        )
+        locked = self.filtered(lambda a: a.state != "draft")
+        if locked:
+            check_protected(
+                self,
+                vals,
+                REQUEST_FIELDS,
+                ADJUSTMENT_DOOR,
+                self.env._(
+                    "Adjustment %(name)s has been submitted: set it back to draft "
+                    "to change it.",
+                    name=locked[0].name,
+                ),
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -268,7 +292,8 @@ class UtilityAdjustment(models.Model):
                 )
 
     def _workflow_write(self, vals):
-        return self.with_context(utility_adjustment_workflow=True).write(vals)
+        with workflow(ADJUSTMENT_DOOR):
+            return self.write(vals)
 
     def _state_label(self):
         return dict(self._fields["state"].selection)[self.state]
@@ -292,16 +317,17 @@ class UtilityAdjustment(models.Model):
             adjustment._check_policy()
             get_lines = getattr(adjustment, f"_get_lines_{adjustment.adjustment_type}")
             lines, note = get_lines()
-            adjustment.line_ids.with_context(utility_adjustment_workflow=True).unlink()
-            adjustment.write(
-                {
-                    "line_ids": [
-                        Command.create(dict(vals, sequence=index))
-                        for index, vals in enumerate(lines, start=1)
-                    ],
-                    "computation": note,
-                }
-            )
+            with workflow(ADJUSTMENT_DOOR):
+                adjustment.line_ids.unlink()
+                adjustment.write(
+                    {
+                        "line_ids": [
+                            Command.create(dict(vals, sequence=index))
+                            for index, vals in enumerate(lines, start=1)
+                        ],
+                        "computation": note,
+                    }
+                )
         return True
 
     def action_submit(self):
@@ -400,8 +426,15 @@ class UtilityAdjustment(models.Model):
         return True
 
     def action_post(self):
-        """Post the credit note (or debit note) and reconcile it with the bill."""
+        """Post the credit note (or debit note) and reconcile it with the bill.
+
+        A CSR II or a manager posts; Odoo's accounting rights are not theirs
+        (CSRs read accounting only): the note is created, posted and reconciled
+        with ``sudo()`` once the role, the company, the approval and the policy
+        are checked (the user stays the author of the note).
+        """
         self._check_csr2()
+        self.check_access("write")
         # The form's defaults (default_account_id is a utility account) must not
         # reach the journal entry and its lines.
         for adjustment in self.with_context(clean_context(self.env.context)):
@@ -414,9 +447,20 @@ class UtilityAdjustment(models.Model):
                 )
             adjustment._check_policy()
             adjustment._check_can_submit()
-            move = adjustment._create_move()
+            if not adjustment.approver_id or adjustment.approver_id == (
+                adjustment.requested_by
+            ):
+                raise UserError(
+                    self.env._(
+                        "Adjustment %(name)s has no approval by someone other than "
+                        "its requester.",
+                        name=adjustment.name,
+                    )
+                )
+            accounting = adjustment.sudo()
+            move = accounting._create_move()
             move._post(soft=False)
-            adjustment._reconcile_move(move)
+            accounting._reconcile_move(move)
             adjustment._workflow_write(
                 {"state": "posted", "move_id": move.id, "post_date": move.date}
             )
@@ -437,7 +481,7 @@ class UtilityAdjustment(models.Model):
             adjustment.message_post(body=body)
             adjustment.account_id.message_post(body=body)
             if adjustment.bill_id:
-                adjustment.bill_id.message_post(body=body)
+                adjustment.bill_id.sudo().message_post(body=body)
         return True
 
     def action_view_move(self):

@@ -4,6 +4,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from ..tools.workflow import check_protected, is_trusted
+
+# The amounts are the lines' own computation, never entered.
+COMPUTED_FIELDS = {"amount", "amount_total", "company_id"}
+
 
 class UtilityAdjustmentLine(models.Model):
     """One step of an adjustment's computation, posted as a line of its note.
@@ -65,6 +70,8 @@ class UtilityAdjustmentLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_protected(self, vals, COMPUTED_FIELDS, "utility.adjustment")
         self._check_editable(
             self.env["utility.adjustment"].browse(
                 {vals.get("adjustment_id") for vals in vals_list}
@@ -73,7 +80,11 @@ class UtilityAdjustmentLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_editable(self.adjustment_id)
+        check_protected(self, vals, COMPUTED_FIELDS, "utility.adjustment")
+        adjustments = self.adjustment_id
+        if vals.get("adjustment_id"):
+            adjustments |= adjustments.browse(vals["adjustment_id"])
+        self._check_editable(adjustments)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -81,7 +92,7 @@ class UtilityAdjustmentLine(models.Model):
         self._check_editable(self.adjustment_id)
 
     def _check_editable(self, adjustments):
-        if self.env.context.get("utility_adjustment_workflow"):
+        if is_trusted(self.env, "utility.adjustment"):
             return
         locked = adjustments.filtered(lambda a: a.state != "draft")
         if locked:

@@ -9,9 +9,14 @@ from dateutil.relativedelta import relativedelta
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_round
 
+from ..tools.workflow import (
+    check_protected,
+    is_trusted,
+    workflow,
+)
 from .utility_rate_schedule import MONTHS_PER_FREQUENCY, parse_months
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +24,29 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 SYNC_LIMIT = 1000  # runs up to this many accounts compute/post in the request
 CRON_TIME_BUDGET = 600  # seconds a cron call works before handing over
+RUN_DOOR = "utility.billing.run"
+# Set only by the run's own actions.
+RUN_WORKFLOW_FIELDS = {"state"}
+# What the run bills: frozen once it is computed.
+RUN_PERIOD_FIELDS = {
+    "cycle_id",
+    "period_start",
+    "period_end",
+    "bill_date",
+    "due_date",
+    "journal_id",
+    "company_id",
+}
+# What the run's batches decide for an account.
+LINE_WORKFLOW_FIELDS = {
+    "run_id",
+    "account_id",
+    "state",
+    "hold_reason",
+    "move_id",
+    "amount_total",
+    "is_final",
+}
 
 
 class UtilityBillingRun(models.Model):
@@ -80,6 +108,7 @@ class UtilityBillingRun(models.Model):
         tracking=True,
         readonly=True,
         index=True,
+        copy=False,
     )
     line_ids = fields.One2many("utility.billing.run.line", "run_id", string="Accounts")
     invoice_ids = fields.One2many(
@@ -137,11 +166,51 @@ class UtilityBillingRun(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_protected(
+                self,
+                {k: v for k, v in vals.items() if k != "state" or v != "draft"},
+                RUN_WORKFLOW_FIELDS,
+                RUN_DOOR,
+            )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("utility.billing.run") or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected(self, vals, RUN_WORKFLOW_FIELDS, RUN_DOOR)
+        if self.filtered(lambda r: r.state != "draft"):
+            check_protected(
+                self,
+                vals,
+                RUN_PERIOD_FIELDS,
+                RUN_DOOR,
+                self.env._(
+                    "Billing run %(name)s has been computed: its cycle, period, "
+                    "dates and journal no longer change.",
+                    name=self.filtered(lambda r: r.state != "draft")[0].name,
+                ),
+            )
+        return super().write(vals)
+
+    def _set_state(self, state):
+        with workflow(RUN_DOOR):
+            self.write({"state": state})
+
+    def _check_run_rights(self):
+        """Computing, posting, cancelling and sending a run: a Customer Service
+        Representative II or a manager, on a run of their companies."""
+        if not self.env.su and not self.env.user.has_group(
+            "utility_billing.group_csr_2"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Customer Service Representative II or a manager can "
+                    "compute, post, cancel or send billing runs."
+                )
+            )
+        self.check_access("write")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
@@ -182,6 +251,7 @@ class UtilityBillingRun(models.Model):
 
     def action_compute(self):
         """Rate the cycle's accounts and create the draft bills."""
+        self._check_run_rights()
         for run in self:
             if run.state not in ("draft", "computed", "computing"):
                 raise UserError(
@@ -191,9 +261,10 @@ class UtilityBillingRun(models.Model):
                         state=run.state,
                     )
                 )
+            run.journal_id._utility_lock_journal()
             run._create_lines()
             run._bill_sequence()
-            run.state = "computing"
+            run._set_state("computing")
             if len(run.line_ids) <= SYNC_LIMIT:
                 while run._process_batch("compute"):
                     pass
@@ -204,18 +275,21 @@ class UtilityBillingRun(models.Model):
 
     def action_recompute_held(self):
         """Give held accounts another try (after their reads were reviewed)."""
+        self._check_run_rights()
         for run in self:
             if run.state not in ("computed",):
                 raise UserError(
                     self.env._("Only a computed run can recompute held accounts.")
                 )
-            run.line_ids.filtered(lambda ln: ln.state == "held").write(
-                {"state": "pending", "hold_reason": False}
-            )
+            with workflow(RUN_DOOR):
+                run.line_ids.filtered(lambda ln: ln.state == "held").write(
+                    {"state": "pending", "hold_reason": False}
+                )
         return self.action_compute()
 
     def action_post(self):
         """Post the draft bills of the run."""
+        self._check_run_rights()
         for run in self:
             if run.state not in ("computed", "posting"):
                 raise UserError(
@@ -224,7 +298,7 @@ class UtilityBillingRun(models.Model):
                     )
                 )
             run._lock_rates()
-            run.state = "posting"
+            run._set_state("posting")
             if run.billed_count <= SYNC_LIMIT:
                 while run._process_batch("post"):
                     pass
@@ -234,6 +308,7 @@ class UtilityBillingRun(models.Model):
         return True
 
     def action_cancel(self):
+        self._check_run_rights()
         for run in self:
             if run.state in ("posted", "posting") or run.line_ids.filtered(
                 lambda ln: ln.state == "posted"
@@ -246,9 +321,11 @@ class UtilityBillingRun(models.Model):
                     )
                 )
             moves = run.line_ids.move_id.filtered(lambda m: m.state == "draft")
-            run.line_ids.write({"state": "cancelled", "move_id": False})
-            moves.with_context(force_delete=True).unlink()
-            run.state = "cancelled"
+            with workflow(RUN_DOOR):
+                run.line_ids.write({"state": "cancelled", "move_id": False})
+            # The run's own drafts: deleted with the rights the run needs.
+            moves.sudo().with_context(force_delete=True).unlink()
+            run._set_state("cancelled")
         return True
 
     def action_view_invoices(self):
@@ -277,6 +354,7 @@ class UtilityBillingRun(models.Model):
     def action_send_bills(self):
         """E-mail the bills of paperless accounts."""
         self.ensure_one()
+        self._check_run_rights()
         template = self.env.ref("utility_billing.mail_template_utility_bill")
         lines = self.line_ids.filtered(
             lambda ln: ln.state == "posted" and ln.account_id.paperless and not ln.sent
@@ -289,7 +367,7 @@ class UtilityBillingRun(models.Model):
                 line.move_id.id, email_layout_xmlid="mail.mail_notification_light"
             )
             line.sent = True
-            line.move_id.is_move_sent = True
+            line.move_id.sudo().is_move_sent = True
         return True
 
     def _paper_bills(self):
@@ -324,13 +402,14 @@ class UtilityBillingRun(models.Model):
                 ("end_date", ">=", self.period_start),
             ]
         )
-        self.env["utility.billing.run.line"].create(
-            [
-                {"run_id": self.id, "account_id": account.id}
-                for account in accounts
-                if account.id not in existing
-            ]
-        )
+        with workflow(RUN_DOOR):
+            self.env["utility.billing.run.line"].create(
+                [
+                    {"run_id": self.id, "account_id": account.id}
+                    for account in accounts
+                    if account.id not in existing
+                ]
+            )
 
     def _claim(self, state, limit):
         """Lock up to ``limit`` lines in ``state`` that no other worker holds."""
@@ -353,10 +432,13 @@ class UtilityBillingRun(models.Model):
     def _process_batch(self, step, batch_size=BATCH_SIZE):
         """Process one batch of the run; return True while work remains."""
         self.ensure_one()
+        # The bills are accounting entries: created and posted with the rights
+        # the run needs, once the run's actions have checked the user's role
+        # (Odoo's sudo() keeps the user as author of the entries).
         if step == "compute":
             lines = self._claim("pending", batch_size)
             if lines:
-                lines._compute_bills()
+                lines.sudo()._compute_bills()
             remaining = self.env["utility.billing.run.line"].search_count(
                 [("run_id", "=", self.id), ("state", "=", "pending")]
             )
@@ -367,12 +449,12 @@ class UtilityBillingRun(models.Model):
                 and self._lock_to_finish()
             ):
                 self._settle_sequence_gaps()
-                self.state = "computed"
+                self._set_state("computed")
                 self._message_done("compute")
         else:
             lines = self._claim("computed", batch_size)
             if lines:
-                lines._post_bills()
+                lines.sudo()._post_bills()
             remaining = self.env["utility.billing.run.line"].search_count(
                 [("run_id", "=", self.id), ("state", "=", "computed")]
             )
@@ -382,7 +464,7 @@ class UtilityBillingRun(models.Model):
                 and self.state == "posting"
                 and self._lock_to_finish()
             ):
-                self.state = "posted"
+                self._set_state("posted")
                 self._message_done("post")
         return bool(lines)
 
@@ -636,6 +718,29 @@ class UtilityBillingRunLine(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_trusted(self.env, RUN_DOOR):
+            raise UserError(
+                self.env._(
+                    "The accounts of a billing run are added by its Compute button."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected(
+            self,
+            vals,
+            LINE_WORKFLOW_FIELDS,
+            RUN_DOOR,
+            self.env._(
+                "Billing run accounts: their status, bill and hold reason are set by "
+                "the run's Compute and Post buttons, not by editing."
+            ),
+        )
+        return super().write(vals)
+
     def action_open_bill(self):
         self.ensure_one()
         return {
@@ -679,43 +784,34 @@ class UtilityBillingRunLine(models.Model):
         meters = services.meter_id
         meters.fetch(["size"])
         accounts.premise_id.fetch(["living_units", "customer_class"])
-        # Bills that already exist for this period (a run interrupted after its
-        # invoice was created, or another run): never bill twice.
-        existing = {
-            move.utility_account_id.id: move
-            for move in Move.search(
-                [
-                    ("utility_account_id", "in", accounts.ids),
-                    ("utility_period_start", "=", run.period_start),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "!=", "cancel"),
-                ]
-            )
-        }
+        existing, overlapping = self._existing_bills(accounts)
         reads_by_meter, review_meters = self._fetch_period_reads(meters, run)
         winter = self._fetch_winter_averages(services, run)
         versions_cache = {}
         vals_list, line_for_vals, updates = [], [], []
         for line in self:
             account = line.account_id
+            if account.id in overlapping and account.id not in existing:
+                move = overlapping[account.id]
+                if move.utility_period_start == run.period_start:
+                    reason = self.env._(
+                        "Already billed for this period on %(bill)s (%(run)s)",
+                        bill=move.name,
+                        run=move.utility_billing_run_id.name or "-",
+                    )
+                else:
+                    reason = self.env._(
+                        "Period overlaps bill %(bill)s (%(start)s to %(end)s, "
+                        "%(run)s): the fixed charges of those days are billed",
+                        bill=move.name,
+                        start=move.utility_period_start,
+                        end=move.utility_period_end or move.utility_period_start,
+                        run=move.utility_billing_run_id.name or "-",
+                    )
+                updates.append((line, {"state": "held", "hold_reason": reason}))
+                continue
             if account.id in existing:
                 move = existing[account.id]
-                if move.utility_billing_run_id != run:
-                    updates.append(
-                        (
-                            line,
-                            {
-                                "state": "held",
-                                "hold_reason": self.env._(
-                                    "Already billed for this period on %(bill)s "
-                                    "(%(run)s)",
-                                    bill=move.name,
-                                    run=move.utility_billing_run_id.name or "-",
-                                ),
-                            },
-                        )
-                    )
-                    continue
                 updates.append(
                     (
                         line,
@@ -789,6 +885,65 @@ class UtilityBillingRunLine(models.Model):
                 line.write(vals)
         for (state, reason), lines in grouped.items():
             lines.write({"state": state, "hold_reason": reason})
+
+    def _existing_bills(self, accounts):
+        """Bills of ``accounts`` whose period overlaps the run's.
+
+        Returns ({account_id: this run's own bill of the period}, {account_id:
+        another bill overlapping the period}). A run interrupted after it created
+        a bill finds it again; an account billed for any day of the period, by
+        another run or by hand (a run starting in the middle of a billed month),
+        is held rather than billed twice.
+
+        Race-safe: the accounts are locked first (in id order), then written,
+        so that a concurrent transaction billing one of them waits for this
+        one and, under PostgreSQL's repeatable read, fails on a serialization
+        failure (retried) rather than deciding on a snapshot without this
+        one's bills. The unique index on (account, period start) backs it.
+        """
+        run = self.run_id
+        if accounts:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM utility_account WHERE id = ANY(%s)
+                     ORDER BY id FOR NO KEY UPDATE""",
+                    accounts.ids,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE utility_account SET write_date = write_date "
+                    "WHERE id = ANY(%s)",
+                    accounts.ids,
+                )
+            )
+        moves = self.env["account.move"].search(
+            [
+                ("utility_account_id", "in", accounts.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "!=", "cancel"),
+                ("utility_superseded", "=", False),
+                ("utility_period_start", "!=", False),
+                ("utility_period_start", "<=", run.period_end),
+                "|",
+                ("utility_period_end", ">=", run.period_start),
+                "&",
+                ("utility_period_end", "=", False),
+                ("utility_period_start", ">=", run.period_start),
+            ],
+            order="utility_period_start, id",
+        )
+        own, others = {}, {}
+        for move in moves:
+            account_id = move.utility_account_id.id
+            if (
+                move.utility_billing_run_id == run
+                and move.utility_period_start == run.period_start
+            ):
+                own[account_id] = move
+            else:
+                others.setdefault(account_id, move)
+        return own, others
 
     def _fetch_period_reads(self, meters, run):
         """Valid unbilled reads of the period by meter; meters with reads to review."""

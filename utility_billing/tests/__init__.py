@@ -12,3 +12,4 @@ from . import test_utility_bill_report
 from . import test_utility_adjustment
 from . import test_utility_tax_roll_export
 from . import test_utility_account_timeline
+from . import test_controls_books

@@ -13,3 +13,4 @@ from . import utility_service_order_day_list
 from . import utility_adjustment_reject
 from . import utility_adjustment_register
 from . import utility_account_statement
+from . import utility_bill_correction_reject
