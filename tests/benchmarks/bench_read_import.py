@@ -15,7 +15,7 @@ Not a unit test (pytest collects only test_*.py): run it with
    realistic use, about 1% high reads, 10 bad lines) with the read import,
    exception checks included: wall time, SQL queries, peak memory.
 3. Creates the same reads, values already computed, with a bare ORM
-   ``create()`` (``utility_read_raw``), by batches of 2,000 as the import does.
+   ``create()`` (``_create_prepared``), by batches of 2,000 as the import does.
    Steps 2 and 3 run in turn ``--repeat`` times (2); the fastest of each counts.
 4. Imports 2,000 lines into the 20,000-account city and 2,000 lines into the
    2,000-account city: the SQL queries per read must be the same.
@@ -211,10 +211,10 @@ def imported_values(env, imp):
 
 
 def run_bare_create(env, vals_list):
-    Read = env["utility.meter.read"].with_context(utility_read_raw=True)
+    Read = env["utility.meter.read"]
     count = 0
     for start in range(0, len(vals_list), IMPORT_BATCH):
-        count += len(Read.create(vals_list[start : start + IMPORT_BATCH]))
+        count += len(Read._create_prepared(vals_list[start : start + IMPORT_BATCH]))
         Read.invalidate_model()
     env.flush_all()
     return count

@@ -3,10 +3,19 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero
 
+from ..tools.workflow import check_protected, is_trusted, workflow
+
 ACCOUNT_LANGS = [("en_US", "English"), ("es_MX", "Spanish")]
+# The account's door (tools/workflow.py): its state, the deposit it holds and its
+# end date change only through start and stop of service and the account's
+# own methods (activate, close, final bill, settlement).
+ACCOUNT_DOOR = "utility.account"
+ACCOUNT_WORKFLOW_FIELDS = ("state", "deposit_held", "end_date")
+# Entered while the account is a draft; set by the workflow afterwards.
+ACCOUNT_STARTED_FIELDS = ("premise_id", "start_date")
 
 
 class UtilityAccount(models.Model):
@@ -61,9 +70,10 @@ class UtilityAccount(models.Model):
         tracking=True,
         index=True,
         readonly=True,
+        copy=False,
     )
-    start_date = fields.Date(tracking=True)
-    end_date = fields.Date(tracking=True)
+    start_date = fields.Date(tracking=True, copy=False)
+    end_date = fields.Date(tracking=True, copy=False, readonly=True)
     service_ids = fields.One2many(
         "utility.account.service", "account_id", string="Services"
     )
@@ -96,7 +106,7 @@ class UtilityAccount(models.Model):
         help="Deposit due at start of service, from the deposit rule of the "
         "premise's customer class.",
     )
-    deposit_held = fields.Monetary(tracking=True, readonly=True)
+    deposit_held = fields.Monetary(tracking=True, readonly=True, copy=False)
     uut_exempt = fields.Boolean(
         string="Utility Users Tax Exempt",
         tracking=True,
@@ -299,6 +309,21 @@ class UtilityAccount(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_trusted(self.env, ACCOUNT_DOOR):
+            for vals in vals_list:
+                # A new account is a draft holding no deposit.
+                set_fields = {
+                    fname: value
+                    for fname, value in vals.items()
+                    if value and not (fname == "state" and value == "draft")
+                }
+                check_protected(
+                    self,
+                    set_fields,
+                    ACCOUNT_WORKFLOW_FIELDS,
+                    ACCOUNT_DOOR,
+                    message=self._protected_message(set_fields),
+                )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = (
@@ -312,6 +337,31 @@ class UtilityAccount(models.Model):
                     or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not is_trusted(self.env, ACCOUNT_DOOR):
+            protected = ACCOUNT_WORKFLOW_FIELDS
+            if self.filtered(lambda a: a.state != "draft"):
+                protected += ACCOUNT_STARTED_FIELDS
+            check_protected(
+                self,
+                vals,
+                protected,
+                ACCOUNT_DOOR,
+                message=self._protected_message(vals, protected),
+            )
+        return super().write(vals)
+
+    def _protected_message(self, vals, protected=ACCOUNT_WORKFLOW_FIELDS):
+        return self.env._(
+            "Utility account: %(fields)s change only through the account's own "
+            "actions (start and stop service, activate, close, final bill), not "
+            "by editing.",
+            fields=", ".join(
+                self._fields[fname]._description_string(self.env)
+                for fname in sorted(set(vals) & set(protected))
+            ),
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -341,13 +391,14 @@ class UtilityAccount(models.Model):
                     self.env._("Account %(name)s has no service.", name=account.name)
                 )
             account.service_ids._check_meter_required()
-            account.write(
-                {
-                    "state": "active",
-                    "start_date": account.start_date
-                    or fields.Date.context_today(account),
-                }
-            )
+            with workflow(ACCOUNT_DOOR):
+                account.write(
+                    {
+                        "state": "active",
+                        "start_date": account.start_date
+                        or fields.Date.context_today(account),
+                    }
+                )
             account.service_ids.filtered(lambda s: not s.start_date).write(
                 {"start_date": account.start_date}
             )
@@ -355,6 +406,14 @@ class UtilityAccount(models.Model):
         return True
 
     def action_close(self):
+        if not (self.env.su or self.env.user.has_group("utility_billing.group_csr_2")):
+            raise AccessError(
+                self.env._(
+                    "Only a Customer Service Representative II or a manager closes "
+                    "an account."
+                )
+            )
+        self.check_access("write")
         for account in self:
             if account.state != "final":
                 raise UserError(
@@ -364,7 +423,8 @@ class UtilityAccount(models.Model):
                         name=account.name,
                     )
                 )
-            account.state = "closed"
+            with workflow(ACCOUNT_DOOR):
+                account.state = "closed"
         return True
 
     def action_stop_service(self):
@@ -570,7 +630,8 @@ class UtilityAccount(models.Model):
             )
         )
         receivable.reconcile()
-        self.deposit_held = 0.0
+        with workflow(ACCOUNT_DOOR):
+            self.deposit_held = 0.0
         self.message_post(
             body=self.env._(
                 "Deposit of %(amount)s applied to final bill %(bill)s.",
@@ -588,7 +649,8 @@ class UtilityAccount(models.Model):
             if float_is_zero(
                 account.balance, precision_rounding=account.currency_id.rounding
             ):
-                account.state = "closed"
+                with workflow(ACCOUNT_DOOR):
+                    account.state = "closed"
                 account.message_post(
                     body=self.env._("Balance is zero: account closed.")
                 )

@@ -3,6 +3,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import check_protected, is_trusted, workflow
+
+# The meter's door (tools/workflow.py): where a meter is and its state change
+# only by installing, removing, retiring it or returning it to stock (each with
+# its read and its event).
+METER_DOOR = "utility.meter"
+METER_WORKFLOW_FIELDS = ("state", "premise_id", "install_date")
 METER_SIZES = [
     ("5/8", '5/8"'),
     ("3/4", '3/4"'),
@@ -78,11 +85,17 @@ class UtilityMeter(models.Model):
         tracking=True,
         readonly=True,
         index=True,
+        copy=False,
     )
     premise_id = fields.Many2one(
-        "utility.premise", index=True, tracking=True, readonly=True, check_company=True
+        "utility.premise",
+        index=True,
+        tracking=True,
+        readonly=True,
+        check_company=True,
+        copy=False,
     )
-    install_date = fields.Date(readonly=True, tracking=True)
+    install_date = fields.Date(readonly=True, tracking=True, copy=False)
     purchase_date = fields.Date()
     event_ids = fields.One2many("utility.meter.event", "meter_id", string="History")
     read_ids = fields.One2many("utility.meter.read", "meter_id", string="Reads")
@@ -132,6 +145,20 @@ class UtilityMeter(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_trusted(self.env, METER_DOOR):
+            for vals in vals_list:
+                # A new meter is in stock, at no premise.
+                check_protected(
+                    self,
+                    {
+                        fname: value
+                        for fname, value in vals.items()
+                        if value and not (fname == "state" and value == "in_stock")
+                    },
+                    METER_WORKFLOW_FIELDS,
+                    METER_DOOR,
+                    message=self._protected_message(),
+                )
         meters = super().create(vals_list)
         self.env["utility.meter.event"].create(
             [
@@ -144,6 +171,22 @@ class UtilityMeter(models.Model):
             ]
         )
         return meters
+
+    def write(self, vals):
+        check_protected(
+            self,
+            vals,
+            METER_WORKFLOW_FIELDS,
+            METER_DOOR,
+            message=self._protected_message(),
+        )
+        return super().write(vals)
+
+    def _protected_message(self):
+        return self.env._(
+            "A meter's state, premise and install date change only by installing, "
+            "removing or retiring it (each with its read), not by editing."
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_in_stock_without_reads(self):
@@ -174,9 +217,10 @@ class UtilityMeter(models.Model):
                 )
             )
         self._check_reading_fits(reading)
-        self.write(
-            {"state": "installed", "premise_id": premise.id, "install_date": date}
-        )
+        with workflow(METER_DOOR):
+            self.write(
+                {"state": "installed", "premise_id": premise.id, "install_date": date}
+            )
         self.env["utility.meter.event"].create(
             {
                 "meter_id": self.id,
@@ -187,16 +231,17 @@ class UtilityMeter(models.Model):
                 "note": note,
             }
         )
-        return self.env["utility.meter.read"].create(
-            {
-                "meter_id": self.id,
-                "account_id": account.id if account else False,
-                "read_datetime": fields.Datetime.to_datetime(date),
-                "reading": reading,
-                "read_type": "initial",
-                "source": "service_order",
-            }
-        )
+        with workflow("utility.meter.read"):
+            return self.env["utility.meter.read"].create(
+                {
+                    "meter_id": self.id,
+                    "account_id": account.id if account else False,
+                    "read_datetime": fields.Datetime.to_datetime(date),
+                    "reading": reading,
+                    "read_type": "initial",
+                    "source": "service_order",
+                }
+            )
 
     def _remove(self, date, reading, note=False):
         """Remove the meter from its premise with a final read."""
@@ -212,18 +257,20 @@ class UtilityMeter(models.Model):
             ],
             limit=1,
         )
-        read = self.env["utility.meter.read"].create(
-            {
-                "meter_id": self.id,
-                "account_id": account_service.account_id.id,
-                "read_datetime": fields.Datetime.to_datetime(date),
-                "reading": reading,
-                "read_type": "final",
-                "source": "service_order",
-            }
-        )
+        with workflow("utility.meter.read"):
+            read = self.env["utility.meter.read"].create(
+                {
+                    "meter_id": self.id,
+                    "account_id": account_service.account_id.id,
+                    "read_datetime": fields.Datetime.to_datetime(date),
+                    "reading": reading,
+                    "read_type": "final",
+                    "source": "service_order",
+                }
+            )
         premise = self.premise_id
-        self.write({"state": "removed", "premise_id": False})
+        with workflow(METER_DOOR):
+            self.write({"state": "removed", "premise_id": False})
         if account_service:
             # The service keeps its history; the meter slot is emptied.
             account_service.meter_id = False
@@ -280,7 +327,8 @@ class UtilityMeter(models.Model):
                 )
             if meter.state == "retired":
                 continue
-            meter.state = "retired"
+            with workflow(METER_DOOR):
+                meter.state = "retired"
             self.env["utility.meter.event"].create(
                 {
                     "meter_id": meter.id,
@@ -299,7 +347,8 @@ class UtilityMeter(models.Model):
                         serial=meter.serial,
                     )
                 )
-            meter.state = "in_stock"
+            with workflow(METER_DOOR):
+                meter.state = "in_stock"
             self.env["utility.meter.event"].create(
                 {
                     "meter_id": meter.id,

@@ -1,11 +1,13 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextvars
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
+from ..tools.workflow import check_protected, in_workflow, is_trusted, workflow
 from .utility_read_exception_rule import EXCEPTION_CODES
 
 READ_TYPES = [
@@ -26,12 +28,16 @@ READ_SOURCES = [
 # A lower reading is a rollover only when the register wrap it implies is at most
 # this share of the register's capacity; otherwise it is a negative read.
 ROLLOVER_MAX_FRACTION = 0.5
-# Fields that never change once a read is valid: a correction is a new read.
-PROTECTED_FIELDS = {
-    "meter_id",
-    "reading",
-    "read_datetime",
-    "read_type",
+# The read's door (tools/workflow.py): its workflow fields change only inside
+# the read's own methods (accept, reject, re-read, correction, recomputation,
+# billing), or in server code that opens it (imports, estimation, service orders).
+READ_DOOR = "utility.meter.read"
+# What was read: never changes, not even inside the door (a correction is a new
+# read; the original stays, rejected).
+IMMUTABLE_FIELDS = {"meter_id", "reading", "read_datetime", "read_type"}
+# Worked out from the previous read: recomputed inside the door while the read
+# is not billed.
+DERIVED_FIELDS = {
     "previous_read_id",
     "previous_reading",
     "raw_consumption",
@@ -39,6 +45,56 @@ PROTECTED_FIELDS = {
     "days",
     "rollover",
 }
+# Every field the workflow owns: outside the door only the note and the read
+# code of a read can be edited.
+WORKFLOW_FIELDS = (
+    IMMUTABLE_FIELDS
+    | DERIVED_FIELDS
+    | {
+        "state",
+        "account_id",
+        "premise_id",
+        "read_date",
+        "source",
+        "exception_code",
+        "exception_note",
+        "reread_requested",
+        "correction_of_id",
+        "billed_move_id",
+        "import_id",
+        "import_line",
+        "company_id",
+    }
+)
+# What a user's create() may give; the preparation works out the rest (previous
+# read, consumption, exception, state).
+USER_CREATE_FIELDS = {
+    "meter_id",
+    "read_datetime",
+    "reading",
+    "read_type",
+    "source",
+    "account_id",
+    "premise_id",
+    "company_id",
+}
+# Read types and sources a user enters; the others are made by workflows
+# (meter installation and removal, start and stop of service, estimation,
+# correction, service orders).
+USER_READ_TYPES = ("actual", "customer")
+USER_SOURCES = ("manual", "handheld", "ami")
+# State changes the read's workflow makes. A rejected read (a correction's
+# original included) never comes back; a billed read leaves 'billed' only when
+# its bill is cancelled (``_release_from_bill``).
+STATE_TRANSITIONS = {
+    "to_review": {"to_review", "valid", "rejected"},
+    "valid": {"valid", "to_review", "billed", "rejected"},
+    "billed": {"billed"},
+    "rejected": {"rejected"},
+}
+# Set only by ``_create_prepared``: create() then stores the values as given.
+# A context variable of the running thread, which no RPC argument reaches.
+_CREATE_PREPARED = contextvars.ContextVar("utility_read_create_prepared", default=False)
 
 
 class UtilityMeterRead(models.Model):
@@ -53,6 +109,7 @@ class UtilityMeterRead(models.Model):
 
     _name = "utility.meter.read"
     _description = "Meter Read"
+    _inherit = ["mail.thread"]
     _order = "read_datetime desc, id desc"
     _rec_name = "meter_id"
     _check_company_auto = True
@@ -60,7 +117,9 @@ class UtilityMeterRead(models.Model):
     meter_id = fields.Many2one(
         "utility.meter", required=True, index=True, check_company=True
     )
-    account_id = fields.Many2one("utility.account", index=True, check_company=True)
+    account_id = fields.Many2one(
+        "utility.account", index=True, check_company=True, tracking=True
+    )
     premise_id = fields.Many2one("utility.premise", index=True, check_company=True)
     route_id = fields.Many2one(related="premise_id.route_id", string="Route")
     service_type_id = fields.Many2one(related="meter_id.service_type_id", store=True)
@@ -69,9 +128,10 @@ class UtilityMeterRead(models.Model):
         required=True,
         index=True,
         default=fields.Datetime.now,
+        tracking=True,
     )
     read_date = fields.Date(compute="_compute_read_date", store=True, index=True)
-    reading = fields.Float(digits="Utility Reading", required=True)
+    reading = fields.Float(digits="Utility Reading", required=True, tracking=True)
     read_type = fields.Selection(
         READ_TYPES, required=True, default="actual", index=True
     )
@@ -113,6 +173,9 @@ class UtilityMeterRead(models.Model):
         required=True,
         default="valid",
         index=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
     )
     reread_requested = fields.Boolean(readonly=True)
     correction_of_id = fields.Many2one(
@@ -186,20 +249,115 @@ class UtilityMeterRead(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def init(self):
+        res = super().init()
+        # One live read of a meter at a date and time. Rejected reads are history
+        # and do not count: a correction rejects its original before the
+        # corrected read (same meter, same time) is created, so the original and
+        # its correction never collide, and a meter keeps every read it had.
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS utility_meter_read_live_uniq
+                       ON utility_meter_read (meter_id, read_datetime)
+                    WHERE state != 'rejected'"""
+            )
+        )
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get("utility_read_raw"):
-            return super().create(vals_list)
-        created, _rejected = self._create_reads(vals_list)
+        if _CREATE_PREPARED.get():
+            # Values prepared by server code (``_create_prepared``): stored as
+            # they are. Reads created further down are prepared again.
+            token = _CREATE_PREPARED.set(False)
+            try:
+                return super().create(vals_list)
+            finally:
+                _CREATE_PREPARED.reset(token)
+        user_values = not is_trusted(self.env, READ_DOOR)
+        if user_values:
+            vals_list = self._check_user_create(vals_list)
+        created, _rejected = self._create_reads(vals_list, user_values=user_values)
         return self.browse([created[i] for i in range(len(vals_list))])
 
     @api.model
-    def _create_reads(self, vals_list, reject=None):
+    def _check_user_create(self, vals_list):
+        """Values of reads a user creates, checked: what was read, never what the
+        workflow works out (state, consumption, exception, bill, import...)."""
+        checked = []
+        for vals in vals_list:
+            # Empty values of the prepared fields (a client sending its
+            # defaults) are left to the preparation.
+            vals = {
+                fname: value
+                for fname, value in vals.items()
+                if value or fname not in WORKFLOW_FIELDS - USER_CREATE_FIELDS
+            }
+            check_protected(
+                self,
+                vals,
+                WORKFLOW_FIELDS - USER_CREATE_FIELDS,
+                READ_DOOR,
+                message=self.env._(
+                    "A new meter read gives the meter, the date and time and the "
+                    "reading; its state, consumption, exception, bill and import "
+                    "are worked out, not entered (%(fields)s).",
+                    fields=", ".join(
+                        sorted(set(vals) & (WORKFLOW_FIELDS - USER_CREATE_FIELDS))
+                    ),
+                ),
+            )
+            if (vals.get("read_type") or "actual") not in USER_READ_TYPES:
+                raise UserError(
+                    self.env._(
+                        "Initial, final, estimated and corrected reads are made by "
+                        "their workflows (meter installation and removal, start and "
+                        "stop of service, estimation, correction): enter an actual "
+                        "or a customer read."
+                    )
+                )
+            if (vals.get("source") or "manual") not in USER_SOURCES:
+                raise UserError(
+                    self.env._(
+                        "Reads from service orders and system estimates are made by "
+                        "those workflows: enter the read as a manual, handheld or "
+                        "AMR/AMI read."
+                    )
+                )
+            checked.append(vals)
+        return checked
+
+    @api.model
+    def _create_prepared(self, vals_list):
+        """Create reads from values already prepared (previous read, consumption,
+        state): server code only, e.g. a migration or a benchmark's baseline.
+
+        No chatter on creation (an import creates tens of thousands of reads):
+        the read's creator and date are its record; its chatter tracks what
+        happens to it afterwards.
+        """
+        token = _CREATE_PREPARED.set(True)
+        try:
+            with workflow(READ_DOOR):
+                return self.with_context(
+                    tracking_disable=True, mail_create_nolog=True
+                ).create(vals_list)
+        finally:
+            _CREATE_PREPARED.reset(token)
+
+    @api.model
+    def _create_reads(
+        self, vals_list, reject=None, user_values=False, check_duplicates=True
+    ):
         """Prepare and create reads; return ({index: read_id}, {index: reason}).
 
         Several reads of one meter are created rank by rank (oldest first), so
         that each is measured from the one before it. ``reject(vals)`` may return
         a reason to leave a prepared read out (imports refuse negative reads).
+        ``user_values``: the values come from a user's create() (checked against
+        the meter's account and premise). ``check_duplicates``: refuse, with a
+        clear message, a read of a meter at a date and time that already has a
+        live read (imports skip those themselves).
         """
         order = sorted(
             range(len(vals_list)),
@@ -218,63 +376,188 @@ class UtilityMeterRead(models.Model):
             seen[meter_id] = rank + 1
             ranked.setdefault(rank, []).append(index)
         created, rejected = {}, {}
-        raw = self.with_context(utility_read_raw=True)
-        for rank in sorted(ranked):
-            indexes = sorted(ranked[rank])
-            prepared = self._prepare_reads([vals_list[i] for i in indexes])
-            keep = []
-            for index, vals in zip(indexes, prepared, strict=True):
-                reason = reject(vals) if reject else None
-                if reason:
-                    rejected[index] = reason
-                else:
-                    keep.append((index, vals))
-            reads = raw.create([vals for _i, vals in keep])
-            created.update(zip([i for i, _v in keep], reads.ids, strict=True))
-        self.browse(list(created.values()))._recompute_later_reads()
+        with workflow(READ_DOOR):
+            for rank in sorted(ranked):
+                indexes = sorted(ranked[rank])
+                prepared = self._prepare_reads(
+                    [vals_list[i] for i in indexes], user_values=user_values
+                )
+                if check_duplicates:
+                    self._check_duplicates(prepared)
+                keep = []
+                for index, vals in zip(indexes, prepared, strict=True):
+                    reason = reject(vals) if reject else None
+                    if reason:
+                        rejected[index] = reason
+                    else:
+                        keep.append((index, vals))
+                reads = self._create_prepared([vals for _i, vals in keep])
+                created.update(zip([i for i, _v in keep], reads.ids, strict=True))
+            self.browse(list(created.values()))._recompute_later_reads()
         return created, rejected
 
+    @api.model
+    def _check_duplicates(self, prepared):
+        """Refuse a read of a meter at a date and time that has a live read (the
+        database refuses it too; this says it clearly)."""
+        keys = [(vals["meter_id"], vals["read_datetime"]) for vals in prepared]
+        duplicate = next(
+            (key for i, key in enumerate(keys) if key in keys[:i]), None
+        ) or next(iter(self._existing_live_reads(keys)), None)
+        if duplicate:
+            meter = self.env["utility.meter"].browse(duplicate[0])
+            raise ValidationError(
+                self.env._(
+                    "Meter %(serial)s already has a read at %(date)s: correct that "
+                    "read instead of entering another one.",
+                    serial=meter.serial,
+                    date=fields.Datetime.context_timestamp(self, duplicate[1]).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                )
+            )
+
+    @api.model
+    def _existing_live_reads(self, keys):
+        """{(meter_id, read_datetime): reading} of the live (not rejected) reads at
+        the given (meter_id, read_datetime) keys."""
+        if not keys:
+            return {}
+        self.flush_model(["meter_id", "read_datetime", "state", "reading"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT r.meter_id, r.read_datetime, r.reading
+                     FROM utility_meter_read r
+                     JOIN unnest(%s::int[], %s::timestamp[]) AS v(meter_id, dt)
+                       ON r.meter_id = v.meter_id AND r.read_datetime = v.dt
+                    WHERE r.state != 'rejected'""",
+                [key[0] for key in keys],
+                [key[1] for key in keys],
+            )
+        )
+        return {(m, dt): reading for m, dt, reading in self.env.cr.fetchall()}
+
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not self.env.context.get(
-            "utility_read_recompute"
-        ):
-            locked = self.filtered(lambda r: r.state in ("valid", "billed"))
-            if locked:
+        if not is_trusted(self.env, READ_DOOR):
+            check_protected(
+                self,
+                vals,
+                WORKFLOW_FIELDS,
+                READ_DOOR,
+                message=self.env._(
+                    "Meter reads keep their history: %(fields)s change only through "
+                    "the read's own actions (accept, reject, re-read, correction, "
+                    "billing), not by editing. To change a reading, enter a "
+                    "correction.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        for fname in sorted(set(vals) & WORKFLOW_FIELDS)
+                    ),
+                ),
+            )
+        if IMMUTABLE_FIELDS & set(vals):
+            changed = self.filtered(
+                lambda r: any(
+                    r._fields[f].convert_to_cache(vals[f], r)
+                    != r._fields[f].convert_to_cache(r[f], r)
+                    for f in IMMUTABLE_FIELDS & set(vals)
+                )
+            )
+            if changed:
                 raise UserError(
                     self.env._(
-                        "Read of meter %(serial)s on %(date)s is %(state)s and cannot "
-                        "be changed: enter a correction instead.",
-                        serial=locked[0].meter_id.serial,
-                        date=locked[0].read_date,
-                        state=dict(self._fields["state"].selection)[locked[0].state],
+                        "Read of meter %(serial)s on %(date)s cannot be changed: "
+                        "enter a correction instead.",
+                        serial=changed[0].meter_id.serial,
+                        date=changed[0].read_date,
                     )
                 )
-        if vals.get("state") and not self.env.context.get("utility_read_recompute"):
+        if DERIVED_FIELDS & set(vals):
             billed = self.filtered(lambda r: r.state == "billed")
-            if billed and vals["state"] != "billed":
+            if billed:
                 raise UserError(
                     self.env._(
-                        "Read of meter %(serial)s on %(date)s has been billed: correct "
-                        "the bill with an adjustment.",
+                        "Read of meter %(serial)s on %(date)s has been billed: "
+                        "correct the bill with an adjustment.",
                         serial=billed[0].meter_id.serial,
                         date=billed[0].read_date,
                     )
                 )
+        if "state" in vals:
+            self._check_state_change(vals)
         return super().write(vals)
+
+    def _check_state_change(self, vals):
+        """The read's state machine, whoever writes (the superuser included)."""
+        new_state = vals["state"]
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for read in self:
+            if new_state in STATE_TRANSITIONS.get(read.state, ()):
+                continue
+            if read.state == "billed" and new_state != "billed":
+                if (
+                    new_state == "valid"
+                    and in_workflow(READ_DOOR)
+                    and "billed_move_id" in vals
+                    and not vals["billed_move_id"]
+                    and read.billed_move_id.state != "posted"
+                ):
+                    continue  # _release_from_bill: its bill was cancelled
+                raise UserError(
+                    self.env._(
+                        "Read of meter %(serial)s on %(date)s has been billed: "
+                        "correct the bill with an adjustment.",
+                        serial=read.meter_id.serial,
+                        date=read.read_date,
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "Read of meter %(serial)s on %(date)s is %(state)s and cannot "
+                    "become %(new)s: a rejected or corrected read is kept as "
+                    "history; enter a new read or a correction.",
+                    serial=read.meter_id.serial,
+                    date=read.read_date,
+                    state=labels[read.state],
+                    new=labels.get(new_state, new_state),
+                )
+            )
+        if new_state == "valid" and not self.env.su:
+            flagged = self.filtered(lambda r: r.state == "to_review")
+            if flagged and not self.env.user.has_group("utility_billing.group_csr_2"):
+                raise AccessError(
+                    self.env._(
+                        "Only a Customer Service Representative II or a manager can "
+                        "accept a flagged read."
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_not_valid(self):
         for read in self:
-            if read.state in ("valid", "billed"):
+            if read.state in ("valid", "billed", "rejected"):
                 raise UserError(
                     self.env._(
                         "Read of meter %(serial)s on %(date)s is %(state)s and cannot "
-                        "be deleted: reject it or enter a correction.",
+                        "be deleted: reads keep their history (reject it or enter a "
+                        "correction).",
                         serial=read.meter_id.serial,
                         date=read.read_date,
-                        state=dict(self._fields["state"].selection)[read.state],
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[read.state],
                     )
                 )
+
+    def copy_data(self, default=None):
+        raise UserError(
+            self.env._("A meter read is not copied: enter a new read, or a correction.")
+        )
+
+    def _tracked(self):
+        """These reads with chatter tracking on, whatever the caller's context:
+        the read's history is not the caller's to switch off."""
+        return self.with_context(tracking_disable=False, mail_notrack=False)
 
     # ------------------------------------------------------------
     # Actions (review list)
@@ -291,9 +574,7 @@ class UtilityMeterRead(models.Model):
             )
         )
 
-    def action_accept(self):
-        """Accept flagged reads as valid."""
-        self._check_review_rights()
+    def _check_waiting_review(self):
         for read in self:
             if read.state != "to_review":
                 raise UserError(
@@ -304,7 +585,14 @@ class UtilityMeterRead(models.Model):
                         date=read.read_date,
                     )
                 )
-        self.write({"state": "valid"})
+
+    def action_accept(self):
+        """Accept flagged reads as valid."""
+        self._check_review_rights()
+        self.check_access("write")
+        self._check_waiting_review()
+        with workflow(READ_DOOR):
+            self._tracked().write({"state": "valid"})
         for read in self:
             read.meter_id.message_post(
                 body=self.env._(
@@ -323,19 +611,10 @@ class UtilityMeterRead(models.Model):
     def action_request_reread(self):
         """Reject flagged reads and ask the field for a new read."""
         self._check_review_rights()
-        for read in self:
-            if read.state != "to_review":
-                raise UserError(
-                    self.env._(
-                        "Read of meter %(serial)s on %(date)s is not waiting for "
-                        "review.",
-                        serial=read.meter_id.serial,
-                        date=read.read_date,
-                    )
-                )
-        self.with_context(utility_read_recompute=True).write(
-            {"state": "rejected", "reread_requested": True}
-        )
+        self.check_access("write")
+        self._check_waiting_review()
+        with workflow(READ_DOOR):
+            self._tracked().write({"state": "rejected", "reread_requested": True})
         for read in self:
             read.meter_id.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -353,6 +632,7 @@ class UtilityMeterRead(models.Model):
         return True
 
     def action_reject(self):
+        self.check_access("write")
         for read in self:
             if read.state == "billed":
                 raise UserError(
@@ -362,7 +642,8 @@ class UtilityMeterRead(models.Model):
                         date=read.read_date,
                     )
                 )
-        self.with_context(utility_read_recompute=True).write({"state": "rejected"})
+        with workflow(READ_DOOR):
+            self._tracked().write({"state": "rejected"})
         self._recompute_later_reads()
         return True
 
@@ -380,6 +661,7 @@ class UtilityMeterRead(models.Model):
     def _correct(self, reading, note=False):
         """Replace this read by a corrected one; the original stays, rejected."""
         self.ensure_one()
+        self.check_access("write")
         if self.state == "billed":
             raise UserError(
                 self.env._(
@@ -397,22 +679,51 @@ class UtilityMeterRead(models.Model):
                     date=self.read_date,
                 )
             )
-        self.with_context(utility_read_recompute=True).write({"state": "rejected"})
-        corrected = self.create(
-            {
-                "meter_id": self.meter_id.id,
-                "account_id": self.account_id.id,
-                "premise_id": self.premise_id.id,
-                "read_datetime": self.read_datetime,
-                "reading": reading,
-                "read_type": "corrected",
-                "source": "manual",
-                "correction_of_id": self.id,
-                "note": note,
-                "company_id": self.company_id.id,
-            }
+        with workflow(READ_DOOR):
+            self._tracked().write({"state": "rejected"})
+            corrected = self.create(
+                {
+                    "meter_id": self.meter_id.id,
+                    "account_id": self.account_id.id,
+                    "premise_id": self.premise_id.id,
+                    "read_datetime": self.read_datetime,
+                    "reading": reading,
+                    "read_type": "corrected",
+                    "source": "manual",
+                    "correction_of_id": self.id,
+                    "note": note,
+                    "company_id": self.company_id.id,
+                }
+            )
+        self._tracked().message_post(
+            body=self.env._(
+                "Corrected: reading %(old)s replaced by %(new)s (%(reason)s).",
+                old=self.reading,
+                new=reading,
+                reason=note or "-",
+            )
         )
         return corrected
+
+    def _release_from_bill(self):
+        """Billed reads of a cancelled bill go back to valid, to be billed again
+        (for a cancel-and-rebill workflow). Reads of a posted bill stay billed."""
+        posted = self.filtered(lambda r: r.billed_move_id.state == "posted")
+        if posted:
+            raise UserError(
+                self.env._(
+                    "Read of meter %(serial)s on %(date)s is on posted bill "
+                    "%(bill)s: cancel the bill first.",
+                    serial=posted[0].meter_id.serial,
+                    date=posted[0].read_date,
+                    bill=posted[0].billed_move_id.name,
+                )
+            )
+        billed = self.filtered(lambda r: r.state == "billed")
+        with workflow(READ_DOOR):
+            billed._tracked().write({"state": "valid", "billed_move_id": False})
+            (self - billed).filtered("billed_move_id").write({"billed_move_id": False})
+        return True
 
     # ------------------------------------------------------------
     # Business helpers
@@ -583,11 +894,13 @@ class UtilityMeterRead(models.Model):
         }
 
     @api.model
-    def _prepare_reads(self, vals_list):
+    def _prepare_reads(self, vals_list, user_values=False):
         """Complete read values with previous read, consumption and exception.
 
         Works on the whole batch with a fixed number of queries. Values that set
-        ``state`` explicitly keep it (e.g. reads migrated as billed).
+        ``state`` explicitly keep it (e.g. reads migrated as billed): only server
+        code does. ``user_values``: a user's read names no account or premise
+        but the meter's own.
         """
         vals_list = [dict(vals) for vals in vals_list]
         Meter = self.env["utility.meter"]
@@ -618,6 +931,8 @@ class UtilityMeterRead(models.Model):
                 vals.get("read_datetime") or fields.Datetime.now()
             )
             meter = meter_by_id[vals["meter_id"]]
+            if user_values:
+                self._check_user_account(vals, meter, meter_accounts)
             vals.setdefault("company_id", meter.company_id.id)
             vals.setdefault("premise_id", meter.premise_id.id)
             if not vals.get("account_id") and vals["meter_id"] in meter_accounts:
@@ -668,6 +983,28 @@ class UtilityMeterRead(models.Model):
                 vals["exception_note"] = note
                 vals["state"] = "to_review" if code else "valid"
         return vals_list
+
+    @api.model
+    def _check_user_account(self, vals, meter, meter_accounts):
+        """A read a user enters belongs to the account served through its meter
+        and to the meter's premise: it is not attributed elsewhere."""
+        account_id = meter_accounts.get(meter.id, (False,))[0]
+        if vals.get("account_id") and vals["account_id"] != account_id:
+            raise UserError(
+                self.env._(
+                    "Meter %(serial)s does not serve the account given: a read "
+                    "belongs to the account served through its meter.",
+                    serial=meter.serial,
+                )
+            )
+        if vals.get("premise_id") and vals["premise_id"] != meter.premise_id.id:
+            raise UserError(
+                self.env._(
+                    "Meter %(serial)s is not installed at the premise given: a "
+                    "read belongs to the meter's premise.",
+                    serial=meter.serial,
+                )
+            )
 
     @api.model
     def _compute_consumption_vals(self, vals, meter, prev):
@@ -886,7 +1223,8 @@ class UtilityMeterRead(models.Model):
                         exception_code=code, exception_note=note, state="to_review"
                     )
             if changes:
-                read.with_context(utility_read_recompute=True).write(changes)
+                with workflow(READ_DOOR):
+                    read._tracked().write(changes)
 
     # ------------------------------------------------------------
     # Estimation
@@ -985,4 +1323,5 @@ class UtilityMeterRead(models.Model):
                     ),
                 }
             )
-        return self.create(vals_list), skipped
+        with workflow(READ_DOOR):
+            return self.create(vals_list), skipped

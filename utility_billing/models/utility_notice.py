@@ -3,11 +3,27 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.workflow import check_protected, is_trusted, workflow
 from .utility_account import ACCOUNT_LANGS
 
 # Usual use when no exception rule gives the basis: the average daily use of this
 # many recent actual reads.
 DEFAULT_HISTORY_COUNT = 3
+# The notice's door (tools/workflow.py). A notice is evidence (SB 998): it is
+# created as a draft, and sent only by ``action_send``; server code that creates
+# or sends notices on a date of its own (a delinquency run) opens the door.
+NOTICE_DOOR = "utility.notice"
+# Given when the notice is created, never edited afterwards.
+NOTICE_CREATION_FIELDS = (
+    "kind",
+    "date",
+    "account_id",
+    "amount_due",
+    "company_id",
+    "read_id",
+)
+# Changed by sending only.
+NOTICE_SENDING_FIELDS = ("state", "document_id")
 
 
 class UtilityNotice(models.Model):
@@ -144,6 +160,77 @@ class UtilityNotice(models.Model):
                 date=notice.date or "",
             )
 
+    @api.model
+    def _utility_workflow_kinds(self):
+        """Kinds of notice only server workflows create (e.g. a delinquency run's
+        shut-off notices); extended by the addons that add kinds."""
+        return set()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_trusted(self.env, NOTICE_DOOR):
+            workflow_kinds = self._utility_workflow_kinds()
+            for vals in vals_list:
+                if vals.get("kind") in workflow_kinds:
+                    raise UserError(
+                        self.env._(
+                            "%(kind)s notices are made by their workflow, not by hand.",
+                            kind=dict(
+                                self._fields["kind"]._description_selection(self.env)
+                            ).get(vals["kind"], vals["kind"]),
+                        )
+                    )
+                set_fields = {
+                    fname: value
+                    for fname, value in vals.items()
+                    if value and not (fname == "state" and value == "draft")
+                }
+                check_protected(
+                    self,
+                    set_fields,
+                    NOTICE_SENDING_FIELDS,
+                    NOTICE_DOOR,
+                    message=self.env._(
+                        "A notice is created as a draft and is sent by its Send "
+                        "button, which records the date it is sent."
+                    ),
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not is_trusted(self.env, NOTICE_DOOR):
+            check_protected(
+                self,
+                vals,
+                NOTICE_CREATION_FIELDS + NOTICE_SENDING_FIELDS,
+                NOTICE_DOOR,
+                message=self.env._(
+                    "Notices are evidence: %(fields)s are given when the notice is "
+                    "created and change only by sending it. Create a new notice "
+                    "instead.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        for fname in sorted(
+                            set(vals)
+                            & set(NOTICE_CREATION_FIELDS + NOTICE_SENDING_FIELDS)
+                        )
+                    ),
+                ),
+            )
+            sent = self.filtered(lambda n: n.state == "sent")
+            if sent:
+                check_protected(
+                    sent,
+                    vals,
+                    set(self._fields) - set(self.env["mail.thread"]._fields),
+                    NOTICE_DOOR,
+                    message=self.env._(
+                        "Notice %(notice)s has been sent: it is kept as sent.",
+                        notice=sent[0].display_name,
+                    ),
+                )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         for notice in self:
@@ -160,7 +247,14 @@ class UtilityNotice(models.Model):
     # ------------------------------------------------------------
 
     def action_send(self):
-        """E-mail the notice, or make its letter; record it on the account."""
+        """E-mail the notice, or make its letter; record it on the account.
+
+        A notice a user sends is dated the day it is sent; server code that
+        opened the door (a delinquency run) keeps the date it gave.
+        """
+        keep_date = is_trusted(self.env, NOTICE_DOOR)
+        self.check_access("write")
+        today = fields.Date.context_today(self)
         for notice in self:
             if notice.state != "draft":
                 raise UserError(
@@ -179,11 +273,16 @@ class UtilityNotice(models.Model):
                     )
                 )
         for notice in self:
-            if notice.channel == "email":
-                notice._send_email()
-            else:
-                notice._make_letter()
-            notice.state = "sent"
+            with workflow(NOTICE_DOOR):
+                if not keep_date and notice.date != today:
+                    notice.date = today
+                if notice.channel == "email":
+                    notice._send_email()
+                else:
+                    notice._make_letter()
+                notice.with_context(tracking_disable=False, mail_notrack=False).write(
+                    {"state": "sent"}
+                )
             notice._log_on_account()
         return True
 

@@ -6,18 +6,28 @@ import logging
 import time
 from datetime import datetime
 
+import psycopg2
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
-from ..tools.read_formats import MissingColumns, parse_csv, parse_neptune
+from ..tools.read_formats import (
+    BadHeader,
+    MissingColumns,
+    UnnamedColumns,
+    parse_csv,
+    parse_neptune,
+)
+from ..tools.workflow import check_protected, is_trusted, workflow
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_SIZE_MB = 50
 CHUNK_SIZE = 2000
+# The import's door (tools/workflow.py): an import and its bad lines are the
+# record of what a file held; only the import itself writes them.
+IMPORT_DOOR = "utility.read.import"
 ISO_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -105,12 +115,36 @@ class UtilityReadImport(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_import_door()
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("utility.read.import") or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected(
+            self,
+            vals,
+            set(self._fields) - set(self.env["mail.thread"]._fields),
+            IMPORT_DOOR,
+            message=self.env._(
+                "A read import is the record of what its file held: it is made by "
+                "importing the file, not edited."
+            ),
+        )
+        return super().write(vals)
+
+    @api.model
+    def _check_import_door(self):
+        if not is_trusted(self.env, IMPORT_DOOR):
+            raise UserError(
+                self.env._(
+                    "Meter read files are imported with Import Read File; an "
+                    "import is not created by hand."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_without_reads(self):
@@ -154,17 +188,18 @@ class UtilityReadImport(models.Model):
                 )
             )
         text, encoding = self._decode(content, filename)
-        imp = self.create(
-            {
-                "filename": filename,
-                "file": base64.b64encode(content),
-                "checksum": checksum,
-                "file_format": file_format,
-                "mapping_id": mapping.id if mapping else False,
-                "encoding": encoding,
-            }
-        )
-        imp._process(text)
+        with workflow(IMPORT_DOOR):
+            imp = self.create(
+                {
+                    "filename": filename,
+                    "file": base64.b64encode(content),
+                    "checksum": checksum,
+                    "file_format": file_format,
+                    "mapping_id": mapping.id if mapping else False,
+                    "encoding": encoding,
+                }
+            )
+            imp._process(text)
         return imp
 
     @api.model
@@ -197,9 +232,12 @@ class UtilityReadImport(models.Model):
                     max=self._max_size() / 1024 / 1024,
                 )
             )
+        # Binary (a spreadsheet, a UTF-16 export...) when control bytes are more
+        # than 5% of the start of the file; a stray NUL byte in a text file is a
+        # bad line, listed with its number.
         sample = content[:8192]
         controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-        if b"\x00" in sample or controls > len(sample) * 0.05:
+        if controls > len(sample) * 0.05:
             raise UserError(
                 self.env._(
                     "%(file)s is not a text file (it looks binary): export the reads "
@@ -255,6 +293,31 @@ class UtilityReadImport(models.Model):
                         found=", ".join(exc.header),
                     )
                 ) from exc
+            except BadHeader as exc:
+                raise UserError(
+                    self.env._(
+                        "%(file)s, line 1: the header line cannot be read "
+                        "(%(reason)s), so the columns of mapping %(mapping)s cannot "
+                        "be found. Nothing was imported: fix the header line and "
+                        "import the file again.",
+                        file=self.filename,
+                        reason=self._parser_message(exc.code, exc.params),
+                        mapping=mapping.name,
+                    )
+                ) from exc
+            except UnnamedColumns as exc:
+                raise UserError(
+                    self.env._(
+                        "%(file)s, line 1: mapping %(mapping)s reads files without "
+                        "a header line, but names column(s) %(names)s by their "
+                        "header text. Nothing was imported: give the column "
+                        "numbers (1, 2, ...) in the mapping, or tick its header "
+                        "line option.",
+                        file=self.filename,
+                        mapping=mapping.name,
+                        names=", ".join(repr(n) for n in exc.names),
+                    )
+                ) from exc
         errors = [
             (line, raw, self._parser_message(*reason)) for line, raw, reason in errors
         ]
@@ -265,15 +328,17 @@ class UtilityReadImport(models.Model):
             )
         good, line_errors, skipped = self._validate_rows(rows)
         errors += line_errors
-        created_count, create_errors = self._create_valid_reads(good)
+        created_count, create_errors, late_skipped = self._create_valid_reads(good)
         errors += create_errors
+        skipped += late_skipped
         errors.sort(key=lambda e: e[0])
         self.env["utility.read.import.error"].create(
             [
                 {
                     "import_id": self.id,
                     "line_number": line,
-                    "content": (raw or "")[:500],
+                    # The database stores no NUL character: shown as \x00.
+                    "content": (raw or "")[:500].replace("\x00", "\\x00"),
                     "reason": reason,
                 }
                 for line, raw, reason in errors
@@ -309,6 +374,23 @@ class UtilityReadImport(models.Model):
             return self.env._(
                 "expected at least %(expected)s columns, found %(found)s", **params
             )
+        if code == "nul_byte":
+            return self.env._(
+                "the line holds a NUL byte (\\x00): it is not text; check the "
+                "export that wrote it"
+            )
+        if code == "bad_quotes":
+            return self.env._(
+                "unbalanced quote: a quoted field is not closed on this line, or a "
+                "quote inside it is not doubled"
+            )
+        if code == "field_too_large":
+            return self.env._(
+                "a field is longer than the %(limit)s characters a CSV field may hold",
+                **params,
+            )
+        if code == "csv_error":
+            return self.env._("the line cannot be read: %(error)s", **params)
         return code
 
     def _parse_datetime(self, row, tz):
@@ -515,22 +597,17 @@ class UtilityReadImport(models.Model):
                 }
             )
         # Reads already in the database: same meter and time.
-        existing = {}
-        if candidates:
-            self.env["utility.meter.read"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """SELECT r.meter_id, r.read_datetime, r.reading
-                         FROM utility_meter_read r
-                         JOIN unnest(%s::int[], %s::timestamp[]) AS v(meter_id, dt)
-                           ON r.meter_id = v.meter_id AND r.read_datetime = v.dt
-                        WHERE r.state != 'rejected'""",
-                    [c["vals"]["meter_id"] for c in candidates],
-                    [c["vals"]["read_datetime"] for c in candidates],
-                )
-            )
-            existing = {(m, dt): reading for m, dt, reading in self.env.cr.fetchall()}
-        good, skipped = [], 0
+        good, errors_in_db, skipped = self._split_existing(candidates)
+        return good, errors + errors_in_db, skipped
+
+    def _split_existing(self, candidates):
+        """(new candidates, bad lines, skipped count): a read already in the
+        database at the same meter, date and time is skipped when its reading is
+        the same, a bad line otherwise."""
+        existing = self.env["utility.meter.read"]._existing_live_reads(
+            [(c["vals"]["meter_id"], c["vals"]["read_datetime"]) for c in candidates]
+        )
+        good, errors, skipped = [], [], 0
         for cand in candidates:
             vals = cand["vals"]
             key = (vals["meter_id"], vals["read_datetime"])
@@ -557,10 +634,11 @@ class UtilityReadImport(models.Model):
         return good, errors, skipped
 
     def _create_valid_reads(self, candidates):
-        """Create reads by chunks; return (count, errors of negative reads left out)."""
+        """Create reads by chunks; return (count, errors of reads left out,
+        skipped: reads another user created meanwhile)."""
         Read = self.env["utility.meter.read"]
         errors = []
-        count = 0
+        count = skipped = 0
 
         def reject(vals):
             if vals.get("consumption", 0) < 0 and vals.get("previous_read_id"):
@@ -571,9 +649,26 @@ class UtilityReadImport(models.Model):
 
         for start in range(0, len(candidates), CHUNK_SIZE):
             chunk = candidates[start : start + CHUNK_SIZE]
-            created, rejected = Read._create_reads(
-                [c["vals"] for c in chunk], reject=reject
-            )
+            try:
+                with self.env.cr.savepoint():
+                    created, rejected = Read._create_reads(
+                        [c["vals"] for c in chunk],
+                        reject=reject,
+                        check_duplicates=False,
+                    )
+            except psycopg2.errors.UniqueViolation:
+                # Reads of the chunk entered or imported meanwhile (the database
+                # keeps one live read per meter, date and time): skip them as the
+                # reads already in the database are, and create the others.
+                _logger.info(
+                    "%s: reads created meanwhile, chunk checked again", self.filename
+                )
+                chunk, late_errors, late_skipped = self._split_existing(chunk)
+                errors += late_errors
+                skipped += late_skipped
+                created, rejected = Read._create_reads(
+                    [c["vals"] for c in chunk], reject=reject, check_duplicates=False
+                )
             count += len(created)
             for index in rejected:
                 row = chunk[index]["row"]
@@ -590,7 +685,7 @@ class UtilityReadImport(models.Model):
                     )
                 )
             Read.invalidate_model()
-        return count, errors
+        return count, errors, skipped
 
     def action_view_reads(self):
         self.ensure_one()
@@ -615,3 +710,16 @@ class UtilityReadImportError(models.Model):
     content = fields.Char(string="Line")
     reason = fields.Char(required=True)
     company_id = fields.Many2one(related="import_id.company_id", store=True, index=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["utility.read.import"]._check_import_door()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["utility.read.import"]._check_import_door()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_with_import(self):
+        self.env["utility.read.import"]._check_import_door()

@@ -5,6 +5,8 @@ from datetime import datetime, time
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.workflow import workflow
+
 ORDER_TYPES = [
     ("investigate", "Investigate High Usage"),
     ("leak_check", "Leak Check"),
@@ -346,9 +348,10 @@ class UtilityServiceOrder(models.Model):
                 note=self._result_label(),
             )
         elif self.order_type in READ_TYPE_BY_ORDER and self.reading_entered:
-            self.result_read_id = self.env["utility.meter.read"].create(
-                self._prepare_read_vals()
-            )
+            with workflow("utility.meter.read"):
+                self.result_read_id = self.env["utility.meter.read"].create(
+                    self._prepare_read_vals()
+                )
 
     def _prepare_read_vals(self):
         """Values of the read a reading result creates."""

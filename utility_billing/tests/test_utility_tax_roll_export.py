@@ -1,6 +1,8 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import csv
+import io
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -125,3 +127,16 @@ class TestUtilityTaxRollExport(UtilityBillingRunCommon):
         with self.assertRaisesRegex(UserError, "nothing to levy"):
             wizard.action_export()
         self.assertFalse(wizard.file)
+
+    def test_formula_cells_escaped(self):
+        """Names and parcel numbers typed by people that start like a spreadsheet
+        formula are escaped with a leading quote (formula injection); the amounts
+        stay numbers."""
+        self.owner.name = '=HYPERLINK("http://evil.example","Refund")'
+        self.apartments_premise.apn = "@763-210-001"
+        wizard = self._export()
+        rows = list(csv.reader(io.StringIO(base64.b64decode(wizard.file).decode())))
+        row = next(row for row in rows if row[4] == "4")
+        self.assertEqual(row[0], "'@763-210-001")
+        self.assertEqual(row[3], "2006.88")
+        self.assertEqual(row[7], '\'=HYPERLINK("http://evil.example","Refund")')

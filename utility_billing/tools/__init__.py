@@ -1,2 +1,3 @@
+from . import csv_safe
 from . import read_formats
 from . import workflow

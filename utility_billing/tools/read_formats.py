@@ -13,10 +13,48 @@ Each parser takes the decoded text of a file and returns ``(rows, errors)``:
 
 Values are kept as text here: the import checks them against the database and
 reports every problem with its line number.
+
+A read file holds one read per line, and each line is read on its own: a line
+that cannot be split (an unbalanced quote, a field over the CSV field size
+limit, a NUL byte) is a bad line with its number, and never takes the lines
+after it along. Only what makes the whole file unreadable raises: a header
+line that cannot be read or lacks a mapped column (``MissingColumns``,
+``BadHeader``), a mapping naming columns of a file without a header
+(``UnnamedColumns``).
 """
 
 import csv
-import io
+import re
+
+# Line breaks of a text file. Not str.splitlines(), which also breaks at form
+# feeds, U+0085 (a Latin-1 ellipsis) and other separators inside a line.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text):
+    """The lines of ``text`` (1-based line N is item N - 1), without their ends."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def split_csv_line(line, delimiter):
+    """The cells of one line, or raise ``LineError`` (code, params)."""
+    if "\x00" in line:
+        raise LineError("nul_byte", {})
+    try:
+        return next(csv.reader([line], delimiter=delimiter, strict=True), [])
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            raise LineError(
+                "field_too_large", {"limit": csv.field_size_limit()}
+            ) from exc
+        if "unexpected end of data" in message or "expected after" in message:
+            raise LineError("bad_quotes", {}) from exc
+        raise LineError("csv_error", {"error": message}) from exc
+
 
 # Neptune-style handheld route file (N_SIGHT / Equinox "Type S" upload), fixed
 # width, one record per line, the record type in columns 1-5. Positions are
@@ -46,8 +84,11 @@ def parse_neptune(text):
     rows, errors = [], []
     route_date = account = serial = None
     last_row = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if not line.strip():
+            continue
+        if "\x00" in line:
+            errors.append((number, line, ("nul_byte", {})))
             continue
         kind = line[:5]
         if kind in NEPTUNE_IGNORED:
@@ -104,17 +145,13 @@ def _column_index(spec, header):
 
 
 def parse_csv(text, mapping):
-    """Parse a delimited file with a column mapping.
+    """Parse a delimited file with a column mapping, line by line.
 
     ``mapping`` is a dict with ``delimiter``, ``has_header``, ``date_format`` and
     ``col_meter``, ``col_datetime``, ``col_time``, ``col_reading``,
     ``col_account``, ``col_read_code``, ``col_note``.
     """
     rows, errors = [], []
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), delimiter=mapping["delimiter"])
-    header = None
-    columns = {}
     keys = {
         "meter": "col_meter",
         "date": "col_datetime",
@@ -124,27 +161,46 @@ def parse_csv(text, mapping):
         "read_code": "col_read_code",
         "note": "col_note",
     }
-    line_number = 0
-    for record in reader:
-        line_number = reader.line_num
-        raw = lines[line_number - 1] if line_number - 1 < len(lines) else ""
-        if mapping["has_header"] and header is None:
-            header = record
-            missing = []
-            for key, field in keys.items():
-                try:
-                    columns[key] = _column_index(mapping.get(field), header)
-                except ValueError:
-                    missing.append(mapping.get(field))
-            if missing:
-                raise MissingColumns(missing, header)
-            continue
-        if not columns:
-            for key, field in keys.items():
+    delimiter = mapping["delimiter"]
+    lines = split_lines(text)
+    columns = {}
+    start = 0
+    if mapping["has_header"]:
+        if not lines:
+            return rows, errors
+        try:
+            header = split_csv_line(lines[0], delimiter)
+        except LineError as exc:
+            raise BadHeader(exc.code, exc.params) from exc
+        missing = []
+        for key, field in keys.items():
+            try:
+                columns[key] = _column_index(mapping.get(field), header)
+            except ValueError:
+                missing.append(mapping.get(field))
+        if missing:
+            raise MissingColumns(missing, header)
+        start = 1
+    else:
+        named = []
+        for key, field in keys.items():
+            try:
                 columns[key] = _column_index(mapping.get(field), None)
+            except ValueError:
+                named.append(mapping.get(field))
+        if named:
+            raise UnnamedColumns(named)
+    needed = max(i for i in columns.values() if i is not None)
+    for line_number, raw in enumerate(lines[start:], start=start + 1):
+        if not raw.strip():
+            continue
+        try:
+            record = split_csv_line(raw, delimiter)
+        except LineError as exc:
+            errors.append((line_number, raw, (exc.code, exc.params)))
+            continue
         if not any(cell.strip() for cell in record):
             continue
-        needed = max(i for i in columns.values() if i is not None)
         if len(record) <= needed:
             errors.append(
                 (
@@ -175,6 +231,27 @@ def parse_csv(text, mapping):
             }
         )
     return rows, errors
+
+
+class LineError(Exception):
+    """A line that cannot be split into cells: ``code`` and ``params`` say why."""
+
+    def __init__(self, code, params):
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+
+class BadHeader(LineError):
+    """The header line cannot be split: the columns cannot be found."""
+
+
+class UnnamedColumns(Exception):
+    """The mapping names columns by header text, but the file has no header."""
+
+    def __init__(self, names):
+        super().__init__(names)
+        self.names = names
 
 
 class MissingColumns(Exception):

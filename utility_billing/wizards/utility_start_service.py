@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..models.utility_account import ACCOUNT_LANGS
 from ..models.utility_meter_read import ROLLOVER_MAX_FRACTION
+from ..tools.workflow import workflow
 
 
 class UtilityStartService(models.TransientModel):
@@ -172,7 +173,9 @@ class UtilityStartService(models.TransientModel):
             if line.meter_id
         ]
         if read_vals:
-            reads = reads.create(read_vals)
+            # Move-in: the account's initial reads are this workflow's.
+            with workflow("utility.meter.read"):
+                reads = reads.create(read_vals)
         for read in reads:
             previous = last_reads.get(read.meter_id.id)
             if previous and read.reading > previous.reading:

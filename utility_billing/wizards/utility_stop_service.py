@@ -3,6 +3,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.workflow import workflow
+
 
 class UtilityStopService(models.TransientModel):
     """Move-out: final reads, end date, forwarding address; the account goes final."""
@@ -86,20 +88,22 @@ class UtilityStopService(models.TransientModel):
             ),
         ]
         forwarding = "\n".join(p for p in address if p)
-        reads = self.env["utility.meter.read"].create(
-            [
-                {
-                    "meter_id": line.meter_id.id,
-                    "account_id": account.id,
-                    "read_datetime": fields.Datetime.to_datetime(self.end_date),
-                    "reading": line.reading,
-                    "read_type": "final",
-                    "source": "manual",
-                    "note": self.env._("Move-out read"),
-                }
-                for line in self.line_ids
-            ]
-        )
+        # Move-out: the account's final reads and its state are this workflow's.
+        with workflow("utility.meter.read"):
+            reads = self.env["utility.meter.read"].create(
+                [
+                    {
+                        "meter_id": line.meter_id.id,
+                        "account_id": account.id,
+                        "read_datetime": fields.Datetime.to_datetime(self.end_date),
+                        "reading": line.reading,
+                        "read_type": "final",
+                        "source": "manual",
+                        "note": self.env._("Move-out read"),
+                    }
+                    for line in self.line_ids
+                ]
+            )
         negative = reads.filtered(
             lambda r: r.consumption < 0 and r.previous_read_id.read_type != "estimated"
         )
@@ -115,13 +119,14 @@ class UtilityStopService(models.TransientModel):
                 )
             )
         account.service_ids.write({"end_date": self.end_date})
-        account.write(
-            {
-                "state": "final",
-                "end_date": self.end_date,
-                "forwarding_address": forwarding or account.forwarding_address,
-            }
-        )
+        with workflow("utility.account"):
+            account.write(
+                {
+                    "state": "final",
+                    "end_date": self.end_date,
+                    "forwarding_address": forwarding or account.forwarding_address,
+                }
+            )
         if self.update_partner_address and self.forwarding_street:
             account.partner_id.write(
                 {

@@ -1,7 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
-import csv
 import io
 from collections import OrderedDict
 from datetime import date
@@ -11,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
+
+from ..tools.csv_safe import csv_writer
 
 
 class UtilityTaxRollExport(models.TransientModel):
@@ -133,7 +134,9 @@ class UtilityTaxRollExport(models.TransientModel):
                 self.env._("No active account has this service: nothing to levy.")
             )
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        # Owner names and addresses are typed by people: escaped against formula
+        # injection when the county opens the file in a spreadsheet.
+        writer = csv_writer(buffer, lineterminator="\r\n")
         writer.writerow(
             [
                 "APN",
