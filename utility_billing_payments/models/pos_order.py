@@ -94,14 +94,9 @@ class PosOrder(models.Model):
                 (vals.get("qty") or 0) * (vals.get("price_unit") or 0) < 0
             ):
                 self._utility_raise_no_refund()
-        if (
+        if refunded_ids and self.env["pos.order.line"].sudo().browse(
             refunded_ids
-            and self.env["pos.order.line"]
-            .sudo()
-            .browse(refunded_ids)
-            .exists()
-            .filtered("utility_account_id")
-        ):
+        ).exists().filtered("utility_account_id"):
             self._utility_raise_no_refund()
         return super()._process_order(order, existing_order)
 
@@ -213,8 +208,7 @@ class PosOrder(models.Model):
         if foreign:
             raise ValidationError(
                 self.env._(
-                    "Order %(order)s: account %(account)s belongs to another "
-                    "company.",
+                    "Order %(order)s: account %(account)s belongs to another company.",
                     order=self.name,
                     account=foreign[0].name,
                 )
@@ -382,7 +376,9 @@ class PosOrderLine(models.Model):
             )
         return super().write(vals)
 
-    @api.constrains("qty", "price_subtotal_incl", "utility_account_id", "refunded_orderline_id")
+    @api.constrains(
+        "qty", "price_subtotal_incl", "utility_account_id", "refunded_orderline_id"
+    )
     def _check_utility_no_refund(self):
         """A line giving back a utility payment (negative, or refunding a
         payment line) is made only by the void of the receipt."""

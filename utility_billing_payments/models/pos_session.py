@@ -49,8 +49,9 @@ class PosSession(models.Model):
                     receipt=order.utility_receipt_number or order.name,
                     accounts=", ".join(
                         order.lines.filtered(
-                            lambda ln: ln.utility_account_id
-                            and not ln.utility_payment_move_id
+                            lambda ln: (
+                                ln.utility_account_id and not ln.utility_payment_move_id
+                            )
                         ).utility_account_id.mapped("name")
                     ),
                 )

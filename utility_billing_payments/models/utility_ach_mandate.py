@@ -14,7 +14,6 @@ from odoo.addons.utility_billing.tools.workflow import is_trusted, workflow
 
 from ..tools import nacha
 from ..tools.controls import (
-    check_company,
     check_protected_create,
     check_protected_write,
     check_role,

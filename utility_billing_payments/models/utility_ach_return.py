@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import hashlib
-
 import logging
 
 from odoo import Command, api, fields, models
@@ -201,9 +200,7 @@ class UtilityAchReturn(models.Model):
                     company=company.name,
                 )
             )
-        with workflow(
-            "utility.ach.return", "utility.ach.batch", "utility.ach.mandate"
-        ):
+        with workflow("utility.ach.return", "utility.ach.batch", "utility.ach.mandate"):
             ret = self.sudo()._import_content(content, file_name, date, company)
         return ret.with_env(self.env)
 
@@ -489,7 +486,8 @@ class UtilityAchReturnLine(models.Model):
                 {
                     "state": "error",
                     "message": self.env._(
-                        "Not processed: %(error)s", error=exc.args[0] if exc.args else exc
+                        "Not processed: %(error)s",
+                        error=exc.args[0] if exc.args else exc,
                     ),
                 }
             )

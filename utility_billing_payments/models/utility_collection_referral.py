@@ -112,7 +112,9 @@ class UtilityCollectionReferral(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_protected_write(self, vals, REFERRAL_FIELDS, "utility.collection.referral")
+        check_protected_write(
+            self, vals, REFERRAL_FIELDS, "utility.collection.referral"
+        )
         return super().write(vals)
 
     def action_write_off(self):

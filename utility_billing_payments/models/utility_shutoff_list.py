@@ -100,9 +100,7 @@ class UtilityShutoffList(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_protected_write(
-            self, vals, LIST_PROTECTED_FIELDS, "utility.shutoff.list"
-        )
+        check_protected_write(self, vals, LIST_PROTECTED_FIELDS, "utility.shutoff.list")
         check_protected_write(
             self.filtered(lambda s: s.state != "draft"),
             vals,
@@ -181,7 +179,9 @@ class UtilityShutoffList(models.Model):
 
     def action_done(self):
         self._check_csr2(
-            self.env._("Only a Customer Service Representative II closes shut-off lists.")
+            self.env._(
+                "Only a Customer Service Representative II closes shut-off lists."
+            )
         )
         for shutoff in self:
             if shutoff.state != "confirmed":
@@ -216,7 +216,9 @@ class UtilityShutoffList(models.Model):
                 )
                 open_orders.action_cancel()
                 shutoff.line_ids.filtered(
-                    lambda ln: ln.state == "ordered" and ln.order_id.state == "cancelled"
+                    lambda ln: (
+                        ln.state == "ordered" and ln.order_id.state == "cancelled"
+                    )
                 ).account_id.filtered("shutoff_pending").write(
                     {"shutoff_pending": False}
                 )
@@ -325,9 +327,7 @@ class UtilityShutoffListLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_protected_write(
-            self, vals, LINE_PROTECTED_FIELDS, "utility.shutoff.list"
-        )
+        check_protected_write(self, vals, LINE_PROTECTED_FIELDS, "utility.shutoff.list")
         return super().write(vals)
 
     def _recheck(self):

@@ -164,7 +164,7 @@ class TestAchMandate(UtilityAchCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.csr2)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "routing_number": ROUTING_B,

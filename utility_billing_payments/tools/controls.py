@@ -21,7 +21,9 @@ def _set_on_create(field, value, default):
     return bool(value) and value != default
 
 
-def check_protected_create(model, vals_list, protected, door, defaults=None, message=None):
+def check_protected_create(
+    model, vals_list, protected, door, defaults=None, message=None
+):
     """Refuse creating records with a protected field set to something other
     than its default, outside the door ``door``."""
     if is_trusted(model.env, door):
