@@ -17,7 +17,7 @@ from ..tools.controls import (
     check_protected_write,
     check_role,
 )
-from ..tools.csv_safe import csv_safe
+from ..tools.csv_safe import csv_safe_cell
 
 # Door "utility.collection.referral": referrals are made by an export and
 # change through their buttons only; an export's file is written once.
@@ -510,7 +510,7 @@ class UtilityCollectionExport(models.Model):
             # agency's spreadsheet.
             writer.writerow(
                 [
-                    csv_safe(value)
+                    csv_safe_cell(value or "")
                     for value in (
                         referral.account_id.name,
                         partner.name,

@@ -19,7 +19,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.utility_billing.tools.workflow import workflow
 
-from ..tools.csv_safe import csv_safe
+from ..tools.csv_safe import csv_safe_cell
 from .ach_common import ROUTING_A, ROUTING_B, UtilityAchCommon
 from .common_counter import UtilityCounterCommon
 from .common_delinquency import UtilityDelinquencyCommon
@@ -210,13 +210,13 @@ class TestPlanAndCollectionControls(ControlsMixin, UtilityDelinquencyCommon):
         self.assertEqual(export.state, "draft")
 
     def test_collection_csv_cells_are_not_formulas(self):
-        self.assertEqual(csv_safe('=HYPERLINK("x")'), '\'=HYPERLINK("x")')
-        self.assertEqual(csv_safe("+1 760 555"), "'+1 760 555")
-        self.assertEqual(csv_safe("-cmd"), "'-cmd")
-        self.assertEqual(csv_safe("@SUM(A1)"), "'@SUM(A1)")
-        self.assertEqual(csv_safe("-12.50"), "-12.50")
-        self.assertEqual(csv_safe("Maria"), "Maria")
-        self.assertEqual(csv_safe(False), "")
+        self.assertEqual(csv_safe_cell('=HYPERLINK("x")'), '\'=HYPERLINK("x")')
+        self.assertEqual(csv_safe_cell("+1 760 555"), "'+1 760 555")
+        self.assertEqual(csv_safe_cell("-cmd"), "'-cmd")
+        self.assertEqual(csv_safe_cell("@SUM(A1)"), "'@SUM(A1)")
+        self.assertEqual(csv_safe_cell("-12.50"), "-12.50")
+        self.assertEqual(csv_safe_cell("Maria"), "Maria")
+        self.assertEqual(csv_safe_cell(12.5), 12.5)
         export = self.env["utility.collection.export"].create({"date": "2025-06-01"})
         self.account.partner_id.write(
             {"name": "=cmd|' /C calc'!A0", "phone": "+1 760 555 0100"}
