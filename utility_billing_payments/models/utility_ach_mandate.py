@@ -187,6 +187,11 @@ class UtilityAchMandate(models.Model):
         "utility.ach.return.line", "mandate_id", string="Returns", readonly=True
     )
     return_count = fields.Integer(compute="_compute_return_count")
+    authorization_locked = fields.Boolean(
+        compute="_compute_authorization_locked",
+        help="Its prenote was sent: the bank account changes with Change Bank "
+        "Account only.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -406,14 +411,19 @@ class UtilityAchMandate(models.Model):
         return super().write(vals)
 
     def _is_being_entered(self):
-        """Still being entered: no prenote sent, never active."""
+        """Still being entered: no prenote sent, never in an ACH file."""
         self.ensure_one()
         return (
             self.state == "pending_prenote"
             and not self.prenote_batch_id
             and not self.prenote_date
-            and not self.batch_line_ids
+            and not self.batch_line_ids.filtered(lambda ln: ln.state != "cancelled")
         )
+
+    @api.depends("state", "prenote_batch_id", "prenote_date", "batch_line_ids.state")
+    def _compute_authorization_locked(self):
+        for mandate in self:
+            mandate.authorization_locked = not mandate._is_being_entered()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never_used(self):

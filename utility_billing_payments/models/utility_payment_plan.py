@@ -249,9 +249,9 @@ class UtilityPaymentPlan(models.Model):
         last one takes the rounding."""
         self.check_access("write")
         with workflow("utility.payment.plan"):
-            return self._compute_installments()
+            return self._make_installments()
 
-    def _compute_installments(self):
+    def _make_installments(self):
         for plan in self:
             if plan.state not in ("draft", "to_approve"):
                 raise UserError(
@@ -328,7 +328,7 @@ class UtilityPaymentPlan(models.Model):
             # What is open on the bills now, not what was stored earlier.
             self.env.add_to_compute(plan._fields["amount_total"], plan)
             if not plan.installment_ids:
-                plan._compute_installments()
+                plan._make_installments()
             plan._check_amounts()
             plan._check_installments()
             limit = plan.company_id.utility_plan_approval_amount
