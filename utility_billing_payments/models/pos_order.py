@@ -485,6 +485,29 @@ class PosPayment(models.Model):
             "context": {"default_payment_id": self.id},
         }
 
+    @api.constrains("payment_method_id", "amount", "pos_order_id")
+    def _check_utility_cash_only(self):
+        """A cash-only account is not paid by check (Gov. Code 6157), whatever
+        the Point of Sale screen let through."""
+        for payment in self:
+            if (
+                payment.payment_method_id.utility_tender != "check"
+                or payment.amount <= 0
+            ):
+                continue
+            cash_only = payment.pos_order_id.sudo().lines.utility_account_id.filtered(
+                "cash_only"
+            )
+            if cash_only:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: account %(account)s pays by cash, card or "
+                        "money order only (returned checks); a check is refused.",
+                        order=payment.pos_order_id.name,
+                        account=cash_only[0].name,
+                    )
+                )
+
     @api.constrains("payment_method_id", "check_number", "amount")
     def _check_utility_check_number(self):
         for payment in self:

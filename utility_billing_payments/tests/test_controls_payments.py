@@ -13,7 +13,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -666,6 +666,17 @@ class TestCounterControls(ControlsMixin, UtilityCounterCommon):
         ).action_void()
         self.assertTrue(order.utility_void_order_id)
         self.assertEqual(self.account.balance, 60.0)
+
+    def test_cash_only_account_never_paid_by_check(self):
+        self.account.sudo().write({"cash_only": True})
+        session = self._open_session()
+        with self.assertRaises(ValidationError) as cm:
+            self._pay(60.0, self.check_pm, "8001", session=session)
+        self.assertIn("cash, card or money order only", str(cm.exception))
+        session.invalidate_recordset()
+        self.assertFalse(session.order_ids)
+        self._pay(60.0, self.cash_pm, session=session)
+        self.assertEqual(self.account.balance, 0.0)
 
     def test_receipt_fields_not_written_by_hand(self):
         order = self._pay()
