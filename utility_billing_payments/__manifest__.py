@@ -45,6 +45,7 @@
         "data/utility_ach_mail_template_data.xml",
         "report/utility_notice_ach_report.xml",
         "wizards/utility_ach_return_import_views.xml",
+        "wizards/utility_ach_mandate_bank_change_views.xml",
         "views/utility_ach_mandate_views.xml",
         "views/utility_ach_batch_views.xml",
         "views/utility_ach_return_views.xml",

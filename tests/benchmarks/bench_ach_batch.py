@@ -273,7 +273,9 @@ def clone_mandates(env, account_ids):
             "authorization_date": "2020-01-02",
         }
     )
-    first.write(
+    # As if its prenote had gone out in an earlier file: the mandate's state
+    # is the ACH workflow's (a protected field), written here as superuser.
+    first.sudo().write(
         {"state": "active", "prenote_date": "2020-01-06", "active_from": "2020-01-09"}
     )
     env.flush_all()

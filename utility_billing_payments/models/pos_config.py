@@ -2,6 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools.controls import check_protected_create, check_protected_write
+
+# A counter's configuration is the Finance Director's: Point of Sale users may
+# write pos.config (Odoo gives them the right), but not these.
+COUNTER_CONFIG_FIELDS = (
+    "utility_counter",
+    "utility_receipt_sequence_id",
+    "utility_payment_product_id",
+)
+MANAGER_GROUP = "utility_billing.group_manager"
+
 
 class PosConfig(models.Model):
     _inherit = "pos.config"
@@ -23,13 +34,37 @@ class PosConfig(models.Model):
         related="company_id.utility_payment_product_id"
     )
 
+    def _utility_counter_message(self):
+        return self.env._(
+            "Point of Sale %(config)s: whether it is a utility billing counter, its "
+            "receipt numbering and its payment product are set by a utility "
+            "billing manager.",
+            config=", ".join(self.mapped("name")) or "",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            check_protected_create(
+                self,
+                vals_list,
+                COUNTER_CONFIG_FIELDS,
+                "pos.config",
+                message=self._utility_counter_message(),
+            )
         configs = super().create(vals_list)
         configs.filtered("utility_counter")._utility_ensure_receipt_sequence()
         return configs
 
     def write(self, vals):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            check_protected_write(
+                self,
+                vals,
+                COUNTER_CONFIG_FIELDS,
+                "pos.config",
+                message=self._utility_counter_message(),
+            )
         res = super().write(vals)
         if vals.get("utility_counter"):
             self._utility_ensure_receipt_sequence()

@@ -2,11 +2,38 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
+
+from ..tools.controls import check_protected_create, check_protected_write
+
 _logger = logging.getLogger(__name__)
+
+# Door "pos.order": the counter's receipt numbering, the void of a receipt and
+# the payment entries are written by their workflows only. The Point of Sale
+# sends every field of an order back: only a change is refused.
+ORDER_PROTECTED_FIELDS = (
+    "utility_receipt_number",
+    "utility_void_order_id",
+    "utility_void_reason",
+    "utility_void_user_id",
+    "utility_is_void",
+    "utility_payment_move_ids",
+)
+LINE_PROTECTED_FIELDS = ("utility_payment_move_id", "utility_balance_after")
+# Once the order is paid, what the payment applied to.
+LINE_PAID_FIELDS = ("utility_account_id",)
+PAYMENT_PROTECTED_FIELDS = (
+    "utility_returned",
+    "utility_returned_date",
+    "utility_return_move_ids",
+)
+PAYMENT_PAID_FIELDS = ("check_number",)
 
 
 class PosOrder(models.Model):
@@ -43,40 +70,102 @@ class PosOrder(models.Model):
         help="This order reverses a voided counter receipt.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(self, vals_list, ORDER_PROTECTED_FIELDS, "pos.order")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, ORDER_PROTECTED_FIELDS, "pos.order")
+        return super().write(vals)
+
     @api.model
     def _process_order(self, order, existing_order):
         # A utility payment is given back only through a void (CSR II), never
         # by a refund rung up at the counter.
+        refunded_ids = []
         for command in order.get("lines") or []:
             if command[0] not in (0, 1) or not isinstance(command[2], dict):
                 continue
             vals = command[2]
+            if vals.get("refunded_orderline_id"):
+                refunded_ids.append(vals["refunded_orderline_id"])
             if vals.get("utility_account_id") and (
                 (vals.get("qty") or 0) * (vals.get("price_unit") or 0) < 0
             ):
-                raise UserError(
-                    self.env._(
-                        "A utility payment cannot be refunded at the counter: a "
-                        "CSR II voids the receipt from Point of Sale > Orders."
-                    )
-                )
+                self._utility_raise_no_refund()
+        if refunded_ids and self.env["pos.order.line"].sudo().browse(
+            refunded_ids
+        ).exists().filtered("utility_account_id"):
+            self._utility_raise_no_refund()
         return super()._process_order(order, existing_order)
+
+    @api.model
+    def _utility_raise_no_refund(self):
+        raise UserError(
+            self.env._(
+                "A utility payment cannot be refunded at the counter: a CSR II "
+                "voids the receipt from Point of Sale > Orders."
+            )
+        )
+
+    def _refund(self):
+        # Core's refund (the Return Products button, pos.order.refund() over
+        # RPC, the POS): never for a receipt that pays utility accounts, except
+        # from the void of the receipt (its door).
+        if not in_workflow("pos.order") and self.sudo().lines.filtered(
+            "utility_account_id"
+        ):
+            self._utility_raise_no_refund()
+        return super()._refund()
 
     def action_pos_order_paid(self):
         res = super().action_pos_order_paid()
         for order in self.filtered(lambda o: o.state == "paid"):
             order._utility_assign_receipt_number()
             if not order.utility_is_void:
-                try:
-                    with self.env.cr.savepoint():
-                        order._utility_post_counter_payments()
-                except (UserError, ValidationError):
-                    # Posted at the latest when the session closes, where an
-                    # error stops the closing and is shown to the cashier.
-                    _logger.exception(
-                        "Counter payments of %s not applied yet", order.name
-                    )
+                # Applied now or refused now, leaving nothing half done.
+                with self.env.cr.savepoint():
+                    order._utility_post_counter_payments_checked()
         return res
+
+    def _process_saved_order(self, draft):
+        # Core logs an error of action_pos_order_paid and saves the order
+        # anyway. A utility payment that cannot be applied is refused instead:
+        # the POS shows the cashier why and keeps the order to sync; nothing is
+        # saved (the session would otherwise hold cash no account received).
+        order_id = super()._process_saved_order(draft)
+        if (
+            not draft
+            and self.state == "paid"
+            and not self.utility_is_void
+            and self.lines.filtered(
+                lambda ln: ln.utility_account_id and not ln.utility_payment_move_id
+            )
+        ):
+            self._utility_post_counter_payments_checked()
+        return order_id
+
+    def _utility_post_counter_payments_checked(self):
+        """``_utility_post_counter_payments``; whatever goes wrong (an account
+        of another company, an account not set up, any error applying the
+        payment) is a UserError naming the receipt and the reason. Database
+        errors (a concurrent update) pass as they are: the request is retried."""
+        self.ensure_one()
+        try:
+            return self._utility_post_counter_payments()
+        except psycopg2.Error:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.info("Counter payments of %s refused: %s", self.name, exc)
+            raise UserError(
+                self.env._(
+                    "Receipt %(receipt)s: the utility payment could not be applied to "
+                    "the account, so the receipt is not recorded: %(error)s",
+                    receipt=self.utility_receipt_number or self.name,
+                    error=exc.args[0] if exc.args else repr(exc),
+                )
+            ) from exc
 
     def action_utility_void(self):
         self.ensure_one()
@@ -95,9 +184,10 @@ class PosOrder(models.Model):
         if self.utility_receipt_number or not config.utility_counter:
             return
         config._utility_ensure_receipt_sequence()
-        self.utility_receipt_number = (
-            config.utility_receipt_sequence_id.sudo().next_by_id()
-        )
+        with workflow("pos.order"):
+            self.utility_receipt_number = (
+                config.utility_receipt_sequence_id.sudo().next_by_id()
+            )
 
     def _utility_post_counter_payments(self):
         """One posted entry per utility payment line not applied yet:
@@ -110,6 +200,20 @@ class PosOrder(models.Model):
         if not lines:
             return self.env["account.move"]
         company = self.company_id.sudo()
+        # The accounts paid are the counter's company's and the cashier's to
+        # see (record rules) before the payment is applied as superuser.
+        foreign = lines.utility_account_id.sudo().filtered(
+            lambda a: a.company_id != company
+        )
+        if foreign:
+            raise ValidationError(
+                self.env._(
+                    "Order %(order)s: account %(account)s belongs to another company.",
+                    order=self.name,
+                    account=foreign[0].name,
+                )
+            )
+        lines.utility_account_id.check_access("read")
         if not (
             company.utility_counter_clearing_account_id
             and company.utility_counter_journal_id
@@ -131,15 +235,6 @@ class PosOrder(models.Model):
                     self.env._(
                         "Order %(order)s: the payment of account %(account)s must be "
                         "a positive amount.",
-                        order=self.name,
-                        account=account.name,
-                    )
-                )
-            if account.company_id != company:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: account %(account)s belongs to another "
-                        "company.",
                         order=self.name,
                         account=account.name,
                     )
@@ -265,6 +360,47 @@ class PosOrderLine(models.Model):
             "utility_balance_after",
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(self, vals_list, LINE_PROTECTED_FIELDS, "pos.order")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, LINE_PROTECTED_FIELDS, "pos.order")
+        if set(vals) & set(LINE_PAID_FIELDS):
+            check_protected_write(
+                self.filtered(lambda ln: ln.order_id.state != "draft"),
+                vals,
+                LINE_PAID_FIELDS,
+                "pos.order",
+            )
+        return super().write(vals)
+
+    @api.constrains(
+        "qty", "price_subtotal_incl", "utility_account_id", "refunded_orderline_id"
+    )
+    def _check_utility_no_refund(self):
+        """A line giving back a utility payment (negative, or refunding a
+        payment line) is made only by the void of the receipt."""
+        if in_workflow("pos.order"):
+            return
+        for line in self:
+            refunded = line.sudo().refunded_orderline_id
+            pays = line.utility_account_id or refunded.utility_account_id
+            if pays and (
+                refunded
+                or line.qty < 0
+                or line.currency_id.compare_amounts(line.price_subtotal_incl, 0.0) < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: a utility payment cannot be refunded at the "
+                        "counter: a CSR II voids the receipt from Point of Sale > "
+                        "Orders.",
+                        order=line.order_id.name,
+                    )
+                )
+
     @api.constrains("product_id", "utility_reference", "utility_account_id")
     def _check_utility_counter_line(self):
         for line in self:
@@ -322,6 +458,22 @@ class PosPayment(models.Model):
         readonly=True,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(self, vals_list, PAYMENT_PROTECTED_FIELDS, "pos.order")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, PAYMENT_PROTECTED_FIELDS, "pos.order")
+        if set(vals) & set(PAYMENT_PAID_FIELDS):
+            check_protected_write(
+                self.filtered(lambda p: p.pos_order_id.state != "draft"),
+                vals,
+                PAYMENT_PAID_FIELDS,
+                "pos.order",
+            )
+        return super().write(vals)
+
     def action_utility_mark_returned(self):
         self.ensure_one()
         return {
@@ -332,6 +484,29 @@ class PosPayment(models.Model):
             "target": "new",
             "context": {"default_payment_id": self.id},
         }
+
+    @api.constrains("payment_method_id", "amount", "pos_order_id")
+    def _check_utility_cash_only(self):
+        """A cash-only account is not paid by check (Gov. Code 6157), whatever
+        the Point of Sale screen let through."""
+        for payment in self:
+            if (
+                payment.payment_method_id.utility_tender != "check"
+                or payment.amount <= 0
+            ):
+                continue
+            cash_only = payment.pos_order_id.sudo().lines.utility_account_id.filtered(
+                "cash_only"
+            )
+            if cash_only:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: account %(account)s pays by cash, card or "
+                        "money order only (returned checks); a check is refused.",
+                        order=payment.pos_order_id.name,
+                        account=cash_only[0].name,
+                    )
+                )
 
     @api.constrains("payment_method_id", "check_number", "amount")
     def _check_utility_check_number(self):

@@ -116,8 +116,18 @@ class ResCompany(models.Model):
         closes for a global leave (a holiday)."""
         self.ensure_one()
         window = self.env.context.get("utility_dlq_holidays")
-        if window and window[0] <= date_from and date_to <= window[1]:
-            # Read once for a batch by the daily run.
+        # Read once for a batch by the daily run: a tuple of dates and a
+        # frozenset, which no JSON-RPC context can hold (a caller's context
+        # never changes the business days the SB 998 safeguards count).
+        if (
+            isinstance(window, tuple)
+            and len(window) == 3
+            and isinstance(window[2], frozenset)
+            and isinstance(window[0], type(date_from))
+            and isinstance(window[1], type(date_to))
+            and window[0] <= date_from
+            and date_to <= window[1]
+        ):
             return {d for d in window[2] if date_from <= d <= date_to}
         calendar = self.resource_calendar_id
         if not calendar:

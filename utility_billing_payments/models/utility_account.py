@@ -3,7 +3,13 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
+from ..tools.controls import check_protected_create, check_protected_write, check_role
+
 POS_SEARCH_LIMIT = 20
+# Set by the returned check workflow only (door "utility.account").
+COUNTER_PROTECTED_FIELDS = ("returned_check_count", "cash_only")
 
 
 class UtilityAccount(models.Model):
@@ -14,14 +20,66 @@ class UtilityAccount(models.Model):
         string="Returned Checks",
         readonly=True,
         tracking=True,
+        copy=False,
         help="Checks returned unpaid (NSF) on this account.",
     )
     cash_only = fields.Boolean(
         string="Cash Only at the Counter",
+        readonly=True,
         tracking=True,
+        copy=False,
         help="Set after repeated returned checks (Gov. Code 6157): the counter "
         "refuses checks for this account.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self, vals_list, COUNTER_PROTECTED_FIELDS, "utility.account"
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, COUNTER_PROTECTED_FIELDS, "utility.account")
+        return super().write(vals)
+
+    def action_set_cash_only(self):
+        """A CSR II makes the account pay by cash, card or money order only."""
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._("Only a CSR II or a manager sets an account to cash only."),
+        )
+        self.check_access("write")
+        with workflow("utility.account"):
+            self.write({"cash_only": True})
+        for account in self:
+            account.message_post(
+                body=self.env._(
+                    "Cash only at the counter, set by %(user)s.",
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    def action_lift_cash_only(self):
+        """A manager lets the account pay by check again."""
+        check_role(
+            self.env,
+            "utility_billing.group_manager",
+            self.env._("Only a manager lets a cash-only account pay by check again."),
+        )
+        self.check_access("write")
+        with workflow("utility.account"):
+            self.write({"cash_only": False})
+        for account in self:
+            account.message_post(
+                body=self.env._(
+                    "Checks accepted again at the counter, decided by %(user)s.",
+                    user=self.env.user.name,
+                )
+            )
+        return True
 
     # Point of Sale: accounts are searched on the server, never preloaded.
     @api.model

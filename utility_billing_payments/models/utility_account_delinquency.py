@@ -7,8 +7,26 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import clean_context, float_compare
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
+from ..tools.controls import check_protected_create, check_protected_write
+from .utility_notice_delinquency import SAFEGUARD_NOTICE_DOMAIN
+
 SHUTOFF_DAYS_SB998 = 60
 PLAN_BROKEN_NOTICE_BUSINESS_DAYS = 5
+# Changed by the delinquency run, shut-off lists, service orders, collections
+# and penalty waivers only (door "utility.account").
+DLQ_PROTECTED_FIELDS = (
+    "collection_state",
+    "interest_waiver_date",
+    "disconnected",
+    "shutoff_pending",
+    "dlq_step_id",
+    "dlq_step_date",
+    "dlq_bill_id",
+    "dlq_amount",
+    "dlq_run_date",
+)
 
 
 class UtilityAccount(models.Model):
@@ -89,6 +107,21 @@ class UtilityAccount(models.Model):
         "once every 12 months).",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            DLQ_PROTECTED_FIELDS,
+            "utility.account",
+            defaults={"collection_state": "none"},
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, DLQ_PROTECTED_FIELDS, "utility.account")
+        return super().write(vals)
+
     @api.depends("payment_plan_ids.state")
     def _compute_payment_plan_id(self):
         for account in self:
@@ -139,6 +172,7 @@ class UtilityAccount(models.Model):
             [
                 ("account_id", "=", self.id),
                 ("kind", "in", ("shutoff", "plan_broken")),
+                *SAFEGUARD_NOTICE_DOMAIN,
                 ("state", "=", "sent"),
                 ("occupant", "=", False),
                 ("date", "<=", date),
@@ -289,8 +323,13 @@ class UtilityAccount(models.Model):
     # ------------------------------------------------------------
 
     def _utility_apply_credit(self, credit_lines):
-        res = super()._utility_apply_credit(credit_lines)
-        self._dlq_after_payment()
+        # Called by the payment workflows (counter, ACH, returned check, plan
+        # and collection tests...) after their own checks: applying a credit
+        # reconciles receivables, which a CSR may not do by hand.
+        res = super(UtilityAccount, self.sudo())._utility_apply_credit(
+            credit_lines.sudo()
+        )
+        self.sudo()._dlq_after_payment()
         return res
 
     def _dlq_after_payment(self):
@@ -326,7 +365,8 @@ class UtilityAccount(models.Model):
             )
         )._remove(reason)
         if self.shutoff_pending:
-            self.shutoff_pending = False
+            with workflow("utility.account"):
+                self.shutoff_pending = False
 
     def _dlq_request_reconnection(self, after_hours=False, reason=None):
         """Reconnect order and reconnection fee, once while disconnected."""
@@ -354,12 +394,19 @@ class UtilityAccount(models.Model):
             }
         )
         fee = self._dlq_charge_reconnection_fee(after_hours, order)
-        order.reconnect_fee_move_id = fee
+        if fee:
+            with workflow("utility.service.order"):
+                order.reconnect_fee_move_id = fee
         return order
 
     def _dlq_charge_reconnection_fee(self, after_hours, order):
         """Posted invoice of the reconnection fee (capped for low-income
-        households under SB 998); none when the fee is zero."""
+        households under SB 998); none when the fee is zero.
+
+        Called by the workflows that reconnect (reconnect wizard, payment plan,
+        payment), which checked the user's role: the invoice is made with the
+        accounting rights the CSR does not hold (``sudo``, the user stays the
+        author)."""
         self.ensure_one()
         company = self.company_id
         amount = company._utility_reconnect_fee(after_hours, self.low_income)
@@ -376,6 +423,7 @@ class UtilityAccount(models.Model):
             label = self.env._("%(label)s, low-income rate", label=label)
         move = (
             self.env["account.move"]
+            .sudo()
             .with_context(clean_context(self.env.context), tracking_disable=True)
             .create(
                 {

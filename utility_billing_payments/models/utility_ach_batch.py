@@ -9,11 +9,47 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
 from ..tools import nacha
+from ..tools.controls import (
+    check_company,
+    check_protected_create,
+    check_protected_write,
+    check_role,
+)
 
 # Entries posted at a time when a file is generated: payments created, their
 # entries created and posted, and reconciled with the bills, in one go each.
 POST_CHUNK = 500
+# Door "utility.ach.batch": what the batch's buttons write.
+BATCH_WORKFLOW_FIELDS = (
+    "state",
+    "journal_id",
+    "file_data",
+    "file_name",
+    "file_id_modifier",
+    "file_creation",
+    "file_checksum",
+    "generated_by_id",
+    "settlement_move_id",
+    "line_ids",
+)
+BATCH_DRAFT_FIELDS = ("effective_date", "company_id", "excluded_mandate_ids")
+LINE_FIELDS = (
+    "batch_id",
+    "mandate_id",
+    "kind",
+    "transaction_code",
+    "amount",
+    "bill_ids",
+    "trace_number",
+    "state",
+    "returned",
+    "return_line_id",
+    "payment_id",
+    "company_id",
+)
 
 
 class UtilityAchBatch(models.Model):
@@ -140,6 +176,17 @@ class UtilityAchBatch(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            BATCH_WORKFLOW_FIELDS,
+            "utility.ach.batch",
+            defaults={"state": "draft"},
+            message=self.env._(
+                "An ACH batch is created as a draft; Compute Entries lists its "
+                "entries and Generate File writes its file."
+            ),
+        )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = (
@@ -153,6 +200,40 @@ class UtilityAchBatch(models.Model):
                     or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(
+            self,
+            vals,
+            BATCH_WORKFLOW_FIELDS,
+            "utility.ach.batch",
+            message=self.env._(
+                "ACH batch: its entries, file and status change through its "
+                "buttons only (Compute Entries, Generate File, Mark Settled, "
+                "Cancel)."
+            ),
+        )
+        check_protected_write(
+            self.filtered(lambda b: b.state != "draft"),
+            vals,
+            BATCH_DRAFT_FIELDS,
+            "utility.ach.batch",
+        )
+        return super().write(vals)
+
+    def _check_csr2(self):
+        """The batch's buttons: a CSR II of the batch's company. The work is
+        then done as superuser (payments, reconciliation, the file), the user
+        staying its author."""
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II works on ACH batches."
+            ),
+        )
+        self.check_access("write")
+        check_company(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -172,8 +253,14 @@ class UtilityAchBatch(models.Model):
     def action_compute(self):
         """List the entries: the debits of the active mandates whose account
         has bills due by the settlement date, and the prenotes to send."""
+        self._check_csr2()
+        with workflow("utility.ach.batch"):
+            return self.sudo()._compute_entries()
+
+    def _compute_entries(self):
         for batch in self:
             batch._check_draft()
+            batch._lock_company()
             self.env["utility.ach.mandate"]._activate_prenoted(
                 batch.effective_date, batch.company_id
             )
@@ -199,11 +286,18 @@ class UtilityAchBatch(models.Model):
 
     def action_generate(self):
         """Write the NACHA file and post the payments of its debits."""
-        for batch in self:
-            batch._generate()
+        self._check_csr2()
+        with workflow("utility.ach.batch"):
+            for batch in self.sudo():
+                batch._generate()
         return True
 
     def action_settle(self):
+        self._check_csr2()
+        with workflow("utility.ach.batch"):
+            return self.sudo()._settle()
+
+    def _settle(self):
         for batch in self:
             if batch.state != "generated":
                 raise UserError(
@@ -222,6 +316,11 @@ class UtilityAchBatch(models.Model):
     def action_cancel(self):
         """Cancel a draft batch, or a generated one whose file the bank did not
         process: its payments are reversed and the bills reopen."""
+        self._check_csr2()
+        with workflow("utility.ach.batch"):
+            return self.sudo()._cancel()
+
+    def _cancel(self):
         for batch in self:
             if batch.state not in ("draft", "generated"):
                 raise UserError(
@@ -263,6 +362,7 @@ class UtilityAchBatch(models.Model):
         entries computed, to generate a new file (the next file id modifier,
         new trace numbers); the cancelled batch keeps its file and history."""
         self.ensure_one()
+        self._check_csr2()
         if self.state != "cancelled":
             raise UserError(
                 self.env._("ACH batch %(batch)s is not cancelled.", batch=self.name)
@@ -318,6 +418,21 @@ class UtilityAchBatch(models.Model):
             raise UserError(
                 self.env._("ACH batch %(batch)s is not a draft.", batch=self.name)
             )
+
+    def _lock_company(self):
+        """Serialize the ACH batches of the company: entries are computed and
+        files generated one transaction at a time. The company row is updated
+        (not only locked): under PostgreSQL's repeatable read, the second
+        transaction then fails with a serialization error and is retried with a
+        fresh snapshot, where it sees the entries of the first (a bill is in one
+        open batch only)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET write_date = write_date WHERE id = %s",
+                self.company_id.id,
+            )
+        )
 
     def _get_debit_mandates(self):
         """Active mandates of the batch's company, not removed from it."""
@@ -514,6 +629,18 @@ class UtilityAchBatch(models.Model):
                 self.id,
             )
         )
+        self._lock_company()
+        # What is still due now: a bill paid at the counter since the entries
+        # were computed is not debited again.
+        lines = self._refresh_debits(lines)
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "ACH batch %(batch)s has nothing left to send: every account of "
+                    "its entries has paid since they were computed.",
+                    batch=self.name,
+                )
+            )
         creation = fields.Datetime.context_timestamp(self, fields.Datetime.now())
         modifier = company._ach_next_file_id_modifier(creation.date())
         dfi = company._ach_originating_dfi()
@@ -562,6 +689,83 @@ class UtilityAchBatch(models.Model):
                 prenotes=len(prenotes),
             )
         )
+
+    def _refresh_debits(self, lines):
+        """Debit no more than what each account still owes: its open receivable
+        lines are locked and read again (set-based, one query each), then a debit
+        whose account owes less is lowered to what is due, one that owes nothing
+        is removed, and the batch's chatter says which. Return the entries left.
+
+        Locking the receivable lines (``FOR NO KEY UPDATE``) makes a payment
+        applied to them at the same time wait, or makes this transaction fail
+        and be retried with a fresh snapshot (repeatable read) when the payment
+        committed first: the amounts read here are the ones in the database.
+        """
+        self.ensure_one()
+        debits = lines.filtered(lambda ln: ln.kind == "debit")
+        if not debits:
+            return lines
+        accounts = debits.account_id
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.id FROM account_move_line l
+                     JOIN account_account a ON a.id = l.account_id
+                    WHERE l.utility_account_id = ANY(%s)
+                      AND l.parent_state = 'posted'
+                      AND a.account_type = 'asset_receivable'
+                      AND NOT l.reconciled
+                 ORDER BY l.id
+                      FOR NO KEY UPDATE OF l""",
+                accounts.ids,
+            )
+        )
+        self.env["account.move.line"].invalidate_model(
+            ["amount_residual", "amount_residual_currency", "reconciled"]
+        )
+        open_by_account = self._open_receivables(accounts)
+        empty = self.env["account.move.line"]
+        removed = self.env["utility.ach.batch.line"]
+        lowered = []
+        for line in debits:
+            amount, bills = self._prepare_debit_amount(
+                open_by_account.get(line.account_id.id, empty)
+            )
+            if amount <= 0:
+                removed |= line
+            elif self.currency_id.compare_amounts(amount, line.amount) < 0:
+                lowered.append((line, amount, bills))
+        notes = []
+        for line, amount, bills in lowered:
+            notes.append(
+                self.env._(
+                    "%(account)s: %(old)s lowered to %(new)s still due",
+                    account=line.account_id.name,
+                    old=self.currency_id.format(line.amount),
+                    new=self.currency_id.format(amount),
+                )
+            )
+            line.write({"amount": amount, "bill_ids": [Command.set(bills.ids)]})
+        if removed:
+            notes.extend(
+                self.env._(
+                    "%(account)s: removed, %(amount)s already paid",
+                    account=line.account_id.name,
+                    amount=self.currency_id.format(line.amount),
+                )
+                for line in removed
+            )
+            lines -= removed
+            removed.unlink()
+        if notes:
+            self.message_post(
+                body=self.env._(
+                    "Paid since the entries were computed, not debited again: "
+                    "%(notes)s.",
+                    notes="; ".join(notes),
+                )
+            )
+        return lines
 
     def _build_file(self, lines, creation, modifier):
         """The NACHA file of ``lines`` (one batch per entry class)."""
@@ -809,6 +1013,33 @@ class UtilityAchBatchLine(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            LINE_FIELDS,
+            "utility.ach.batch",
+            defaults={"state": "draft", "kind": "debit"},
+            message=self.env._(
+                "ACH entries are listed by Compute Entries on their batch."
+            ),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(
+            self,
+            vals,
+            LINE_FIELDS,
+            "utility.ach.batch",
+            message=self.env._(
+                "ACH entries are computed by their batch: recompute the entries or "
+                "remove the entry instead of editing it."
+            ),
+        )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         for line in self:
@@ -824,10 +1055,12 @@ class UtilityAchBatchLine(models.Model):
     def action_remove(self):
         """Remove the entries from their draft batch; computing the entries
         again leaves their mandates out."""
+        self.batch_id._check_csr2()
         for line in self:
             line.batch_id._check_draft()
             line.batch_id.excluded_mandate_ids = [Command.link(line.mandate_id.id)]
-        self.unlink()
+        with workflow("utility.ach.batch"):
+            self.unlink()
         return True
 
     def _check_generable(self):

@@ -8,8 +8,16 @@ from stdnum.us import rtn
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from odoo.addons.utility_billing.tools.workflow import is_trusted, workflow
 
 from ..tools import nacha
+from ..tools.controls import (
+    check_protected_create,
+    check_protected_write,
+    check_role,
+)
 
 MANDATE_STATES = [
     ("pending_prenote", "Pending Prenote"),
@@ -20,6 +28,26 @@ MANDATE_STATES = [
 # Authorizations are kept this long after revocation (NACHA: 2 years).
 RETENTION_YEARS = 2
 BANK_FIELDS = ("routing_number", "bank_account_number", "bank_account_type")
+# Door "utility.ach.mandate". The mandate's state and prenote: its buttons, the
+# ACH files and the return files only.
+STATE_FIELDS = (
+    "state",
+    "state_reason",
+    "prenote_batch_id",
+    "prenote_date",
+    "active_from",
+    "revocation_date",
+)
+# What the customer authorized: editable while the mandate is entered (its
+# prenote not sent yet); then a new bank account goes through Change Bank
+# Account (a new prenote), a notification of change through the return file.
+AUTHORIZATION_FIELDS = (
+    *BANK_FIELDS,
+    "account_id",
+    "company_id",
+    "authorization_date",
+    "sec_code",
+)
 
 
 def mask_account_number(number):
@@ -159,6 +187,11 @@ class UtilityAchMandate(models.Model):
         "utility.ach.return.line", "mandate_id", string="Returns", readonly=True
     )
     return_count = fields.Integer(compute="_compute_return_count")
+    authorization_locked = fields.Boolean(
+        compute="_compute_authorization_locked",
+        help="Its prenote was sent: the bank account changes with Change Bank "
+        "Account only.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -242,6 +275,37 @@ class UtilityAchMandate(models.Model):
                     )
                 )
 
+    def init(self):
+        res = super().init()
+        # One mandate not revoked per account, whatever two users do at once.
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS utility_ach_mandate_open_uniq
+                       ON utility_ach_mandate (account_id)
+                    WHERE state != 'revoked'"""
+            )
+        )
+        return res
+
+    @api.model
+    def _check_no_open_mandate(self, account_ids):
+        """Refuse a second open mandate on these accounts, before it is written
+        (the unique index says it too, less clearly, when two users race)."""
+        if not account_ids:
+            return
+        taken = self.sudo().search(
+            [("account_id", "in", list(account_ids)), ("state", "!=", "revoked")],
+            limit=1,
+        )
+        if taken:
+            raise ValidationError(
+                self.env._(
+                    "Account %(account)s already has an autopay mandate: revoke it "
+                    "before enrolling a new bank account.",
+                    account=taken.account_id.name,
+                )
+            )
+
     @api.constrains("account_id", "state")
     def _check_one_open_mandate(self):
         groups = self._read_group(
@@ -278,6 +342,24 @@ class UtilityAchMandate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            STATE_FIELDS,
+            "utility.ach.mandate",
+            defaults={"state": "pending_prenote"},
+            message=self.env._(
+                "A new autopay mandate waits for its prenote: it becomes active "
+                "when the prenote wait is over, not by entering its state."
+            ),
+        )
+        self._check_no_open_mandate(
+            {
+                vals["account_id"]
+                for vals in vals_list
+                if vals.get("account_id") and vals.get("state") != "revoked"
+            }
+        )
         for vals in vals_list:
             self._normalize_bank_vals(vals)
             if vals.get("name", "/") == "/":
@@ -295,24 +377,53 @@ class UtilityAchMandate(models.Model):
 
     def write(self, vals):
         self._normalize_bank_vals(vals)
-        new_bank = (
-            not self.env.context.get("ach_noc")
-            and any(fname in vals for fname in BANK_FIELDS)
-            and self.filtered(lambda m: m.state in ("active", "suspended"))
-        )
-        if new_bank:
-            changed = new_bank.filtered(
-                lambda m: any(
-                    (m.sudo()[fname] or False) != (vals[fname] or False)
-                    for fname in BANK_FIELDS
-                    if fname in vals
-                )
+        if vals.get("account_id"):
+            moved = self.filtered(
+                lambda m: m.account_id.id != vals["account_id"] and m.state != "revoked"
             )
-        res = super().write(vals)
-        if new_bank and changed:
-            # A new bank account is checked by a prenote before it is debited.
-            changed._reset_prenote(self.env._("New bank account details."))
-        return res
+            if moved:
+                self._check_no_open_mandate({vals["account_id"]})
+        check_protected_write(
+            self,
+            vals,
+            STATE_FIELDS,
+            "utility.ach.mandate",
+            message=self.env._(
+                "Autopay mandate: its status and prenote change through its buttons "
+                "(Suspend, Reactivate, Revoke), the ACH files and the return files "
+                "only."
+            ),
+        )
+        if set(vals) & set(AUTHORIZATION_FIELDS):
+            check_protected_write(
+                self.filtered(lambda m: not m._is_being_entered()),
+                vals,
+                AUTHORIZATION_FIELDS,
+                "utility.ach.mandate",
+                message=self.env._(
+                    "Autopay mandate: its prenote has been sent, so its bank "
+                    "account and authorization cannot be edited. A new bank "
+                    "account: use Change Bank Account (a CSR II), which sends a new "
+                    "prenote before the account is debited. A correction from the "
+                    "bank comes with its return file."
+                ),
+            )
+        return super().write(vals)
+
+    def _is_being_entered(self):
+        """Still being entered: no prenote sent, never in an ACH file."""
+        self.ensure_one()
+        return (
+            self.state == "pending_prenote"
+            and not self.prenote_batch_id
+            and not self.prenote_date
+            and not self.batch_line_ids.filtered(lambda ln: ln.state != "cancelled")
+        )
+
+    @api.depends("state", "prenote_batch_id", "prenote_date", "batch_line_ids.state")
+    def _compute_authorization_locked(self):
+        for mandate in self:
+            mandate.authorization_locked = not mandate._is_being_entered()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never_used(self):
@@ -331,7 +442,66 @@ class UtilityAchMandate(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def _check_csr2(self):
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II manages autopay mandates."
+            ),
+        )
+        self.check_access("write")
+
+    def action_change_bank_account(self):
+        """Open the wizard that gives the mandate a new bank account (a new
+        prenote is sent before it is debited)."""
+        self.ensure_one()
+        self._check_csr2()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Bank Account"),
+            "res_model": "utility.ach.mandate.bank.change",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_mandate_id": self.id},
+        }
+
+    def _change_bank_account(self, vals, reason):
+        """New bank details given by the customer (``vals``: some of
+        ``BANK_FIELDS``): written, then checked by a new prenote before the
+        account is debited again. Called after the CSR II's checks."""
+        self.ensure_one()
+        if self.state == "revoked":
+            raise UserError(
+                self.env._(
+                    "Mandate %(mandate)s is revoked: enroll the account again with "
+                    "a new authorization.",
+                    mandate=self.display_name,
+                )
+            )
+        vals = self._normalize_bank_vals(
+            {fname: vals[fname] for fname in BANK_FIELDS if fname in vals}
+        )
+        old_masked = self.bank_account_masked
+        with workflow("utility.ach.mandate"):
+            self.write(vals)
+            self._reset_prenote(
+                self.env._("New bank account details: %(reason)s", reason=reason)
+            )
+        self.message_post(
+            body=self.env._(
+                "Bank account changed from %(old)s to %(new)s by %(user)s: "
+                "%(reason)s. A prenote is sent in the next ACH file.",
+                old=old_masked,
+                new=self.bank_account_masked,
+                user=self.env.user.name,
+                reason=reason,
+            )
+        )
+        return True
+
     def action_suspend(self):
+        self._check_csr2()
         for mandate in self:
             if mandate.state not in ("pending_prenote", "active"):
                 raise UserError(
@@ -345,6 +515,7 @@ class UtilityAchMandate(models.Model):
 
     def action_reactivate(self):
         """Suspended -> active again (pending its prenote when it has none)."""
+        self._check_csr2()
         for mandate in self:
             if mandate.state != "suspended":
                 raise UserError(
@@ -365,6 +536,7 @@ class UtilityAchMandate(models.Model):
         return True
 
     def action_revoke(self):
+        self._check_csr2()
         for mandate in self:
             if mandate.state == "revoked":
                 raise UserError(
@@ -393,18 +565,20 @@ class UtilityAchMandate(models.Model):
         vals = {"state": state, "state_reason": reason}
         if state == "revoked":
             vals["revocation_date"] = fields.Date.context_today(self)
-        self.write(vals)
+        with workflow("utility.ach.mandate"):
+            self.write(vals)
 
     def _reset_prenote(self, reason):
-        self.write(
-            {
-                "state": "pending_prenote",
-                "state_reason": reason,
-                "prenote_batch_id": False,
-                "prenote_date": False,
-                "active_from": False,
-            }
-        )
+        with workflow("utility.ach.mandate"):
+            self.write(
+                {
+                    "state": "pending_prenote",
+                    "state_reason": reason,
+                    "prenote_batch_id": False,
+                    "prenote_date": False,
+                    "active_from": False,
+                }
+            )
 
     def _transaction_code(self, prenote=False):
         self.ensure_one()
@@ -414,23 +588,25 @@ class UtilityAchMandate(models.Model):
 
     def _prenote_sent(self, batch):
         """The prenotes of these mandates went out in ``batch``'s file."""
-        for mandate in self:
-            company = mandate.company_id
-            mandate.write(
-                {
-                    "prenote_batch_id": batch.id,
-                    "prenote_date": batch.effective_date,
-                    "active_from": company._ach_add_banking_days(
-                        batch.effective_date, company.ach_prenote_days
-                    ),
-                }
-            )
+        with workflow("utility.ach.mandate"):
+            for mandate in self:
+                company = mandate.company_id
+                mandate.write(
+                    {
+                        "prenote_batch_id": batch.id,
+                        "prenote_date": batch.effective_date,
+                        "active_from": company._ach_add_banking_days(
+                            batch.effective_date, company.ach_prenote_days
+                        ),
+                    }
+                )
 
     def _prenote_cancelled(self, batch):
         """``batch`` was cancelled: its prenotes were never sent."""
-        self.filtered(lambda m: m.prenote_batch_id == batch).write(
-            {"prenote_batch_id": False, "prenote_date": False, "active_from": False}
-        )
+        with workflow("utility.ach.mandate"):
+            self.filtered(lambda m: m.prenote_batch_id == batch).write(
+                {"prenote_batch_id": False, "prenote_date": False, "active_from": False}
+            )
 
     @api.model
     def _activate_prenoted(self, day=None, companies=None):
@@ -458,7 +634,7 @@ class UtilityAchMandate(models.Model):
 
     @api.model
     def _cron_activate_mandates(self):
-        self._activate_prenoted()
+        self.sudo()._activate_prenoted()
 
     def _apply_return(self, return_line):
         """The mandate's state after the return ``return_line`` (R-code): return
@@ -526,6 +702,15 @@ class UtilityAchMandate(models.Model):
         }
         if vals:
             # Corrections from the bank need no new prenote (NACHA: apply
-            # them before the next entry).
-            self.sudo().with_context(ach_noc=True).write(vals)
+            # them before the next entry). Only the return import gets here,
+            # after its own checks: its door.
+            if not is_trusted(self.env, "utility.ach.mandate"):
+                raise UserError(
+                    self.env._(
+                        "Corrections from the bank are applied by importing its "
+                        "return file."
+                    )
+                )
+            with workflow("utility.ach.mandate"):
+                self.sudo().write(vals)
         return list(vals)

@@ -2,11 +2,47 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import hashlib
+import logging
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.utility_billing.tools.workflow import workflow
 
 from ..tools import nacha
+from ..tools.controls import check_protected_create, check_protected_write, check_role
+
+_logger = logging.getLogger(__name__)
+
+# Door "utility.ach.return": a return file is the bank's evidence; it and its
+# lines are written by the import only.
+RETURN_FIELDS = (
+    "checksum",
+    "state",
+    "line_ids",
+    "file_data",
+    "file_name",
+    "file_type",
+    "company_id",
+)
+RETURN_LINE_FIELDS = (
+    "return_id",
+    "line_number",
+    "kind",
+    "code",
+    "reason",
+    "trace_number",
+    "amount",
+    "corrected_data",
+    "state",
+    "message",
+    "batch_line_id",
+    "mandate_id",
+    "reversal_move_id",
+    "fee_move_id",
+    "notice_id",
+    "company_id",
+)
 
 
 class UtilityAchReturn(models.Model):
@@ -91,6 +127,16 @@ class UtilityAchReturn(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            ("checksum", "state", "line_ids"),
+            "utility.ach.return",
+            defaults={"state": "draft"},
+            message=self.env._(
+                "Return files are imported with ACH > Import ACH Return File."
+            ),
+        )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = (
@@ -104,6 +150,16 @@ class UtilityAchReturn(models.Model):
                     or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, RETURN_FIELDS, "utility.ach.return")
+        check_protected_write(
+            self.filtered(lambda r: r.state != "draft"),
+            vals,
+            ("date",),
+            "utility.ach.return",
+        )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -123,8 +179,33 @@ class UtilityAchReturn(models.Model):
     @api.model
     def _import_file(self, content, file_name, date=None, company=None):
         """Create the return of ``content`` (bytes) and process it; refuse a
-        file already imported (same SHA-256) in the company."""
+        file already imported (same SHA-256) in the company.
+
+        A CSR II of the company imports; the reversals, fees, notices and
+        mandate changes are then made as superuser (the user stays their
+        author), inside the doors of the records they change."""
         company = company or self.env.company
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II imports ACH return files."
+            ),
+        )
+        if company not in self.env.companies:
+            raise UserError(
+                self.env._(
+                    "You do not work in %(company)s: its return files are imported "
+                    "by its own staff.",
+                    company=company.name,
+                )
+            )
+        with workflow("utility.ach.return", "utility.ach.batch", "utility.ach.mandate"):
+            ret = self.sudo()._import_content(content, file_name, date, company)
+        return ret.with_env(self.env)
+
+    @api.model
+    def _import_content(self, content, file_name, date, company):
         checksum = hashlib.sha256(content).hexdigest()
         previous = self.search(
             [("checksum", "=", checksum), ("company_id", "=", company.id)], limit=1
@@ -234,7 +315,7 @@ class UtilityAchReturn(models.Model):
             )
             line = Line.create(vals)
             if state == "matched":
-                line._process()
+                line._process_or_mark()
         self.state = "done"
         self.message_post(
             body=self.env._(
@@ -362,12 +443,54 @@ class UtilityAchReturnLine(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            RETURN_LINE_FIELDS,
+            "utility.ach.return",
+            message=self.env._("Return lines are read from the bank's return file."),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, RETURN_LINE_FIELDS, "utility.ach.return")
+        return super().write(vals)
+
     def _process(self):
         self.ensure_one()
         if self.kind == "return":
             self._process_return()
         else:
             self._process_change()
+
+    def _process_or_mark(self):
+        """Process the line; a business error on this entry (a correction the
+        mandate refuses, a fee that cannot be charged...) undoes what was done
+        for it and marks it in error with the reason, and the rest of the file
+        is processed."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._process()
+        except (UserError, ValidationError, nacha.NachaError) as exc:
+            _logger.info(
+                "ACH return %s, line %s not processed: %s",
+                self.return_id.name,
+                self.line_number,
+                exc,
+            )
+            self.env.invalidate_all()
+            self.write(
+                {
+                    "state": "error",
+                    "message": self.env._(
+                        "Not processed: %(error)s",
+                        error=exc.args[0] if exc.args else exc,
+                    ),
+                }
+            )
 
     # ------------------------------------------------------------
     # Returns

@@ -9,6 +9,32 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import clean_context
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
+from ..tools.controls import (
+    check_company,
+    check_protected_create,
+    check_protected_write,
+    check_role,
+)
+from ..tools.csv_safe import csv_safe_cell
+
+# Door "utility.collection.referral": referrals are made by an export and
+# change through their buttons only; an export's file is written once.
+REFERRAL_FIELDS = (
+    "account_id",
+    "final_bill_id",
+    "referral_date",
+    "amount",
+    "state",
+    "export_id",
+    "write_off_move_id",
+    "write_off_amount",
+    "recovery_move_ids",
+    "company_id",
+)
+EXPORT_FIELDS = ("state", "referral_ids", "file", "file_name")
+
 
 class UtilityCollectionReferral(models.Model):
     """A closed account's unpaid final bill handed to the collection agency, and
@@ -71,13 +97,35 @@ class UtilityCollectionReferral(models.Model):
                 referral.recovery_move_ids.mapped("amount_total")
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            REFERRAL_FIELDS,
+            "utility.collection.referral",
+            message=self.env._(
+                "Accounts are referred to the collection agency by a collection "
+                "export (Collections > Collection Referrals > Refer Accounts)."
+            ),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(
+            self, vals, REFERRAL_FIELDS, "utility.collection.referral"
+        )
+        return super().write(vals)
+
     def action_write_off(self):
         """Manager: write the open balance off to the bad-debt expense account,
         the receivable credited and reconciled with the bills."""
-        if not self.env.su and not self.env.user.has_group(
-            "utility_billing.group_manager"
-        ):
-            raise UserError(self.env._("Only a manager approves write-offs."))
+        check_role(
+            self.env,
+            "utility_billing.group_manager",
+            self.env._("Only a manager approves write-offs."),
+        )
+        check_company(self)
         for referral in self:
             if referral.state != "referred":
                 raise UserError(
@@ -86,10 +134,20 @@ class UtilityCollectionReferral(models.Model):
                         name=referral.name,
                     )
                 )
-            referral._write_off()
+            # The accounting of the write-off, after the manager's approval.
+            referral.sudo()._write_off()
         return True
 
     def action_cancel(self):
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II takes an account back "
+                "from the collection agency."
+            ),
+        )
+        self.check_access("write")
         for referral in self:
             if referral.state != "referred":
                 raise UserError(
@@ -99,8 +157,9 @@ class UtilityCollectionReferral(models.Model):
                         state=referral.state,
                     )
                 )
-        self.write({"state": "cancelled"})
-        self.account_id.write({"collection_state": "none"})
+        with workflow("utility.collection.referral", "utility.account"):
+            self.write({"state": "cancelled"})
+            self.account_id.write({"collection_state": "none"})
         return True
 
     def _write_off(self):
@@ -330,24 +389,47 @@ class UtilityCollectionExport(models.Model):
             export.referral_count = len(export.referral_ids)
             export.amount_total = sum(export.referral_ids.mapped("amount"))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            EXPORT_FIELDS,
+            "utility.collection.referral",
+            defaults={"state": "draft"},
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, EXPORT_FIELDS, "utility.collection.referral")
+        check_protected_write(
+            self.filtered(lambda e: e.state != "draft"),
+            vals,
+            ("date", "company_id"),
+            "utility.collection.referral",
+        )
+        return super().write(vals)
+
     def action_refer(self):
         """Refer the final and closed accounts whose final bill is unpaid past the
         company's collection age, and write the agency's CSV file."""
-        if not self.env.su and not self.env.user.has_group(
-            "utility_billing.group_csr_2"
-        ):
-            raise UserError(
-                self.env._(
-                    "Only a Customer Service Representative II refers accounts to "
-                    "the collection agency."
-                )
-            )
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II refers accounts to "
+                "the collection agency."
+            ),
+        )
+        self.check_access("write")
+        check_company(self)
         for export in self:
             if export.state != "draft":
                 raise UserError(
                     self.env._("%(name)s is already exported.", name=export.name)
                 )
-            export._refer()
+            with workflow("utility.collection.referral", "utility.account"):
+                export._refer()
         return True
 
     def _get_accounts_to_refer(self):
@@ -424,21 +506,26 @@ class UtilityCollectionExport(models.Model):
         for referral in referrals.sorted(lambda r: r.account_id.name):
             partner = referral.partner_id
             bill = referral.final_bill_id
+            # Names and addresses come from customers: never a formula in the
+            # agency's spreadsheet.
             writer.writerow(
                 [
-                    referral.account_id.name,
-                    partner.name or "",
-                    partner.street or "",
-                    partner.city or "",
-                    partner.zip or "",
-                    partner.phone or "",
-                    partner.email or "",
-                    referral.account_id.premise_id.name or "",
-                    bill.name or "",
-                    bill.invoice_date or "",
-                    bill.invoice_date_due or "",
-                    f"{referral.amount:.2f}",
-                    referral.referral_date,
+                    csv_safe_cell(value or "")
+                    for value in (
+                        referral.account_id.name,
+                        partner.name,
+                        partner.street,
+                        partner.city,
+                        partner.zip,
+                        partner.phone,
+                        partner.email,
+                        referral.account_id.premise_id.name,
+                        bill.name,
+                        bill.invoice_date,
+                        bill.invoice_date_due,
+                        f"{referral.amount:.2f}",
+                        referral.referral_date,
+                    )
                 ]
             )
         return buffer.getvalue().encode("utf-8")

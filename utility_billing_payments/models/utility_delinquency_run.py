@@ -11,7 +11,14 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
 
+from ..tools.controls import (
+    check_company,
+    check_protected_create,
+    check_protected_write,
+    check_role,
+)
 from .utility_delinquency_policy import NOTICE_KIND_BY_ACTION
+from .utility_notice_delinquency import SAFEGUARD_NOTICE_DOMAIN
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +29,39 @@ QUIET_CONTEXT = {
     "mail_create_nolog": True,
     "mail_notrack": True,
 }
+# The run's state, position and results: written by the run only (door
+# "utility.delinquency.run"; the run works as superuser after its role check).
+RUN_STATE_FIELDS = (
+    "state",
+    "last_account_id",
+    "account_count",
+    "batch_count",
+    "notice_count",
+    "penalty_count",
+    "penalty_amount",
+    "waiver_count",
+    "shutoff_eligible_count",
+    "shutoff_blocked_count",
+    "plan_broken_count",
+    "log",
+    "shutoff_list_id",
+    "letters_attachment_id",
+    "started_at",
+    "finished_at",
+)
+RUN_PROTECTED_FIELDS = ("date", "company_id", *RUN_STATE_FIELDS)
+EVENT_FIELDS = (
+    "run_id",
+    "account_id",
+    "bill_id",
+    "step_id",
+    "date",
+    "amount",
+    "waived",
+    "notice_id",
+    "penalty_move_id",
+    "company_id",
+)
 
 
 class UtilityDelinquencyRun(models.Model):
@@ -93,19 +133,48 @@ class UtilityDelinquencyRun(models.Model):
         for run in self:
             run.name = self.env._("Delinquency run %(date)s", date=run.date or "")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            RUN_STATE_FIELDS,
+            "utility.delinquency.run",
+            defaults={"state": "draft"},
+            message=self.env._(
+                "Delinquency runs are made by the daily run or by Collections > "
+                "Run Delinquency Steps."
+            ),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(
+            self, vals, RUN_PROTECTED_FIELDS, "utility.delinquency.run"
+        )
+        return super().write(vals)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
     def action_run(self):
-        """Process the whole run now (CSR II)."""
+        """Process the whole run now (CSR II). The role and the company are
+        checked as the user; the steps (penalty invoices, notices, shut-off
+        lists) are then taken with the rights they need (``sudo``: the user
+        stays the author)."""
         self._check_can_run()
-        for run in self:
-            run._start()
-            while run._process_batch():
-                pass
-            run._finish()
+        check_company(self)
+        for run in self.sudo():
+            run._run_all()
         return True
+
+    def _run_all(self):
+        self.ensure_one()
+        self._start()
+        while self._process_batch():
+            pass
+        self._finish()
 
     def action_view_notices(self):
         self.ensure_one()
@@ -150,15 +219,13 @@ class UtilityDelinquencyRun(models.Model):
         ).report_action(self)
 
     def _check_can_run(self):
-        if not self.env.su and not self.env.user.has_group(
-            "utility_billing.group_csr_2"
-        ):
-            raise UserError(
-                self.env._(
-                    "Only a Customer Service Representative II runs the "
-                    "delinquency steps."
-                )
-            )
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II runs the delinquency steps."
+            ),
+        )
 
     # ------------------------------------------------------------
     # Batches
@@ -171,10 +238,23 @@ class UtilityDelinquencyRun(models.Model):
         )
         return run or self.create({"company_id": company.id, "date": date})
 
+    def _as_worker(self):
+        """The run as its batches work on it: superuser (penalty invoices,
+        notices, protected fields), after the role check of a user calling
+        them; None when already so."""
+        if self.env.su:
+            return None
+        self._check_can_run()
+        check_company(self)
+        return self.sudo()
+
     def _start(self):
         """(Re)start the run from the first account; payment plans are checked
         first (a broken plan resumes its account's steps)."""
         self.ensure_one()
+        worker = self._as_worker()
+        if worker:
+            return worker._start()
         self.write(
             {
                 "state": "running",
@@ -229,6 +309,9 @@ class UtilityDelinquencyRun(models.Model):
     def _process_batch(self, batch_size=BATCH_SIZE):
         """Process the next batch of accounts; return True while work remains."""
         self.ensure_one()
+        worker = self._as_worker()
+        if worker:
+            return worker._process_batch(batch_size)
         rows = self._fetch_candidates(batch_size)
         if not rows:
             return False
@@ -253,6 +336,9 @@ class UtilityDelinquencyRun(models.Model):
         """Reset the accounts no longer delinquent, send the letters of the run
         (one PDF in walk order) and record the summary."""
         self.ensure_one()
+        worker = self._as_worker()
+        if worker:
+            return worker._finish()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -376,7 +462,8 @@ class UtilityDelinquencyRun(models.Model):
         companies = self.env["utility.delinquency.policy"].search([]).company_id
         done = remaining = 0
         for company in companies:
-            run = self.with_company(company)._get_or_create(company, today)
+            # Scheduled: the run works as superuser whatever the cron's user.
+            run = self.sudo().with_company(company)._get_or_create(company, today)
             if run.state == "done":
                 continue
             if run.state == "draft":
@@ -495,6 +582,7 @@ class UtilityDelinquencyRun(models.Model):
             [
                 ("account_id", "in", ids),
                 ("kind", "in", ("shutoff", "plan_broken")),
+                *SAFEGUARD_NOTICE_DOMAIN,
                 ("state", "=", "sent"),
                 ("occupant", "=", False),
                 ("date", "<=", date),
@@ -988,3 +1076,18 @@ class UtilityDelinquencyEvent(models.Model):
             "A delinquency step is taken once per bill.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            EVENT_FIELDS,
+            "utility.delinquency.run",
+            message=self.env._("Delinquency steps are taken by the delinquency run."),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, EVENT_FIELDS, "utility.delinquency.run")
+        return super().write(vals)

@@ -5,7 +5,28 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.controls import check_protected_create, check_protected_write
+
 DELINQUENCY_KINDS = ("late", "final", "shutoff", "door_hanger", "plan_broken")
+# What the delinquency run and payment plans record on their notices (door
+# "utility.notice"): a notice a user makes cannot pose as the shut-off notice of
+# a bill, nor as the notice of a broken plan.
+DLQ_NOTICE_PROTECTED_FIELDS = (
+    "delinquency_run_id",
+    "delinquency_bill_id",
+    "delinquency_step_id",
+    "payment_plan_id",
+    "due_date",
+    "shutoff_date",
+    "occupant",
+)
+# The notices the shut-off safeguards count: made by the delinquency run (the
+# shut-off notice of a bill) or by a broken payment plan.
+SAFEGUARD_NOTICE_DOMAIN = [
+    "|",
+    ("delinquency_bill_id", "!=", False),
+    ("payment_plan_id", "!=", False),
+]
 # Kinds delivered on paper whatever the account's preference: the SB 998 written
 # notice is mailed (and posted at the premise for the door hanger).
 LETTER_ONLY_KINDS = ("shutoff", "door_hanger", "plan_broken")
@@ -65,6 +86,17 @@ class UtilityNotice(models.Model):
     )
     walk_sequence = fields.Integer(related="premise_id.sequence")
     route_id = fields.Many2one(related="premise_id.route_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self, vals_list, DLQ_NOTICE_PROTECTED_FIELDS, "utility.notice"
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, DLQ_NOTICE_PROTECTED_FIELDS, "utility.notice")
+        return super().write(vals)
 
     def init(self):
         res = super().init()

@@ -6,6 +6,25 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
+from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
+
+from ..tools.controls import check_protected_create, check_protected_write, check_role
+
+# Door "utility.payment.plan". Set by the plan's workflow only, ever:
+PLAN_WORKFLOW_FIELDS = ("state", "approved_by_id", "broken_date", "amount_total")
+# The terms, frozen once the plan is submitted (to approve, active...):
+PLAN_TERMS_FIELDS = (
+    "account_id",
+    "company_id",
+    "start_date",
+    "months",
+    "down_payment",
+    "grace_days",
+    "move_ids",
+    "installment_ids",
+)
+INSTALLMENT_FIELDS = ("plan_id", "sequence", "name", "due_date", "amount")
+
 
 class UtilityPaymentPlan(models.Model):
     """A payment arrangement: what the account owes on its open bills, paid as a
@@ -159,12 +178,55 @@ class UtilityPaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            PLAN_WORKFLOW_FIELDS,
+            "utility.payment.plan",
+            defaults={"state": "draft"},
+            message=self.env._(
+                "A payment plan is created as a draft; it becomes active when it "
+                "is confirmed (and approved above the approval amount)."
+            ),
+        )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("utility.payment.plan") or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(
+            self,
+            vals,
+            PLAN_WORKFLOW_FIELDS,
+            "utility.payment.plan",
+            message=self.env._(
+                "Payment plan: its state, approval and amount change only through "
+                "its buttons (Confirm, Approve, Cancel)."
+            ),
+        )
+        check_protected_write(
+            self.filtered(lambda p: p.state != "draft"),
+            vals,
+            PLAN_TERMS_FIELDS,
+            "utility.payment.plan",
+            message=self.env._(
+                "Payment plan: the terms of a plan submitted or active cannot be "
+                "changed; cancel it and enter a new plan."
+            ),
+        )
+        return super().write(vals)
+
+    def copy_data(self, default=None):
+        # A copy is a new draft: the approval and the computed amount of the
+        # original are not copied (its terms and bills are).
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            for fname in ("approved_by_id", "broken_date", "amount_total"):
+                vals.pop(fname, None)
+        return vals_list
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -185,6 +247,11 @@ class UtilityPaymentPlan(models.Model):
     def action_compute_installments(self):
         """Down payment on the start date, then equal monthly installments; the
         last one takes the rounding."""
+        self.check_access("write")
+        with workflow("utility.payment.plan"):
+            return self._make_installments()
+
+    def _make_installments(self):
         for plan in self:
             if plan.state not in ("draft", "to_approve"):
                 raise UserError(
@@ -229,6 +296,16 @@ class UtilityPaymentPlan(models.Model):
 
     def action_confirm(self):
         """Plans above the company's approval amount wait for a CSR II."""
+        check_role(
+            self.env,
+            "utility_billing.group_csr_1",
+            self.env._("Only customer service enters payment plans."),
+        )
+        self.check_access("write")
+        with workflow("utility.payment.plan"):
+            return self._confirm()
+
+    def _confirm(self):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(
@@ -248,9 +325,12 @@ class UtilityPaymentPlan(models.Model):
                         account=plan.account_id.name,
                     )
                 )
+            # What is open on the bills now, not what was stored earlier.
+            self.env.add_to_compute(plan._fields["amount_total"], plan)
             if not plan.installment_ids:
-                plan.action_compute_installments()
+                plan._make_installments()
             plan._check_amounts()
+            plan._check_installments()
             limit = plan.company_id.utility_plan_approval_amount
             needs_approval = (
                 limit
@@ -278,14 +358,14 @@ class UtilityPaymentPlan(models.Model):
         return True
 
     def action_approve(self):
-        if not self.env.su and not self.env.user.has_group(
-            "utility_billing.group_csr_2"
-        ):
-            raise UserError(
-                self.env._(
-                    "Only a Customer Service Representative II approves payment plans."
-                )
-            )
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Only a Customer Service Representative II approves payment plans."
+            ),
+        )
+        self.check_access("write")
         for plan in self:
             if plan.state != "to_approve":
                 raise UserError(
@@ -294,10 +374,12 @@ class UtilityPaymentPlan(models.Model):
                         plan=plan.name,
                     )
                 )
-            plan._activate()
+            with workflow("utility.payment.plan"):
+                plan._activate()
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         for plan in self:
             if plan.state in ("completed", "broken"):
                 raise UserError(
@@ -307,7 +389,18 @@ class UtilityPaymentPlan(models.Model):
                         state=plan.state,
                     )
                 )
-        self.write({"state": "cancelled"})
+        if self.filtered(lambda p: p.state == "active"):
+            # The delinquency steps of its bills resume: a CSR II decides.
+            check_role(
+                self.env,
+                "utility_billing.group_csr_2",
+                self.env._(
+                    "Only a Customer Service Representative II cancels an active "
+                    "payment plan."
+                ),
+            )
+        with workflow("utility.payment.plan"):
+            self.write({"state": "cancelled"})
         return True
 
     def _check_amounts(self):
@@ -330,10 +423,30 @@ class UtilityPaymentPlan(models.Model):
                 )
             )
 
+    def _check_installments(self):
+        """The installments pay the amount of the plan, no more, no less."""
+        self.ensure_one()
+        total = sum(self.installment_ids.mapped("amount"))
+        if self.currency_id.compare_amounts(total, self.amount_total):
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the installments add up to %(total)s, "
+                    "not the %(amount)s of the plan: compute them again.",
+                    plan=self.name,
+                    total=self.currency_id.format(total),
+                    amount=self.currency_id.format(self.amount_total),
+                )
+            )
+
     def _activate(self):
         """Active: the shut-off stops (the account leaves the shut-off lists, and
-        a disconnected account is reconnected)."""
+        a disconnected account is reconnected). Inside the plan's door, after
+        the role checks of Confirm or Approve."""
         self.ensure_one()
+        if not in_workflow("utility.payment.plan") and not self.env.su:
+            raise UserError(
+                self.env._("A payment plan is activated by Confirm or Approve only.")
+            )
         self.write({"state": "active", "approved_by_id": self.env.user.id})
         account = self.account_id
         account._dlq_remove_from_shutoff(
@@ -371,7 +484,8 @@ class UtilityPaymentPlan(models.Model):
         for plan in plans:
             currency = plan.currency_id
             if currency.compare_amounts(plan.amount_paid, plan.amount_total) >= 0:
-                plan.state = "completed"
+                with workflow("utility.payment.plan"):
+                    plan.state = "completed"
                 continue
             late = plan.installment_ids.filtered(
                 lambda i, p=plan: (
@@ -391,6 +505,10 @@ class UtilityPaymentPlan(models.Model):
 
     def _break(self, date, run=None):
         self.ensure_one()
+        with workflow("utility.payment.plan", "utility.notice"):
+            return self._break_plan(date, run)
+
+    def _break_plan(self, date, run):
         self.write({"state": "broken", "broken_date": date})
         notice = self.env["utility.notice"].create(
             {
@@ -440,6 +558,45 @@ class UtilityPaymentPlanInstallment(models.Model):
     )
     currency_id = fields.Many2one(related="plan_id.currency_id")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
+
+    def _check_plan_draft(self, plans):
+        """Installments of a plan submitted or active change only through the
+        plan's workflow."""
+        if in_workflow("utility.payment.plan") or self.env.su:
+            return
+        frozen = plans.filtered(lambda p: p.state != "draft")
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s is %(state)s: its installments cannot be "
+                    "changed; cancel it and enter a new plan.",
+                    plan=frozen[0].name,
+                    state=dict(
+                        frozen._fields["state"]._description_selection(self.env)
+                    )[frozen[0].state],
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_plan_draft(
+            self.env["utility.payment.plan"].browse(
+                [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
+            )
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) & set(INSTALLMENT_FIELDS):
+            plans = self.plan_id
+            if vals.get("plan_id"):
+                plans |= self.env["utility.payment.plan"].browse(vals["plan_id"])
+            self._check_plan_draft(plans)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_plan(self):
+        self._check_plan_draft(self.plan_id)
 
     @api.depends("plan_id.installment_ids.amount", "sequence", "due_date")
     def _compute_cumulative_amount(self):

@@ -2,7 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Split by feature (counter, ACH, delinquency), as the suite's files are.
 # pylint: disable=consider-merging-classes-inherited
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
+
+from ..tools.controls import check_protected_create, check_protected_write
+
+# Set by shut-off lists and reconnections only (door "utility.service.order").
+DLQ_ORDER_PROTECTED_FIELDS = ("shutoff_line_id", "reconnect_fee_move_id")
+# A disconnect order for non-payment changes state through its buttons only:
+# marking it done by editing would skip the account's disconnection, and a
+# cancelled one brought back would shut off an account that paid.
+SHUTOFF_ORDER_PROTECTED_FIELDS = ("state", "account_id", "order_type")
 
 
 class UtilityServiceOrder(models.Model):
@@ -19,23 +31,83 @@ class UtilityServiceOrder(models.Model):
         "account.move", string="Reconnection Fee", readonly=True, copy=False
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self, vals_list, DLQ_ORDER_PROTECTED_FIELDS, "utility.service.order"
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(
+            self, vals, DLQ_ORDER_PROTECTED_FIELDS, "utility.service.order"
+        )
+        check_protected_write(
+            self.filtered("shutoff_line_id"),
+            vals,
+            SHUTOFF_ORDER_PROTECTED_FIELDS,
+            "utility.service.order",
+        )
+        return super().write(vals)
+
+    # The buttons are the door of the state of disconnect orders.
+    def action_schedule(self):
+        with workflow("utility.service.order"):
+            return super().action_schedule()
+
+    def action_done(self):
+        with workflow("utility.service.order"):
+            return super().action_done()
+
+    def action_reset(self):
+        shutoff = self.filtered("shutoff_line_id")
+        if shutoff:
+            raise UserError(
+                self.env._(
+                    "Disconnect order %(order)s of a shut-off list stays cancelled: "
+                    "the account goes on a new shut-off list if it is still "
+                    "delinquent.",
+                    order=shutoff[0].name,
+                )
+            )
+        return super().action_reset()
+
     def _apply_result(self):
         res = super()._apply_result()
-        if self.order_type == "disconnect" and self.account_id:
-            self.account_id.write({"disconnected": True, "shutoff_pending": False})
-            if self.shutoff_line_id:
-                self.shutoff_line_id.state = "disconnected"
-        elif self.order_type == "reconnect" and self.account_id:
-            self.account_id.disconnected = False
+        # The order's result, done by its own workflow: the account and the
+        # shut-off list follow.
+        with workflow("utility.account", "utility.shutoff.list"):
+            if self.order_type == "disconnect" and self.account_id:
+                self.account_id.write({"disconnected": True, "shutoff_pending": False})
+                if self.shutoff_line_id:
+                    self.shutoff_line_id.state = "disconnected"
+            elif self.order_type == "reconnect" and self.account_id:
+                self.account_id.disconnected = False
         return res
 
     def action_cancel(self):
-        res = super().action_cancel()
+        # A disconnect for non-payment is called off by a payment, a payment
+        # plan or the shut-off list (their door is open), or by a CSR II.
+        if (
+            self.filtered("shutoff_line_id")
+            and not in_workflow("utility.shutoff.list")
+            and not self.env.su
+            and not self.env.user.has_group("utility_billing.group_csr_2")
+        ):
+            raise UserError(
+                self.env._(
+                    "Only a CSR II calls off a disconnect order of a shut-off list; "
+                    "a payment or a payment plan takes the account off the list."
+                )
+            )
+        with workflow("utility.service.order"):
+            res = super().action_cancel()
         lines = self.filtered(
             lambda o: o.order_type == "disconnect" and o.shutoff_line_id
         ).shutoff_line_id.filtered(lambda ln: ln.state == "eligible")
-        for line in lines:
-            line.account_id.shutoff_pending = False
+        with workflow("utility.account"):
+            for line in lines:
+                line.account_id.shutoff_pending = False
         return res
 
     def _dlq_is_nonpayment_disconnect(self):

@@ -3,6 +3,24 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
+from ..tools.controls import check_protected_create, check_protected_write, check_role
+
+# Door "utility.shutoff.list": the list's state and lines change through the
+# delinquency run and the list's buttons only.
+LIST_PROTECTED_FIELDS = ("state", "confirmed_by_id")
+LIST_DRAFT_FIELDS = ("date", "company_id")
+LINE_PROTECTED_FIELDS = (
+    "list_id",
+    "account_id",
+    "state",
+    "block_reason",
+    "amount_past_due",
+    "oldest_due_date",
+    "order_id",
+)
+
 
 class UtilityShutoffList(models.Model):
     """Accounts to shut off on a date, in route walk order, with the accounts
@@ -70,6 +88,27 @@ class UtilityShutoffList(models.Model):
             )
             shutoff.amount_total = sum(eligible.mapped("amount_past_due"))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            LIST_PROTECTED_FIELDS,
+            "utility.shutoff.list",
+            defaults={"state": "draft"},
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, LIST_PROTECTED_FIELDS, "utility.shutoff.list")
+        check_protected_write(
+            self.filtered(lambda s: s.state != "draft"),
+            vals,
+            LIST_DRAFT_FIELDS,
+            "utility.shutoff.list",
+        )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         for shutoff in self:
@@ -88,6 +127,7 @@ class UtilityShutoffList(models.Model):
     def action_refresh(self):
         """Check each line again: payments since the list was made remove the
         account, safeguards block or release it."""
+        self.check_access("write")
         for shutoff in self:
             shutoff._check_draft()
             shutoff.line_ids.filtered(
@@ -95,17 +135,24 @@ class UtilityShutoffList(models.Model):
             )._recheck()
         return True
 
+    def _check_csr2(self, message):
+        check_role(self.env, "utility_billing.group_csr_2", message)
+        self.check_access("write")
+
     def action_confirm(self):
         """Confirm the list (CSR II): re-check every account, then one disconnect
         order per account still eligible, scheduled on the list's date."""
-        if not self.env.su and not self.env.user.has_group(
-            "utility_billing.group_csr_2"
-        ):
-            raise UserError(
-                self.env._(
-                    "Only a Customer Service Representative II confirms shut-off lists."
-                )
+        self._check_csr2(
+            self.env._(
+                "Only a Customer Service Representative II confirms shut-off lists."
             )
+        )
+        with workflow(
+            "utility.shutoff.list", "utility.account", "utility.service.order"
+        ):
+            return self._confirm()
+
+    def _confirm(self):
         for shutoff in self:
             shutoff._check_draft()
             shutoff.line_ids.filtered(
@@ -131,21 +178,51 @@ class UtilityShutoffList(models.Model):
         return True
 
     def action_done(self):
+        self._check_csr2(
+            self.env._(
+                "Only a Customer Service Representative II closes shut-off lists."
+            )
+        )
         for shutoff in self:
             if shutoff.state != "confirmed":
                 raise UserError(
                     self.env._("%(list)s is not confirmed.", list=shutoff.name)
                 )
-        self.write({"state": "done"})
+        with workflow("utility.shutoff.list"):
+            self.write({"state": "done"})
         return True
 
     def action_cancel(self):
-        for shutoff in self:
-            open_orders = shutoff.line_ids.order_id.filtered(
-                lambda o: o.state in ("new", "scheduled")
+        self._check_csr2(
+            self.env._(
+                "Only a Customer Service Representative II cancels shut-off lists."
             )
-            open_orders.action_cancel()
-        self.write({"state": "cancelled"})
+        )
+        for shutoff in self:
+            if shutoff.state in ("done", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "%(list)s is %(state)s.",
+                        list=shutoff.name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[shutoff.state],
+                    )
+                )
+        with workflow("utility.shutoff.list", "utility.account"):
+            for shutoff in self:
+                open_orders = shutoff.line_ids.order_id.filtered(
+                    lambda o: o.state in ("new", "scheduled")
+                )
+                open_orders.action_cancel()
+                shutoff.line_ids.filtered(
+                    lambda ln: (
+                        ln.state == "ordered" and ln.order_id.state == "cancelled"
+                    )
+                ).account_id.filtered("shutoff_pending").write(
+                    {"shutoff_pending": False}
+                )
+            self.write({"state": "cancelled"})
         return True
 
     def action_view_orders(self):
@@ -235,8 +312,30 @@ class UtilityShutoffListLine(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            LINE_PROTECTED_FIELDS,
+            "utility.shutoff.list",
+            defaults={"state": "eligible"},
+            message=self.env._(
+                "Accounts are put on a shut-off list by the delinquency run only."
+            ),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, LINE_PROTECTED_FIELDS, "utility.shutoff.list")
+        return super().write(vals)
+
     def _recheck(self):
         """Check the line again on the list's date."""
+        with workflow("utility.shutoff.list"):
+            self._recheck_lines()
+
+    def _recheck_lines(self):
         for line in self:
             account = line.account_id
             date = line.list_id.date
@@ -255,6 +354,10 @@ class UtilityShutoffListLine(models.Model):
     def _remove(self, reason):
         """Take the accounts off the list; cancel their disconnect orders not
         done yet (the truck has not rolled)."""
+        with workflow("utility.shutoff.list"):
+            self._remove_lines(reason)
+
+    def _remove_lines(self, reason):
         for line in self:
             if line.order_id and line.order_id.state in ("new", "scheduled"):
                 line.order_id.action_cancel()

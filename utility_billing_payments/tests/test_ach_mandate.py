@@ -148,10 +148,35 @@ class TestAchMandate(UtilityAchCommon):
             self.assertEqual(len(self._batch().line_ids), 1)
 
     def test_new_bank_account_needs_new_prenote(self):
-        """Changing the bank account of an active mandate sends it back to
-        prenote (NOC corrections do not: see the return tests)."""
+        """The bank account of an active mandate is not edited: Change Bank
+        Account sends it back to prenote (NOC corrections do not: see the
+        return tests)."""
         mandate = self._mandate(self.account)
-        mandate.with_user(self.csr2).write({"routing_number": ROUTING_B})
+        for ctx in ({}, {"ach_noc": True}):
+            with self.assertRaisesRegex(UserError, "Change Bank Account"):
+                mandate.with_user(self.csr2).with_context(**ctx).write(
+                    {"routing_number": ROUTING_B}
+                )
+        mandate.invalidate_recordset()
+        self.assertEqual(mandate.routing_number, ROUTING_A)
+        self.assertEqual(mandate.state, "active")
+        action = mandate.with_user(self.csr2).action_change_bank_account()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.csr2)
+            .with_context(**action["context"])
+            .create(
+                {
+                    "routing_number": ROUTING_B,
+                    "bank_account_number": "99887766",
+                    "bank_account_type": "savings",
+                }
+            )
+        )
+        wizard.action_apply()
+        self.assertEqual(mandate.routing_number, ROUTING_B)
+        self.assertEqual(mandate.bank_account_masked, "****7766")
+        self.assertEqual(mandate.bank_account_type, "savings")
         self.assertEqual(mandate.state, "pending_prenote")
         self.assertFalse(mandate.prenote_date)
         self.assertFalse(mandate.active_from)

@@ -294,17 +294,18 @@ class TestCounterPayment(UtilityCounterCommon):
         self.assertFalse(Account.pos_search("CTR-9", self.config.id))
         self.assertFalse(Account.pos_search("Rosa Elsewhere", self.config.id))
         session = self._open_session()
-        order = self._sync_order(
-            session,
-            [(self.payment_product, 10.0, foreign, None)],
-            [(self.cash_pm, 10.0)],
-            partner=self.account.partner_id,
-        )
-        # Not applied; closing the session says why.
-        self.assertFalse(order.utility_payment_move_ids)
-        session.post_closing_cash_details(10.0)
-        with self.assertRaisesRegex(ValidationError, "another company"):
-            session.close_session_from_ui()
+        # Refused when the POS saves it: the cashier sees why, nothing is saved.
+        with self.assertRaises(UserError) as refused:
+            self._sync_order(
+                session,
+                [(self.payment_product, 10.0, foreign, None)],
+                [(self.cash_pm, 10.0)],
+                partner=self.account.partner_id,
+            )
+        self.assertIn("CTR-9 belongs to another company", str(refused.exception))
+        session.invalidate_recordset()
+        self.assertFalse(session.order_ids)
+        self.assertFalse(session.utility_unapplied_count)
 
     def test_cash_receipts_report(self):
         session = self._open_session()

@@ -333,14 +333,51 @@ def _format(layout, values):
     return record
 
 
-def _parse(layout, record):
+def _parse(layout, record, number=None):
     """The fields of ``record`` by name, as text (numbers as digits), values
-    stripped of their padding spaces."""
+    stripped of their padding spaces. A numeric field that is not all digits
+    raises NachaError naming the line, the record type and the field."""
     values = {}
     for spec in LAYOUTS[layout]:
-        name, start, length = spec[:3]
-        values[name] = record[start - 1 : start - 1 + length].strip()
+        name, start, length, kind = spec[:4]
+        raw = record[start - 1 : start - 1 + length]
+        if kind == "N" and not (raw.isascii() and raw.isdigit()):
+            raise NachaError(
+                f"record type {layout}, field {name} (positions {start}-"
+                f"{start + length - 1}): {raw!r} is not numeric",
+                number,
+            )
+        values[name] = raw.strip()
     return values
+
+
+def _layout_of(line):
+    """The layout of a record by its type (and addenda type), None if unknown."""
+    if line[:1] == "7":
+        layout = f"7-{line[1:3]}"
+    else:
+        layout = line[:1]
+    return layout if layout in LAYOUTS else None
+
+
+def _check_length(number, line):
+    """A record shorter than 94 characters is accepted only when what is
+    missing is trailing blanks of its last alphanumeric fields (some systems
+    strip them); a record cut in a numeric or fixed field is truncated."""
+    if len(line) >= RECORD_LENGTH:
+        return
+    layout = _layout_of(line)
+    if not layout:
+        return
+    for spec in LAYOUTS[layout]:
+        name, start, length, kind = spec[:4]
+        if start + length - 1 > len(line) and kind in ("N", "C"):
+            raise NachaError(
+                f"record type {layout} is truncated ({len(line)} of "
+                f"{RECORD_LENGTH} characters): field {name} (positions {start}-"
+                f"{start + length - 1}) is missing",
+                number,
+            )
 
 
 # ----------------------------------------------------------------------------
@@ -629,6 +666,8 @@ class _Reader:
             raise NachaError(
                 f"record of {len(line)} characters, not {RECORD_LENGTH}", number
             )
+        if not self.done:
+            _check_length(number, line)
         line = line.ljust(RECORD_LENGTH)
         if self.done:
             if line != PADDING_RECORD:
@@ -652,33 +691,33 @@ class _Reader:
     def _file_header(self, number, line):
         if line[0] != "1":
             raise NachaError("the file does not start with a file header", number)
-        self.parsed = ParsedFile(header=_parse("1", line))
+        self.parsed = ParsedFile(header=_parse("1", line, number))
         if self.parsed.header["record_size"] != "094":
             raise NachaError("the record size of the header is not 094", number)
 
     def _batch_header(self, number, line):
         if self.batch is not None:
             raise NachaError("batch header inside a batch", number)
-        self.batch = ParsedBatch(line=number, header=_parse("5", line))
+        self.batch = ParsedBatch(line=number, header=_parse("5", line, number))
         self.entry = None
 
     def _entry(self, number, line):
         if self.batch is None:
             raise NachaError("entry outside a batch", number)
-        self.entry = ParsedEntry(line=number, values=_parse("6", line))
+        self.entry = ParsedEntry(line=number, values=_parse("6", line, number))
         self.batch.entries.append(self.entry)
 
     def _addenda(self, number, line):
         if self.entry is None:
             raise NachaError("addenda without an entry", number)
         layout = f"7-{line[1:3]}"
-        values = _parse(layout, line) if layout in LAYOUTS else {"raw": line}
+        values = _parse(layout, line, number) if layout in LAYOUTS else {"raw": line}
         self.entry.addenda.append((number, layout, values))
 
     def _batch_control(self, number, line):
         if self.batch is None:
             raise NachaError("batch control outside a batch", number)
-        self.batch.control = _parse("8", line)
+        self.batch.control = _parse("8", line, number)
         for index, value in enumerate(_check_batch(self.batch, number)):
             self.totals[index] += value
         self.parsed.batches.append(self.batch)
@@ -687,7 +726,7 @@ class _Reader:
     def _file_control(self, number, line):
         if self.batch is not None:
             raise NachaError("file control inside a batch", number)
-        self.parsed.control = _parse("9", line)
+        self.parsed.control = _parse("9", line, number)
         count, entry_hash, debit, credit = self.totals
         expected = {
             "batch_count": len(self.parsed.batches),
@@ -716,10 +755,12 @@ class _Reader:
 def parse(text):
     """Read a NACHA file (text or ASCII bytes); return a ParsedFile.
 
-    Records shorter than 94 characters (trailing spaces removed by some
-    systems) are padded; longer ones, records out of order, and batch or file
-    controls that do not match their entries (counts, entry hash, totals)
-    raise NachaError with the line number.
+    Records shorter than 94 characters are padded when only trailing blanks
+    of alphanumeric fields are missing (removed by some systems); a record cut
+    in a numeric field (truncated), a numeric field that is not all digits,
+    longer records, records out of order, and batch or file controls that do
+    not match their entries (counts, entry hash, totals) raise NachaError with
+    the line number: the whole file is refused.
     """
     reader = _Reader()
     for number, line in _lines(text):

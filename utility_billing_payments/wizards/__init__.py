@@ -4,6 +4,7 @@ from . import utility_counter_void
 from . import utility_counter_nsf
 from . import utility_cash_receipts_wizard
 from . import utility_ach_return_import
+from . import utility_ach_mandate_bank_change
 from . import utility_delinquency_run_wizard
 from . import utility_delinquency_reconnect
 from . import utility_delinquency_sb998_report

@@ -4,6 +4,8 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from ..tools.controls import check_company
+
 
 class UtilityCounterNsf(models.TransientModel):
     """Mark a counter check returned unpaid by the bank (NSF): the payment is
@@ -27,6 +29,9 @@ class UtilityCounterNsf(models.TransientModel):
             raise UserError(
                 self.env._("Only a CSR II or a manager can mark a check returned.")
             )
+        # The payment the user named: theirs to see and of a company they work
+        # in, checked before anything is done as superuser.
+        check_company(self.payment_id)
         payment = self.payment_id.sudo()
         order = payment.pos_order_id
         if payment.payment_method_id.utility_tender != "check":
@@ -63,8 +68,8 @@ class UtilityCounterNsf(models.TransientModel):
             receipt=order.utility_receipt_number or order.name,
         )
         remaining = payment.amount
-        moves = self.env["account.move"]
-        accounts = self.env["utility.account"]
+        moves = self.env["account.move"].sudo()
+        accounts = self.env["utility.account"].sudo()
         Move = self.env["account.move"].sudo().with_company(company)
         for line in order.lines.filtered("utility_payment_move_id"):
             if float_is_zero(remaining, precision_rounding=currency.rounding):

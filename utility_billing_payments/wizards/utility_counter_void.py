@@ -3,6 +3,10 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
+from ..tools.controls import check_company
+
 
 class UtilityCounterVoid(models.TransientModel):
     """Void a counter receipt of the open session: a CSR II or manager other
@@ -23,6 +27,8 @@ class UtilityCounterVoid(models.TransientModel):
             raise UserError(
                 self.env._("Only a CSR II or a manager can void a counter receipt.")
             )
+        # The receipt the user named: theirs to see, in their companies.
+        check_company(order)
         if order.user_id == user:
             raise UserError(
                 self.env._(
@@ -50,7 +56,8 @@ class UtilityCounterVoid(models.TransientModel):
         if order.state not in ("paid", "done"):
             raise UserError(self.env._("Only a paid receipt can be voided."))
         order = order.sudo()
-        refund = order.with_context(utility_void=True)._refund()
+        with workflow("pos.order"):
+            refund = order._refund()
         refund.write({"utility_is_void": True})
         for payment in order.payment_ids:
             refund.add_payment(

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.controls import check_company, check_role
+
 
 class UtilityDelinquencyReconnect(models.TransientModel):
     """Reconnect a disconnected account: a reconnect order and the reconnection
@@ -33,6 +35,12 @@ class UtilityDelinquencyReconnect(models.TransientModel):
 
     def action_reconnect(self):
         self.ensure_one()
+        check_role(
+            self.env,
+            "utility_billing.group_csr_1",
+            self.env._("Only customer service requests a reconnection."),
+        )
+        check_company(self.account_id)
         if not self.account_id.disconnected:
             raise UserError(
                 self.env._(

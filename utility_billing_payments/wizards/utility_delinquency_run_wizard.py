@@ -1,6 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class UtilityDelinquencyRunWizard(models.TransientModel):
@@ -19,6 +20,14 @@ class UtilityDelinquencyRunWizard(models.TransientModel):
         self.ensure_one()
         Run = self.env["utility.delinquency.run"]
         Run._check_can_run()
+        if self.company_id not in self.env.companies:
+            raise UserError(
+                self.env._(
+                    "You do not work in %(company)s: its delinquency steps are run "
+                    "by its own staff.",
+                    company=self.company_id.name,
+                )
+            )
         run = Run._get_or_create(self.company_id, self.date)
         run.action_run()
         return {
