@@ -9,6 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import clean_context
 
+from odoo.addons.utility_billing.tools.csv_safe import csv_safe_cell
 from odoo.addons.utility_billing.tools.workflow import workflow
 
 from ..tools.controls import (
@@ -17,7 +18,6 @@ from ..tools.controls import (
     check_protected_write,
     check_role,
 )
-from ..tools.csv_safe import csv_safe_cell
 
 # Door "utility.collection.referral": referrals are made by an export and
 # change through their buttons only; an export's file is written once.

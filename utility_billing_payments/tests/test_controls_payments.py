@@ -17,9 +17,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.utility_billing.tools.csv_safe import csv_safe_cell
 from odoo.addons.utility_billing.tools.workflow import workflow
 
-from ..tools.csv_safe import csv_safe_cell
 from .ach_common import ROUTING_A, ROUTING_B, UtilityAchCommon
 from .common_counter import UtilityCounterCommon
 from .common_delinquency import UtilityDelinquencyCommon

@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.csv_safe import csv_safe_cell
+from odoo.addons.utility_billing.tools.csv_safe import csv_safe_cell
 
 REPORTS = [
     ("billing_register", "Billing Register"),

@@ -1,1 +1,0 @@
-from . import csv_safe
