@@ -23,6 +23,7 @@
         "views/product_template_views.xml",
         "views/utility_account_views.xml",
         "views/res_config_settings_views.xml",
+        "views/utility_settings_views.xml",
         "wizards/utility_counter_void_views.xml",
         "wizards/utility_counter_nsf_views.xml",
         "wizards/utility_cash_receipts_wizard_views.xml",

@@ -35,6 +35,7 @@
         "views/utility_report_adjustment_views.xml",
         "views/utility_month_close_views.xml",
         "views/res_config_settings_views.xml",
+        "views/utility_settings_views.xml",
         "views/utility_billing_reports_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -26,3 +26,4 @@ from . import utility_shutoff_list
 from . import utility_service_order_delinquency
 from . import utility_payment_plan
 from . import utility_collection_referral
+from . import utility_settings

@@ -15,3 +15,4 @@ from . import test_ach_mandate
 from . import test_ach_batch
 from . import test_ach_return
 from . import test_controls_payments
+from . import test_utility_settings
