@@ -24,3 +24,5 @@ from . import utility_notice
 from . import utility_adjustment
 from . import utility_adjustment_line
 from . import utility_account_timeline
+from . import utility_business_calendar
+from . import res_company_calendar

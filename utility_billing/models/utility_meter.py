@@ -138,7 +138,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": meter.id,
                     "event_type": "received",
-                    "date": fields.Date.context_today(meter),
+                    "date": meter.company_id._utility_today(),
                 }
                 for meter in meters
             ]
@@ -191,7 +191,7 @@ class UtilityMeter(models.Model):
             {
                 "meter_id": self.id,
                 "account_id": account.id if account else False,
-                "read_datetime": fields.Datetime.to_datetime(date),
+                "read_datetime": self.company_id._utility_local_to_utc(date),
                 "reading": reading,
                 "read_type": "initial",
                 "source": "service_order",
@@ -216,7 +216,7 @@ class UtilityMeter(models.Model):
             {
                 "meter_id": self.id,
                 "account_id": account_service.account_id.id,
-                "read_datetime": fields.Datetime.to_datetime(date),
+                "read_datetime": self.company_id._utility_local_to_utc(date),
                 "reading": reading,
                 "read_type": "final",
                 "source": "service_order",
@@ -285,7 +285,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": meter.id,
                     "event_type": "retired",
-                    "date": fields.Date.context_today(meter),
+                    "date": meter.company_id._utility_today(),
                 }
             )
         return True
@@ -304,7 +304,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": meter.id,
                     "event_type": "returned",
-                    "date": fields.Date.context_today(meter),
+                    "date": meter.company_id._utility_today(),
                 }
             )
         return True

@@ -1,2 +1,4 @@
 from . import read_formats
 from . import workflow
+from . import dates
+from . import business_calendar

@@ -514,7 +514,10 @@ class UtilityAchBatch(models.Model):
                 self.id,
             )
         )
-        creation = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        # The file's creation date and time: the utility's local time.
+        creation = fields.Datetime.context_timestamp(
+            self.with_context(tz=company._utility_tz()), fields.Datetime.now()
+        )
         modifier = company._ach_next_file_id_modifier(creation.date())
         dfi = company._ach_originating_dfi()
         sequences = company._ach_reserve_trace_sequences(len(lines))
