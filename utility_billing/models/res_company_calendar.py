@@ -100,9 +100,7 @@ class ResCompany(models.Model):
         counted); ``date`` itself, or the next business day, for 0."""
         return self._utility_calendar_call("add_business_days", date, count, kind)
 
-    def _utility_business_days(
-        self, date_from, date_to, kind=business_calendar.OFFICE
-    ):
+    def _utility_business_days(self, date_from, date_to, kind=business_calendar.OFFICE):
         """The business days from ``date_from`` to ``date_to`` (both included)."""
         return self._utility_calendar().business_days(date_from, date_to, kind)
 
@@ -115,9 +113,7 @@ class ResCompany(models.Model):
     def _utility_holidays(self, date_from, date_to, kind=business_calendar.OFFICE):
         """Weekdays from ``date_from`` to ``date_to`` that are not business days
         (holidays by rule and declared closed days)."""
-        return set(
-            self._utility_calendar().non_business_days(date_from, date_to, kind)
-        )
+        return set(self._utility_calendar().non_business_days(date_from, date_to, kind))
 
     def _utility_closed_reason(self, day, kind=business_calendar.OFFICE):
         """Why ``day`` is not a business day (translated weekend, a holiday's
@@ -129,7 +125,9 @@ class ResCompany(models.Model):
             "Saturday",
             "Sunday",
         ):
-            return self.env._("Saturday") if day.weekday() == 5 else self.env._("Sunday")
+            return (
+                self.env._("Saturday") if day.weekday() == 5 else self.env._("Sunday")
+            )
         return reason
 
     def _utility_check_business_day(self, day, what, kind=business_calendar.OFFICE):

@@ -152,9 +152,7 @@ class UtilityBusinessCalendar(models.Model):
             rows = []
             for day in sorted(set(office) | set(bank)):
                 rows.append(
-                    Markup(
-                        "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
-                    )
+                    Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
                     % (
                         format_date(self.env, day, date_format="EEE MMM d, y"),
                         office.get(day) or bank.get(day),
@@ -223,7 +221,9 @@ class UtilityBusinessCalendar(models.Model):
         the shipped configuration of a California city."""
         Calendar = self.sudo()
         companies = (companies or self.env["res.company"].sudo().search([])).sudo()
-        have = set(Calendar.search([("company_id", "in", companies.ids)]).company_id.ids)
+        have = set(
+            Calendar.search([("company_id", "in", companies.ids)]).company_id.ids
+        )
         vals_list = [
             {
                 "name": self.env._("%(company)s Business Days", company=company.name),

@@ -12,3 +12,5 @@ from . import test_utility_bill_report
 from . import test_utility_adjustment
 from . import test_utility_tax_roll_export
 from . import test_utility_account_timeline
+from . import test_utility_dates
+from . import test_business_calendar

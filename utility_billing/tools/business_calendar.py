@@ -121,9 +121,7 @@ class BusinessCalendar:
         office not included)."""
         if kind == BANK:
             return bank_holidays(self.market, year)
-        return office_holidays(
-            self.country, self.subdivision, self.with_country, year
-        )
+        return office_holidays(self.country, self.subdivision, self.with_country, year)
 
     def closed_reason(self, day, kind=OFFICE):
         """Why ``day`` is not a business day of ``kind`` (``Saturday``, a

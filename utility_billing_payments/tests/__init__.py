@@ -14,3 +14,4 @@ from . import test_ach_nacha
 from . import test_ach_mandate
 from . import test_ach_batch
 from . import test_ach_return
+from . import test_business_days
