@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import UtilityBillingCommon
 
@@ -219,3 +220,79 @@ class TestBusinessCalendar(UtilityBillingCommon):
             for offset in range(500):
                 company._utility_add_business_days(date(2025, 1, 1), offset % 40)
                 company._utility_is_business_day(date(2026, 12, 24), "bank")
+
+
+@tagged("post_install", "-at_install")
+class TestBusinessCalendarRpc(HttpCase):
+    """Over the web client's JSON-RPC, a CSR II cannot change the calendar or
+    declare a day, whatever the context it sends; the Finance Director can."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env.company._utility_business_calendar()
+        cls.csr2 = new_test_user(
+            cls.env,
+            login="rpc_cal_csr2",
+            groups="base.group_user,utility_billing.group_csr_2",
+            tz="America/Los_Angeles",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="rpc_cal_manager",
+            groups="base.group_user,utility_billing.group_manager",
+            tz="America/Los_Angeles",
+        )
+
+    def _call(self, model, method, args, context=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": context or {}},
+            },
+        )
+
+    def test_csr2_refused_manager_allowed(self):
+        self.authenticate("rpc_cal_csr2", "rpc_cal_csr2")
+        for context in ({}, {"active_test": False, "utility_calendar_admin": True}):
+            with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                self._call(
+                    "utility.business.calendar",
+                    "write",
+                    [self.calendar.ids, {"tz": "Asia/Tokyo"}],
+                    context,
+                )
+            with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                self._call(
+                    "utility.closed.day",
+                    "create",
+                    [
+                        {
+                            "calendar_id": self.calendar.id,
+                            "date": "2025-07-07",
+                            "name": "Not mine to declare",
+                        }
+                    ],
+                    context,
+                )
+        self.calendar.invalidate_recordset()
+        self.assertEqual(self.calendar.tz, "America/Los_Angeles")
+        self.assertFalse(
+            self.calendar.closed_day_ids.filtered(lambda d: d.date == date(2025, 7, 7))
+        )
+        self.authenticate("rpc_cal_manager", "rpc_cal_manager")
+        self._call(
+            "utility.closed.day",
+            "create",
+            [
+                {
+                    "calendar_id": self.calendar.id,
+                    "date": "2025-07-07",
+                    "name": "Staff training",
+                }
+            ],
+        )
+        self.assertFalse(self.env.company._utility_is_business_day(date(2025, 7, 7)))

@@ -40,7 +40,7 @@ class UtilityAchBatch(models.Model):
         string="Settlement Date",
         required=True,
         default=lambda self: self.env.company._ach_next_banking_day(
-            fields.Date.context_today(self) + timedelta(days=1)
+            self.env.company._utility_today() + timedelta(days=1)
         ),
         tracking=True,
         help="Effective entry date of the file: the banking day the customers' "
@@ -484,7 +484,7 @@ class UtilityAchBatch(models.Model):
         self._check_draft()
         company = self.company_id
         company._ach_check_settings()
-        today = fields.Date.context_today(self)
+        today = company._utility_today()
         if self.effective_date < today or not company._ach_is_banking_day(
             self.effective_date
         ):
