@@ -13,6 +13,7 @@
     "application": True,
     "installable": True,
     "depends": ["account", "mail", "uom", "product"],
+    "external_dependencies": {"python": ["holidays"]},
     "data": [
         # Security
         "security/utility_billing_groups.xml",
@@ -27,6 +28,7 @@
         "data/utility_read_import_mapping_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/utility_business_calendar_data.xml",
         # Reports
         "report/utility_bill_report.xml",
         "report/utility_service_order_report.xml",
@@ -69,6 +71,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/utility_settings_views.xml",
+        "views/utility_business_calendar_views.xml",
         "views/utility_account_timeline_views.xml",
         "wizards/utility_account_statement_views.xml",
         "report/utility_account_statement_report.xml",

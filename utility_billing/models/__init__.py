@@ -26,3 +26,5 @@ from . import utility_adjustment_line
 from . import utility_bill_correction
 from . import utility_settings
 from . import utility_account_timeline
+from . import utility_business_calendar
+from . import res_company_calendar

@@ -396,7 +396,7 @@ class UtilityAccount(models.Model):
                     {
                         "state": "active",
                         "start_date": account.start_date
-                        or fields.Date.context_today(account),
+                        or account.company_id._utility_today(),
                     }
                 )
             account.service_ids.filtered(lambda s: not s.start_date).write(

@@ -80,7 +80,7 @@ class UtilityAdjustment(models.Model):
     date = fields.Date(
         string="Request Date",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._utility_today(),
         tracking=True,
         index=True,
     )

@@ -165,7 +165,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": meter.id,
                     "event_type": "received",
-                    "date": fields.Date.context_today(meter),
+                    "date": meter.company_id._utility_today(),
                 }
                 for meter in meters
             ]
@@ -236,7 +236,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": self.id,
                     "account_id": account.id if account else False,
-                    "read_datetime": fields.Datetime.to_datetime(date),
+                    "read_datetime": self.company_id._utility_local_to_utc(date),
                     "reading": reading,
                     "read_type": "initial",
                     "source": "service_order",
@@ -262,7 +262,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": self.id,
                     "account_id": account_service.account_id.id,
-                    "read_datetime": fields.Datetime.to_datetime(date),
+                    "read_datetime": self.company_id._utility_local_to_utc(date),
                     "reading": reading,
                     "read_type": "final",
                     "source": "service_order",
@@ -333,7 +333,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": meter.id,
                     "event_type": "retired",
-                    "date": fields.Date.context_today(meter),
+                    "date": meter.company_id._utility_today(),
                 }
             )
         return True
@@ -353,7 +353,7 @@ class UtilityMeter(models.Model):
                 {
                     "meter_id": meter.id,
                     "event_type": "returned",
-                    "date": fields.Date.context_today(meter),
+                    "date": meter.company_id._utility_today(),
                 }
             )
         return True

@@ -24,7 +24,11 @@ class UtilityMeterEvent(models.Model):
         "utility.meter", required=True, index=True, ondelete="cascade", readonly=True
     )
     event_type = fields.Selection(EVENT_TYPES, required=True, readonly=True)
-    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company._utility_today(),
+    )
     premise_id = fields.Many2one("utility.premise", readonly=True)
     reading = fields.Float(digits="Utility Reading", readonly=True)
     test_result = fields.Selection([("pass", "Pass"), ("fail", "Fail")], readonly=True)

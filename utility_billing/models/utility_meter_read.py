@@ -1,7 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import contextvars
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -206,12 +206,28 @@ class UtilityMeterRead(models.Model):
     @api.depends("read_datetime")
     def _compute_read_date(self):
         for read in self:
-            read.read_date = read.read_datetime and read._local_date(read.read_datetime)
+            read.read_date = read.read_datetime and read._local_date(
+                read.read_datetime, read.company_id
+            )
 
     @api.model
-    def _local_date(self, value):
-        """Date of a UTC datetime in the user's time zone (as the office sees it)."""
-        return fields.Datetime.context_timestamp(self, value).date()
+    def _local_date(self, value, company=None):
+        """Date of a UTC datetime in the company's time zone (as the office sees
+        it, whatever the user's zone: see utility_billing/tools/dates.py)."""
+        company = company or self.company_id[:1] or self.env.company
+        return company._utility_utc_to_local_date(value)
+
+    @api.model
+    def _to_read_datetime(self, value, company):
+        """The UTC datetime of a read: a datetime as given; a date alone (or its
+        text) is a keyed local date, stored at noon in the company's zone."""
+        if not value:
+            return fields.Datetime.now()
+        if isinstance(value, str) and len(value) <= 10:
+            value = fields.Date.to_date(value)
+        if not isinstance(value, datetime) and isinstance(value, date):
+            return company._utility_local_to_utc(value)
+        return fields.Datetime.to_datetime(value)
 
     @api.depends("consumption", "days")
     def _compute_average_daily(self):
@@ -927,10 +943,10 @@ class UtilityMeterRead(models.Model):
         for vals in vals_list:
             if not vals.get("meter_id"):
                 raise ValidationError(self.env._("A meter read needs a meter."))
-            vals["read_datetime"] = fields.Datetime.to_datetime(
-                vals.get("read_datetime") or fields.Datetime.now()
-            )
             meter = meter_by_id[vals["meter_id"]]
+            vals["read_datetime"] = self._to_read_datetime(
+                vals.get("read_datetime"), meter.company_id
+            )
             if user_values:
                 self._check_user_account(vals, meter, meter_accounts)
             vals.setdefault("company_id", meter.company_id.id)
@@ -1041,7 +1057,8 @@ class UtilityMeterRead(models.Model):
             previous_read_id=prev_id or False,
             previous_reading=prev_reading,
             days=(
-                self._local_date(vals["read_datetime"]) - self._local_date(prev_dt)
+                self._local_date(vals["read_datetime"], meter.company_id)
+                - self._local_date(prev_dt, meter.company_id)
             ).days,
             rollover=rollover,
             raw_consumption=raw,
@@ -1058,7 +1075,7 @@ class UtilityMeterRead(models.Model):
         company_id = meter.company_id.id
         service_type_id = meter.service_type_id.id
         customer_class = meter.premise_id.customer_class
-        read_date = self._local_date(vals["read_datetime"])
+        read_date = self._local_date(vals["read_datetime"], meter.company_id)
         history = [h for h in history if h[0] and h[0] < read_date]
 
         def rule(code):
@@ -1244,7 +1261,7 @@ class UtilityMeterRead(models.Model):
         :return: (estimated reads, {meter: reason} for meters left without estimate)
         """
         read_datetime = fields.Datetime.to_datetime(read_datetime)
-        read_date = self._local_date(read_datetime)
+        read_date = self._local_date(read_datetime, cycle.company_id)
         meters = self.env["utility.meter"].search(
             [
                 ("state", "=", "installed"),

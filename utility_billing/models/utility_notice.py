@@ -64,7 +64,10 @@ class UtilityNotice(models.Model):
         [("high_usage", "High Usage")], required=True, tracking=True, index=True
     )
     date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True, index=True
+        required=True,
+        default=lambda self: self.env.company._utility_today(),
+        tracking=True,
+        index=True,
     )
     channel = fields.Selection(
         [("email", "E-mail"), ("letter", "Letter")],

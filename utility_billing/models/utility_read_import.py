@@ -419,9 +419,11 @@ class UtilityReadImport(models.Model):
     def _validate_rows(self, rows):
         """Check rows against the database; return (good, errors, skipped)."""
         self.ensure_one()
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        today = fields.Date.context_today(self)
         company = self.company_id
+        # Times in a read file are the utility's local times, whoever imports
+        # it (utility_billing/tools/dates.py).
+        tz = pytz.timezone(company._utility_tz())
+        today = company._utility_today()
         use_endpoint = (
             self.file_format == "csv" and self.mapping_id.meter_key == "endpoint"
         )
@@ -483,7 +485,7 @@ class UtilityReadImport(models.Model):
             except ValueError as exc:
                 errors.append((line, raw, str(exc)))
                 continue
-            if self.env["utility.meter.read"]._local_date(read_dt) > today:
+            if self.env["utility.meter.read"]._local_date(read_dt, company) > today:
                 errors.append(
                     (
                         line,

@@ -1,7 +1,5 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, time
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -180,6 +178,19 @@ class UtilityServiceOrder(models.Model):
             meters = order.account_id.meter_ids or order.premise_id.meter_ids
             order.meter_id = meters[:1]
 
+    @api.constrains("order_type", "scheduled_date", "result_date", "company_id")
+    def _check_disconnect_business_day(self):
+        """No disconnection on a Saturday, a Sunday, a holiday or a day the
+        office is closed (SB 998): neither scheduled nor done. The days are
+        those of the company's business calendar."""
+        for order in self.filtered(lambda o: o.order_type == "disconnect"):
+            what = self.env._(
+                "Disconnect order %(name)s", name=order.name or order._type_label()
+            )
+            for day in (order.scheduled_date, order.result_date):
+                if day:
+                    order.company_id._utility_check_business_day(day, what)
+
     @api.depends("result_reading")
     def _compute_reading_entered(self):
         for order in self:
@@ -251,7 +262,7 @@ class UtilityServiceOrder(models.Model):
                     )
                 )
             if not order.result_date:
-                order.result_date = fields.Date.context_today(order)
+                order.result_date = order.company_id._utility_today()
             missing = order._get_missing_results()
             if missing:
                 raise UserError(
@@ -359,7 +370,7 @@ class UtilityServiceOrder(models.Model):
         return {
             "meter_id": self.meter_id.id,
             "account_id": self.account_id.id or False,
-            "read_datetime": datetime.combine(self.result_date, time(12)),
+            "read_datetime": self.company_id._utility_local_to_utc(self.result_date),
             "reading": self.result_reading,
             "read_type": READ_TYPE_BY_ORDER[self.order_type],
             "source": "service_order",

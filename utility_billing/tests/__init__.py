@@ -13,3 +13,6 @@ from . import test_utility_adjustment
 from . import test_utility_tax_roll_export
 from . import test_utility_account_timeline
 from . import test_controls_books
+from . import test_utility_dates
+from . import test_business_calendar
+from . import test_controls_reads

@@ -21,7 +21,7 @@ class UtilityBillingCommon(TransactionCase):
                 tracking_disable=True,
                 mail_create_nolog=True,
                 no_reset_password=True,
-                tz="UTC",
+                tz="America/Los_Angeles",
             )
         )
         cls.company = cls.env.company
@@ -36,19 +36,19 @@ class UtilityBillingCommon(TransactionCase):
             cls.env,
             login="test_csr1",
             groups="base.group_user,utility_billing.group_csr_1",
-            tz="UTC",
+            tz="America/Los_Angeles",
         )
         cls.csr2 = new_test_user(
             cls.env,
             login="test_csr2",
             groups="base.group_user,utility_billing.group_csr_2",
-            tz="UTC",
+            tz="America/Los_Angeles",
         )
         cls.manager = new_test_user(
             cls.env,
             login="test_manager",
             groups="base.group_user,utility_billing.group_manager",
-            tz="UTC",
+            tz="America/Los_Angeles",
         )
         cls.cycle = cls.env["utility.billing.cycle"].create(
             {

@@ -117,7 +117,7 @@ class TestMultiCompany(UtilityBillingCommon):
             groups="base.group_user,utility_billing.group_manager",
             company_id=companies[0].id,
             company_ids=[Command.set([c.id for c in companies])],
-            tz="UTC",
+            tz="America/Los_Angeles",
         )
 
     @classmethod

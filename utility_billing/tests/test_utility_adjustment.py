@@ -139,7 +139,8 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
 
     def _approve_and_post(self, adjustment, when="2025-06-15", approver=None):
         adjustment.with_user(self.csr1).action_submit()
-        with freeze_time(when):
+        # Noon UTC: the same date for the test users in Pacific time.
+        with freeze_time(f"{when} 12:00:00"):
             adjustment.with_user(approver or self.manager).action_approve()
             adjustment.with_user(approver or self.manager).action_post()
         # The note posts exactly the adjustment's amount.

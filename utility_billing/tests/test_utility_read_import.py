@@ -152,7 +152,9 @@ class TestReadImportCsv(ReadImportCase):
         read_a = imp.read_ids.filtered(lambda r: r.meter_id == self.meter_a)
         self.assertEqual(read_a.reading, 112)
         self.assertEqual(read_a.consumption, 12)
-        self.assertEqual(read_a.read_datetime, datetime(2025, 2, 5, 8, 0))
+        # 08:00 in the utility's time zone (Pacific, UTC-8 in February).
+        self.assertEqual(read_a.read_datetime, datetime(2025, 2, 5, 16, 0))
+        self.assertEqual(read_a.read_date, date(2025, 2, 5))
         self.assertEqual(read_a.source, "ami")
         self.assertEqual(read_a.account_id, self.account_a)
         read_r4 = imp.read_ids.filtered(lambda r: r.meter_id == self.meter_r4)
@@ -356,16 +358,22 @@ class TestReadImportCsv(ReadImportCase):
         )
         read = imp.read_ids
         self.assertEqual(read.meter_id, self.meter_a)
-        self.assertEqual(read.read_datetime, datetime(2025, 3, 5, 8, 15))
+        # The file's times are the utility's (Pacific) local times.
+        self.assertEqual(read.read_datetime, datetime(2025, 3, 5, 16, 15))
         self.assertEqual(read.read_date, date(2025, 3, 5), "March 5, not May 3")
         self.assertEqual(read.consumption, 30)
-        pacific = self.Import.with_context(tz="America/Los_Angeles")._import_file(
+        tokyo = self.Import.with_context(tz="Asia/Tokyo")._import_file(
             b"Endpoint ID,Read Date,Read Time,Read\nEP-1003,03/05/2025,08:15,12\n",
-            "pacific.csv",
+            "tokyo.csv",
             "csv",
             mapping,
         )
-        self.assertEqual(pacific.read_ids.read_datetime, datetime(2025, 3, 5, 16, 15))
+        self.assertEqual(
+            tokyo.read_ids.read_datetime,
+            datetime(2025, 3, 5, 16, 15),
+            "whoever imports the file, its times are the utility's",
+        )
+        self.assertEqual(tokyo.read_ids.read_date, date(2025, 3, 5))
 
     def test_exception_checks_during_import(self):
         """Exception rules run on imported reads: a high read waits for review."""

@@ -237,7 +237,8 @@ class TestServiceOrder(ServiceOrderCase):
             ("disconnect", "Service disconnected"),
             ("reconnect", "Service reconnected"),
         ):
-            order = self._service_order(order_type, account, result_date="2025-03-01")
+            # Monday: no disconnection on a weekend (test_disconnect_business_day).
+            order = self._service_order(order_type, account, result_date="2025-03-03")
             order.action_done()
             self.assertEqual(order.state, "done")
             self.assertTrue(self._account_messages(account, text), order_type)
@@ -258,6 +259,7 @@ class TestServiceOrder(ServiceOrderCase):
         self.assertEqual(order.state, "cancelled")
         order.action_reset()
         self.assertEqual(order.state, "new")
+        order.result_date = "2025-03-03"
         order.action_done()
         with self.assertRaises(UserError) as cm:
             order.action_cancel()

@@ -1,3 +1,5 @@
 from . import csv_safe
 from . import read_formats
 from . import workflow
+from . import dates
+from . import business_calendar

@@ -13,7 +13,9 @@ class UtilityMeterInstall(models.TransientModel):
         "utility.meter", required=True, domain="[('state', '=', 'in_stock')]"
     )
     premise_id = fields.Many2one("utility.premise", required=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._utility_today()
+    )
     reading = fields.Float(string="Initial Reading", digits="Utility Reading")
     note = fields.Text()
 

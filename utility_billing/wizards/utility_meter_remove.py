@@ -12,7 +12,9 @@ class UtilityMeterRemove(models.TransientModel):
     meter_id = fields.Many2one(
         "utility.meter", required=True, domain="[('state', '=', 'installed')]"
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._utility_today()
+    )
     reading = fields.Float(string="Final Reading", digits="Utility Reading")
     note = fields.Text()
 

@@ -10,7 +10,9 @@ class UtilityMeterTest(models.TransientModel):
     _description = "Record Meter Test"
 
     meter_id = fields.Many2one("utility.meter", required=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._utility_today()
+    )
     result = fields.Selection([("pass", "Pass"), ("fail", "Fail")], required=True)
     accuracy_low = fields.Float(string="Accuracy Low Flow (%)")
     accuracy_mid = fields.Float(string="Accuracy Mid Flow (%)")

@@ -16,7 +16,11 @@ class UtilityReadEntry(models.TransientModel):
         domain="[('cycle_id', '=?', cycle_id)]",
         help="Leave empty for every route of the cycle.",
     )
-    read_date = fields.Datetime(required=True, default=fields.Datetime.now)
+    read_date = fields.Date(
+        required=True,
+        default=lambda self: self.env.company._utility_today(),
+        help="The day the route was read, in the utility's time zone.",
+    )
     line_ids = fields.One2many("utility.read.entry.line", "entry_id", string="Meters")
 
     @api.onchange("cycle_id", "route_id")
@@ -79,7 +83,9 @@ class UtilityReadEntry(models.TransientModel):
             vals_list.append(
                 {
                     "meter_id": line.meter_id.id,
-                    "read_datetime": self.read_date,
+                    "read_datetime": line.meter_id.company_id._utility_local_to_utc(
+                        self.read_date
+                    ),
                     "reading": reading,
                     "read_type": line.read_type,
                     "source": "manual",

@@ -14,7 +14,12 @@ class UtilityReadEstimate(models.TransientModel):
     _description = "Estimate Missing Meter Reads"
 
     cycle_id = fields.Many2one("utility.billing.cycle", required=True)
-    read_date = fields.Datetime(required=True, default=fields.Datetime.now)
+    read_date = fields.Date(
+        string="Estimate Date",
+        required=True,
+        default=lambda self: self.env.company._utility_today(),
+        help="The date of the estimated reads, in the utility's time zone.",
+    )
     period_start = fields.Date(
         compute="_compute_period_start",
         store=True,
@@ -38,11 +43,7 @@ class UtilityReadEstimate(models.TransientModel):
     def _compute_period_start(self):
         for wizard in self:
             months = MONTHS.get(wizard.cycle_id.frequency, 1)
-            base = (
-                fields.Date.to_date(wizard.read_date)
-                if wizard.read_date
-                else fields.Date.context_today(wizard)
-            )
+            base = wizard.read_date or wizard.env.company._utility_today()
             wizard.period_start = (
                 base - relativedelta(months=months) + relativedelta(days=1)
             )
@@ -51,7 +52,7 @@ class UtilityReadEstimate(models.TransientModel):
         self.ensure_one()
         reads, skipped = self.env["utility.meter.read"]._estimate_missing(
             self.cycle_id,
-            self.read_date,
+            self.cycle_id.company_id._utility_local_to_utc(self.read_date),
             self.period_start,
             self.basis,
             self.history_count,

@@ -10,7 +10,9 @@ class UtilityServiceOrderDayList(models.TransientModel):
     _name = "utility.service.order.day.list"
     _description = "Service Order Day List"
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._utility_today()
+    )
     route_ids = fields.Many2many(
         "utility.route", string="Routes", help="Leave empty for every route."
     )

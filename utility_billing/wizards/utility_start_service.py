@@ -24,7 +24,11 @@ class UtilityStartService(models.TransientModel):
     new_email = fields.Char(string="E-mail")
     new_phone = fields.Char(string="Phone")
     premise_id = fields.Many2one("utility.premise", required=True)
-    start_date = fields.Date(required=True, default=fields.Date.context_today)
+    start_date = fields.Date(
+        required=True,
+        default=lambda self: self.env.company._utility_today(),
+        help="The local date service starts, in the utility's time zone.",
+    )
     lang = fields.Selection(
         ACCOUNT_LANGS, string="Language", required=True, default="en_US"
     )
@@ -163,7 +167,9 @@ class UtilityStartService(models.TransientModel):
             {
                 "meter_id": line.meter_id.id,
                 "account_id": account.id,
-                "read_datetime": fields.Datetime.to_datetime(self.start_date),
+                "read_datetime": account.company_id._utility_local_to_utc(
+                    self.start_date
+                ),
                 "reading": line.reading,
                 "read_type": "initial",
                 "source": "manual",

@@ -15,7 +15,11 @@ class UtilityStopService(models.TransientModel):
     account_id = fields.Many2one(
         "utility.account", required=True, domain="[('state', '=', 'active')]"
     )
-    end_date = fields.Date(required=True, default=fields.Date.context_today)
+    end_date = fields.Date(
+        required=True,
+        default=lambda self: self.env.company._utility_today(),
+        help="The local date service stops, in the utility's time zone.",
+    )
     forwarding_street = fields.Char()
     forwarding_street2 = fields.Char()
     forwarding_city = fields.Char()
@@ -95,7 +99,9 @@ class UtilityStopService(models.TransientModel):
                     {
                         "meter_id": line.meter_id.id,
                         "account_id": account.id,
-                        "read_datetime": fields.Datetime.to_datetime(self.end_date),
+                        "read_datetime": account.company_id._utility_local_to_utc(
+                            self.end_date
+                        ),
                         "reading": line.reading,
                         "read_type": "final",
                         "source": "manual",

@@ -7,7 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import bank_calendar, nacha
+from ..tools import nacha
 
 FILE_ID_MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -185,46 +185,19 @@ class ResCompany(models.Model):
                 # Technical: the journal's configuration follows the setting.
                 method_line.sudo().payment_account_id = clearing
 
-    def _ach_holidays(self, date_from, date_to):
-        """Days the bank is closed besides weekends and Federal Reserve
-        holidays: the global leaves of the company's working calendar."""
-        self.ensure_one()
-        calendar = self.resource_calendar_id
-        if not calendar:
-            return frozenset()
-        leaves = (
-            self.env["resource.calendar.leaves"]
-            .sudo()  # technical read of the company's closing days
-            .search(
-                [
-                    ("calendar_id", "=", calendar.id),
-                    ("resource_id", "=", False),
-                    ("date_from", "<=", fields.Datetime.to_datetime(date_to)),
-                    ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
-                ]
-            )
-        )
-        days = set()
-        for leave in leaves:
-            day = leave.date_from.date()
-            while day <= leave.date_to.date():
-                days.add(day)
-                day += timedelta(days=1)
-        return frozenset(days)
-
     def _ach_is_banking_day(self, day):
+        """Whether ACH entries settle on ``day``: the bank days of the company's
+        business calendar (Federal Reserve holidays and declared bank closings)."""
         self.ensure_one()
-        return bank_calendar.is_banking_day(day, self._ach_holidays(day, day))
+        return self._utility_is_business_day(day, kind="bank")
 
     def _ach_next_banking_day(self, day):
         self.ensure_one()
-        extra = self._ach_holidays(day, day + timedelta(days=40))
-        return bank_calendar.next_banking_day(day, extra)
+        return self._utility_next_business_day(day, kind="bank")
 
     def _ach_add_banking_days(self, day, count):
         self.ensure_one()
-        extra = self._ach_holidays(day, day + timedelta(days=2 * count + 40))
-        return bank_calendar.add_banking_days(day, count, extra)
+        return self._utility_add_business_days(day, count, kind="bank")
 
     def _ach_check_settings(self):
         """Raise a UserError naming what is missing to generate an ACH file."""

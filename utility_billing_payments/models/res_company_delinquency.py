@@ -2,12 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Split by feature (counter, ACH, delinquency), as the suite's files are.
 # pylint: disable=consider-merging-classes-inherited
-from datetime import datetime, time, timedelta
-
-import pytz
-
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 # SB 998 (Health and Safety Code 116914(a)(1)): reconnection fee caps for
@@ -107,93 +102,9 @@ class ResCompany(models.Model):
         "avoid a shut-off (SB 998); the company phone when empty.",
     )
 
-    # ------------------------------------------------------------
-    # Business days
-    # ------------------------------------------------------------
-
-    def _utility_holidays(self, date_from, date_to):
-        """Dates from ``date_from`` to ``date_to`` the company's working calendar
-        closes for a global leave (a holiday)."""
-        self.ensure_one()
-        window = self.env.context.get("utility_dlq_holidays")
-        # Read once for a batch by the daily run: a tuple of dates and a
-        # frozenset, which no JSON-RPC context can hold (a caller's context
-        # never changes the business days the SB 998 safeguards count).
-        if (
-            isinstance(window, tuple)
-            and len(window) == 3
-            and isinstance(window[2], frozenset)
-            and isinstance(window[0], type(date_from))
-            and isinstance(window[1], type(date_to))
-            and window[0] <= date_from
-            and date_to <= window[1]
-        ):
-            return {d for d in window[2] if date_from <= d <= date_to}
-        calendar = self.resource_calendar_id
-        if not calendar:
-            return set()
-        tz = pytz.timezone(calendar.tz or "UTC")
-        start = datetime.combine(date_from, time.min) - timedelta(days=1)
-        stop = datetime.combine(date_to, time.max) + timedelta(days=1)
-        leaves = self.env["resource.calendar.leaves"].search(
-            [
-                ("calendar_id", "=", calendar.id),
-                ("resource_id", "=", False),
-                ("date_from", "<=", stop),
-                ("date_to", ">=", start),
-            ]
-        )
-        days = set()
-        for leave in leaves:
-            first = pytz.utc.localize(leave.date_from).astimezone(tz).date()
-            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
-            day = first
-            while day <= last:
-                days.add(day)
-                day += timedelta(days=1)
-        return days
-
-    def _utility_business_days(self, date_from, date_to):
-        """The business days from ``date_from`` to ``date_to`` (both included):
-        the working days of the company's calendar, its holidays excepted.
-        Without a calendar, Monday to Friday."""
-        self.ensure_one()
-        calendar = self.resource_calendar_id
-        holidays = self._utility_holidays(date_from, date_to)
-        days = []
-        day = date_from
-        while day <= date_to:
-            works = calendar._works_on_date(day) if calendar else day.weekday() < 5
-            if works and day not in holidays:
-                days.append(day)
-            day += timedelta(days=1)
-        return days
-
-    def _utility_add_business_days(self, date, count):
-        """The ``count``-th business day after ``date`` (``date`` itself not
-        counted); ``date`` itself, or the next business day, for 0."""
-        self.ensure_one()
-        span = max(count * 2 + 14, 21)
-        start = date + timedelta(days=1) if count else date
-        while True:
-            days = self._utility_business_days(start, start + timedelta(days=span))
-            if len(days) >= max(count, 1):
-                return days[max(count, 1) - 1]
-            span *= 2
-            if span > 3660:
-                raise UserError(
-                    self.env._(
-                        "The working calendar of %(company)s has no working day.",
-                        company=self.name,
-                    )
-                )
-
-    def _utility_count_business_days(self, date_from, date_to):
-        """Business days after ``date_from`` up to ``date_to`` included."""
-        self.ensure_one()
-        if date_to <= date_from:
-            return 0
-        return len(self._utility_business_days(date_from + timedelta(days=1), date_to))
+    # Business days: one calendar for ACH, SB 998 and service orders, in
+    # utility_billing (res.company._utility_add_business_days and siblings,
+    # utility.business.calendar).
 
     # ------------------------------------------------------------
     # Fees

@@ -76,7 +76,7 @@ class UtilityAchBatch(models.Model):
         string="Settlement Date",
         required=True,
         default=lambda self: self.env.company._ach_next_banking_day(
-            fields.Date.context_today(self) + timedelta(days=1)
+            self.env.company._utility_today() + timedelta(days=1)
         ),
         tracking=True,
         help="Effective entry date of the file: the banking day the customers' "
@@ -599,7 +599,7 @@ class UtilityAchBatch(models.Model):
         self._check_draft()
         company = self.company_id
         company._ach_check_settings()
-        today = fields.Date.context_today(self)
+        today = company._utility_today()
         if self.effective_date < today or not company._ach_is_banking_day(
             self.effective_date
         ):
@@ -641,7 +641,10 @@ class UtilityAchBatch(models.Model):
                     batch=self.name,
                 )
             )
-        creation = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        # The file's creation date and time: the utility's local time.
+        creation = fields.Datetime.context_timestamp(
+            self.with_context(tz=company._utility_tz()), fields.Datetime.now()
+        )
         modifier = company._ach_next_file_id_modifier(creation.date())
         dfi = company._ach_originating_dfi()
         sequences = company._ach_reserve_trace_sequences(len(lines))

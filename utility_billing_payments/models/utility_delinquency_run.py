@@ -458,10 +458,11 @@ class UtilityDelinquencyRun(models.Model):
         work remains."""
         started = time.monotonic()
         can_commit = self.env["account.move"]._can_commit()
-        today = fields.Date.context_today(self)
         companies = self.env["utility.delinquency.policy"].search([]).company_id
         done = remaining = 0
         for company in companies:
+            # Today in the utility's time zone, not the cron user's.
+            today = company._utility_today()
             # Scheduled: the run works as superuser whatever the cron's user.
             run = self.sudo().with_company(company)._get_or_create(company, today)
             if run.state == "done":
@@ -491,23 +492,14 @@ class UtilityDelinquencyRun(models.Model):
     # Processing a batch
     # ------------------------------------------------------------
 
-    def _holiday_window(self):
-        """Holidays of the months around the run's date, read once per batch."""
-        start = self.date - timedelta(days=120)
-        stop = self.date + timedelta(days=120)
-        days = self.company_id._utility_holidays(start, stop)
-        return (start, stop, frozenset(days))
-
     def _process_accounts(self, rows):
         """Take the steps due for the accounts ``rows`` ([(id, past due,
         balance)]) on the run's date. A constant number of queries per batch,
         plus those of each record created."""
         self.ensure_one()
-        env = self.with_context(
-            clean_context(self.env.context),
-            **QUIET_CONTEXT,
-            utility_dlq_holidays=self._holiday_window(),
-        ).env
+        # Business days come from the company's cached business calendar: no
+        # query per account.
+        env = self.with_context(clean_context(self.env.context), **QUIET_CONTEXT).env
         batch = self._prefetch_batch(env, rows)
         out = {
             "penalty_vals": [],

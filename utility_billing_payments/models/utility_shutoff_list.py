@@ -67,6 +67,14 @@ class UtilityShutoffList(models.Model):
         ),
     ]
 
+    @api.constrains("date", "company_id")
+    def _check_business_day(self):
+        """No shut-off on a weekend, a holiday or a day the office is closed."""
+        for shutoff in self:
+            shutoff.company_id._utility_check_business_day(
+                shutoff.date, self.env._("Shut-off list")
+            )
+
     @api.depends("date")
     def _compute_name(self):
         for shutoff in self:
@@ -247,6 +255,9 @@ class UtilityShutoffList(models.Model):
 
     @api.model
     def _get_for_date(self, company, date):
+        """The list released on ``date``, or on the next business day when
+        ``date`` is a weekend, a holiday or a closed day."""
+        date = company._utility_next_business_day(date)
         shutoff = self.search(
             [("company_id", "=", company.id), ("date", "=", date)], limit=1
         )

@@ -69,13 +69,13 @@ class UtilityAchCommon(UtilityBillingCommon):
                 "ach_last_trace_sequence": 0,
             }
         )
-        # The company's working calendar closes no day of the test period.
-        cls.env["resource.calendar.leaves"].search(
+        # The company's business calendar declares no closed day of the test
+        # period: Federal Reserve holidays only.
+        cls.env["utility.closed.day"].search(
             [
-                ("calendar_id", "=", company.resource_calendar_id.id),
-                ("resource_id", "=", False),
-                ("date_from", "<=", "2026-12-31"),
-                ("date_to", ">=", "2026-01-01"),
+                ("company_id", "=", company.id),
+                ("date", "<=", "2026-12-31"),
+                ("date", ">=", "2026-01-01"),
             ]
         ).unlink()
         # Mandates of other tests or of the demo data stay out of our batches.

@@ -20,7 +20,7 @@ class UtilityCounterCommon(UtilityBillingCommon):
             login="counter_cashier",
             name="Carla Cashier",
             groups="base.group_user,utility_billing.group_csr_1",
-            tz="UTC",
+            tz="America/Los_Angeles",
         )
         cls.methods = cls.company._utility_counter_payment_methods()
         cls.cash_pm = cls.methods.filtered(lambda m: m.utility_tender == "cash")

@@ -230,11 +230,12 @@ class UtilityDelinquencyCommon(UtilityBillingCommon):
         )
 
     def _shutoff_line(self, account, when):
+        """The account's line on the list a run of ``when`` fills: the list of
+        that day, or of the next business day when ``when`` is a weekend, a
+        holiday or a closed day (no list is released on those)."""
+        day = self.company._utility_next_business_day(fields.Date.to_date(when))
         return self.env["utility.shutoff.list.line"].search(
-            [
-                ("account_id", "=", account.id),
-                ("list_id.date", "=", fields.Date.to_date(when)),
-            ]
+            [("account_id", "=", account.id), ("list_id.date", "=", day)]
         )
 
     def _walk_to_list(self, account):

@@ -30,7 +30,7 @@ class TestAchBatch(UtilityAchCommon):
             self.acc_b, routing=ROUTING_B, number="9876543210", account_type="savings"
         )
         self._mandate(self.acc_c, routing=ROUTING_C, number="55501", active=False)
-        with freeze_time("2026-03-16 09:30:00"):
+        with freeze_time("2026-03-16 16:30:00"):  # 09:30 in Pacific time
             batch = self._batch()
             batch.with_user(self.csr2).action_generate()
         a, b, c = (acc.name for acc in (self.acc_a, self.acc_b, self.acc_c))
@@ -341,12 +341,12 @@ class TestAchBatch(UtilityAchCommon):
             batch.effective_date = date(2026, 5, 19)  # yesterday
             with self.assertRaisesRegex(UserError, "today or later"):
                 batch.action_generate()
-            self.env["resource.calendar.leaves"].create(
+            self.env["utility.closed.day"].create(
                 {
-                    "name": "City holiday",
-                    "calendar_id": self.company.resource_calendar_id.id,
-                    "date_from": "2026-05-27 00:00:00",
-                    "date_to": "2026-05-27 23:59:59",
+                    "name": "Bank closed",
+                    "calendar_id": self.company._utility_business_calendar().id,
+                    "date": "2026-05-27",
+                    "kind": "bank",
                 }
             )
             batch.effective_date = date(2026, 5, 27)

@@ -19,7 +19,7 @@ class TestCounterPayment(UtilityCounterCommon):
             cls.env,
             login="counter_supervisor",
             groups="base.group_user,utility_billing.group_csr_2",
-            tz="UTC",
+            tz="America/Los_Angeles",
         )
 
     def test_overpayment_stays_a_credit(self):

@@ -1,6 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date, datetime
+from datetime import date
 
 from odoo import Command
 from odoo.tests import tagged
@@ -50,13 +50,14 @@ class TestDelinquencySafeguards(UtilityDelinquencyCommon):
         self._bill(shop, 300.0)
         for day in (1, 5, 20, 25, 33):
             self._run(self._days(day))
-        # Day 35 (Monday April 7) is the 6th business day after the shut-off
-        # notice of Friday March 28: blocked for the notice, not for 60 days.
-        state, reason = self._list_state(shop, 35)
+        # Day 36 (Tuesday April 8) is the 6th business day after the shut-off
+        # notice of Friday March 28 (Monday March 31 is Cesar Chavez Day, a
+        # California holiday): blocked for the notice, not for 60 days.
+        state, reason = self._list_state(shop, 36)
         self.assertEqual(state, "blocked")
         self.assertIn("6 of 7 business days", reason)
-        self.assertNotIn("days_60", self._codes(shop, self._days(35)))
-        self.assertEqual(self._list_state(shop, 36)[0], "eligible")
+        self.assertNotIn("days_60", self._codes(shop, self._days(36)))
+        self.assertEqual(self._list_state(shop, 37)[0], "eligible")
 
     def test_appeal_pending_blocks_until_resolved(self):
         self._walk_to_list(self.account)
@@ -99,21 +100,11 @@ class TestDelinquencySafeguards(UtilityDelinquencyCommon):
         self.assertIn("No water service", reason)
 
     def test_seven_business_days_across_weekend_and_holiday(self):
-        """Notice on Thursday June 26, 2025; Friday July 4 a holiday: the 7th
-        business day is Tuesday July 8, not Monday July 7."""
+        """Notice on Thursday June 26, 2025; Friday July 4 a holiday of the
+        shipped business calendar (nothing to configure): the 7th business day
+        is Tuesday July 8, not Monday July 7."""
         company = self.company
         notice_day = date(2025, 6, 26)
-        self.assertEqual(
-            company._utility_add_business_days(notice_day, 7), date(2025, 7, 7)
-        )
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Independence Day",
-                "calendar_id": company.resource_calendar_id.id,
-                "date_from": datetime(2025, 7, 4, 7, 0),
-                "date_to": datetime(2025, 7, 5, 6, 59),
-            }
-        )
         self.assertEqual(
             company._utility_add_business_days(notice_day, 7), date(2025, 7, 8)
         )
@@ -133,15 +124,7 @@ class TestDelinquencySafeguards(UtilityDelinquencyCommon):
     def test_shutoff_date_on_notice_counts_business_days(self):
         """A bill due so that day 45 is Friday June 27, 2025: the shut-off date
         is 7 business days on, past the weekend and the July 4 holiday, when
-        that is later than day 60."""
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Independence Day",
-                "calendar_id": self.company.resource_calendar_id.id,
-                "date_from": datetime(2025, 7, 4, 7, 0),
-                "date_to": datetime(2025, 7, 5, 6, 59),
-            }
-        )
+        that is later than day 60 (July 4: a holiday of the shipped calendar)."""
         self.steps["shutoff_list"].days = 60
         self.steps["shutoff_notice"].days = 58
         account = self._account("SAFE004")

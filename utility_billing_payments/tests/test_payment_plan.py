@@ -110,7 +110,9 @@ class TestPaymentPlan(UtilityDelinquencyCommon):
         self.assertEqual(broken.channel, "letter")
         self.assertEqual(broken.state, "sent")
         self.assertEqual(broken.payment_plan_id, plan)
-        self.assertEqual(broken.shutoff_date, date(2025, 6, 20))
+        # Five business days after Friday June 13: Thursday June 19 (Juneteenth)
+        # is a holiday, so Monday June 23.
+        self.assertEqual(broken.shutoff_date, date(2025, 6, 23))
         # The steps resume where they stopped: the final notice comes next.
         self.assertEqual(len(self._notices(self.account, "final")), 1)
         html = (
@@ -126,6 +128,7 @@ class TestPaymentPlan(UtilityDelinquencyCommon):
         self._run(self._days(60))
         line = self._shutoff_line(self.account, self._days(60))
         line.list_id.with_user(self.csr2).action_confirm()
+        line.order_id.result_date = self._days(60)
         line.order_id.action_done()
         self.assertTrue(self.account.disconnected)
         plan = self._plan(start_date=self._days(62))

@@ -77,6 +77,7 @@ class UtilityReportCashReceipt(models.Model):
         ],
         "res.company": ["currency_id", "partner_id"],
         "res.partner": ["tz"],
+        "utility.business.calendar": ["tz", "company_id"],
     }
 
     date = fields.Date(readonly=True)
@@ -111,7 +112,8 @@ class UtilityReportCashReceipt(models.Model):
         )
 
     def _ub_counter_receipts(self):
-        tz = SQL("COALESCE(NULLIF(cp.tz, ''), NULLIF(up.tz, ''), 'UTC')")
+        # The utility's time zone (its business calendar's), as every utility date.
+        tz = SQL("COALESCE(cal.tz, NULLIF(cp.tz, ''), NULLIF(up.tz, ''), 'UTC')")
         return SQL(
             """
             SELECT pp.id * 2 AS id,
@@ -137,6 +139,7 @@ class UtilityReportCashReceipt(models.Model):
               JOIN pos_payment_method ppm ON ppm.id = pp.payment_method_id
               JOIN res_company company ON company.id = po.company_id
               JOIN res_partner cp ON cp.id = company.partner_id
+         LEFT JOIN utility_business_calendar cal ON cal.company_id = po.company_id
          LEFT JOIN res_users u ON u.id = po.user_id
          LEFT JOIN res_partner up ON up.id = u.partner_id
              WHERE po.state IN ('paid', 'done', 'invoiced')

@@ -39,6 +39,7 @@ class UtilityReportMiscReceipt(models.Model):
         "product.category": ["property_account_income_categ_id"],
         "res.company": ["currency_id", "partner_id"],
         "res.partner": ["tz"],
+        "utility.business.calendar": ["tz", "company_id"],
     }
 
     date = fields.Date(readonly=True)
@@ -58,7 +59,8 @@ class UtilityReportMiscReceipt(models.Model):
 
     @property
     def _table_query(self):
-        tz = SQL("COALESCE(NULLIF(cp.tz, ''), NULLIF(up.tz, ''), 'UTC')")
+        # The utility's time zone (its business calendar's), as every utility date.
+        tz = SQL("COALESCE(cal.tz, NULLIF(cp.tz, ''), NULLIF(up.tz, ''), 'UTC')")
         return SQL(
             """
             SELECT pol.id AS id,
@@ -86,6 +88,7 @@ class UtilityReportMiscReceipt(models.Model):
          LEFT JOIN product_category categ ON categ.id = pt.categ_id
               JOIN res_company company ON company.id = po.company_id
               JOIN res_partner cp ON cp.id = company.partner_id
+         LEFT JOIN utility_business_calendar cal ON cal.company_id = po.company_id
          LEFT JOIN res_users u ON u.id = po.user_id
          LEFT JOIN res_partner up ON up.id = u.partner_id
          LEFT JOIN LATERAL (

@@ -187,7 +187,8 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
         )
         adjustment.action_compute()
         adjustment.action_submit()
-        with freeze_time(when):
+        # Noon UTC: the same date for the test users in Pacific time.
+        with freeze_time(f"{when} 12:00:00"):
             adjustment.with_user(cls.manager).action_approve()
             adjustment.with_user(cls.manager).action_post()
         return adjustment
