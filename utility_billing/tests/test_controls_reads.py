@@ -6,7 +6,7 @@ it, nothing changed; the allowed path still works for the role that owns it."""
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 from unittest.mock import patch
 
 import psycopg2
@@ -697,10 +697,13 @@ class TestReadImportControls(ReadControlsCase):
 
         def validate_then_enter(imp, rows):
             result = validate(imp, rows)
+            # The same instant as the file's line: 08:00 in the utility's zone.
             self.Read.sudo().create(
                 {
                     "meter_id": self.meter_b.id,
-                    "read_datetime": datetime(2025, 2, 5, 8, 0),
+                    "read_datetime": self.env.company._utility_local_to_utc(
+                        date(2025, 2, 5), at=time(8, 0)
+                    ),
                     "reading": 10,
                 }
             )
