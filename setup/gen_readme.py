@@ -7,6 +7,7 @@ With --check, exit 1 when a README.rst is missing or out of date (the lint runs 
 
 import ast
 import pathlib
+import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -25,8 +26,9 @@ def md_to_rst(text):
     for line in text.rstrip().splitlines():
         line = line.replace("**", "\x00").replace("*", "*").replace("\x00", "**")
         line = line.replace("`", "``").replace("````", "``")
-        if line[:2] in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."):
-            line = "#." + line[2:]
+        numbered = re.match(r"\d+\.(?= )", line)
+        if numbered:
+            line = "#." + line[numbered.end() :]
         out.append(line)
     return "\n".join(out) + "\n"
 

@@ -380,14 +380,15 @@ def start_step(env, run_id, step):
     """What the Compute and Post buttons do before the cron workers take over."""
     run = env["utility.billing.run"].browse(run_id)
     if step == "compute":
+        run.journal_id._utility_lock_journal()
         run._create_lines()
         run._bill_sequence()
-        run.state = "computing"
+        run._set_state("computing")
     else:
         if run.state != "computed":
             raise RuntimeError(f"run {run.name} is {run.state}, not computed")
         run._lock_rates()
-        run.state = "posting"
+        run._set_state("posting")
     env.cr.commit()
     return {}
 

@@ -32,7 +32,7 @@ import io
 import os
 import random
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _bench_common import (  # noqa: E402
@@ -113,11 +113,16 @@ def build_read_file(meters, run_tag, seed, bad_lines=0):
         next_local = (last_local + relativedelta(months=1)).replace(
             hour=7 + index % 9, minute=index * 7 % 60
         )
-        if next_local.date() > today:
+        if next_local.date() >= today:
+            # Early in the month the cycle's read day is still to come (the
+            # city's last reads are a month old at most): read yesterday.
+            yesterday = datetime.combine(today - timedelta(days=1), next_local.time())
+            next_local = tz.localize(yesterday)
+        if next_local.date() <= last_local.date():
             raise SystemExit(
-                f"ERROR: meter {serial} was last read on {last_local.date()}: next "
-                "month's read would be in the future. Rebuild the database "
-                "(run without --reuse)."
+                f"ERROR: meter {serial} was last read on {last_local.date()}: no "
+                "day is left for next month's read before today. Rebuild the "
+                "database (run without --reuse)."
             )
         days = (next_local.date() - last_local.date()).days
         use = round((daily or 0.6) * days * rng.uniform(0.85, 1.15))

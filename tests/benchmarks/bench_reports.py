@@ -153,12 +153,12 @@ def bill_last_month(env, prefix, sample):
         )
         env.invalidate_all()
         run._bill_sequence()
-        run.state = "computing"
+        run._set_state("computing")
         env.cr.commit()
         while run._process_batch("compute", batch_size=BATCH_SIZE):
             env.cr.commit()
         run._lock_rates()
-        run.state = "posting"
+        run._set_state("posting")
         env.cr.commit()
         while run._process_batch("post", batch_size=BATCH_SIZE):
             env.cr.commit()
