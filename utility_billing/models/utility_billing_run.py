@@ -1125,7 +1125,23 @@ class UtilityBillingRunLine(models.Model):
                 "versions_cache": versions_cache,
                 "proration": proration if (is_final or proration < 1) else 1.0,
             }
-            for charge in service.rate_schedule_id._rate(ctx):
+            try:
+                rated = service.rate_schedule_id._rate(ctx)
+            except UserError as exc:
+                # A rate that cannot price this account (a meter size missing
+                # from its table, no version in effect) holds the account, not
+                # the run.
+                return (
+                    self.env._(
+                        "Account %(account)s, meter %(meter)s: %(error)s",
+                        account=account.name,
+                        meter=(service.meter_id or account.meter_ids[:1]).serial or "-",
+                        error=exc.args[0],
+                    ),
+                    [],
+                    {},
+                )
+            for charge in rated:
                 charge["service"] = service
                 charges.append(charge)
         return (
