@@ -242,6 +242,37 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         )
         self.assertAlmostEqual(move.amount_total, adjustment.amount, places=2)
 
+    def test_leak_credit_to_the_cent_of_the_hand_computation(self):
+        """An excess measured to the thousandth is credited to the cent of the
+        hand computation: 80 HCF over 89 days of earlier reads is 0.8989 HCF a
+        day, x 31 days = 27.865 HCF; May billed 98 HCF, excess 70.135 HCF x 1.50
+        = 105.2025, credited 105.20 (not 70.14 x 1.50 = 105.21), and posted so."""
+        _premise, meter, account = self._billing_account(
+            "ADJ-CENT", install_date="2025-01-31"
+        )
+        self._read(meter, "2025-03-31", 59)
+        self._run(date(2025, 3, 1), date(2025, 3, 31), date(2025, 4, 3))
+        self._read(meter, "2025-04-30", 80)
+        self._run(date(2025, 4, 1), date(2025, 4, 30), date(2025, 5, 3))
+        self._read(meter, "2025-05-31", 178)
+        self._run(**MAY)
+        adjustment = self._request(
+            account_id=account.id,
+            adjustment_type="leak",
+            bill_id=self._bills(account)[-1].id,
+            date="2025-06-10",
+            reason="Broken irrigation line, repaired June 5",
+            proof_attachment_ids=[Command.set(self.proof.ids)],
+        )
+        adjustment.action_compute()
+        self.assertIn("Excess: 70.135 HCF", adjustment.computation)
+        self.assertEqual(adjustment.line_ids.quantity, 70.135)
+        self.assertEqual(adjustment.amount_untaxed, 105.20)
+        self.assertEqual(adjustment.amount_tax, 5.26)
+        move = self._approve_and_post(adjustment, approver=self.manager)
+        self.assertEqual(move.amount_untaxed, 105.20)
+        self.assertEqual(move.amount_total, 110.46)
+
     def test_leak_without_excess_refused(self):
         """A bill whose use is not above the usual use gives no leak credit."""
         with self.assertRaises(UserError) as cm:
