@@ -653,7 +653,7 @@ class UtilityAdjustment(models.Model):
     def _get_lines_penalty_reversal(self):
         """Credit the penalty lines of the bill, as they were billed."""
         self.ensure_one()
-        product = self.company_id.utility_penalty_product_id
+        product = self.company_id._utility_penalty_product()
         if not product:
             raise UserError(
                 self.env._(
