@@ -251,7 +251,10 @@ class UtilityAdjustment(models.Model):
                     .next_by_code("utility.adjustment", sequence_date=vals.get("date"))
                     or "/"
                 )
-        return super().create(vals_list)
+        adjustments = super().create(vals_list)
+        for adjustment in adjustments:
+            adjustment._check_account_open()
+        return adjustments
 
     def write(self, vals):
         check_protected(
@@ -548,11 +551,25 @@ class UtilityAdjustment(models.Model):
                 )
             )
 
+    def _check_account_open(self):
+        """A closed account's balance is settled: no adjustment moves it."""
+        self.ensure_one()
+        if self.account_id.state == "closed":
+            raise UserError(
+                self.env._(
+                    "Account %(account)s is closed: reopen it before adjusting it "
+                    "(adjustment %(name)s).",
+                    account=self.account_id.name,
+                    name=self.name,
+                )
+            )
+
     def _check_policy(self):
         """The city's limits: the bill belongs to the account, one adjustment of a
         kind per bill, leak credits and penalty reversals at most once in 12
         months per account."""
         self.ensure_one()
+        self._check_account_open()
         bill = self.bill_id
         if self.adjustment_type != "other" and not bill:
             raise UserError(

@@ -9,6 +9,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
 from .common_billing import UtilityBillingRunCommon
 
 MAY = {
@@ -553,6 +555,26 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         move = self._approve_and_post(self._leak())
         self.assertEqual(move.amount_residual, 110.25)
         self.assertEqual(move.payment_state, "not_paid")
+
+    def test_no_adjustment_on_a_closed_account(self):
+        """A closed account takes no adjustment: a new request, and the
+        submission of a draft made before it closed, are refused with a message
+        to reopen it first; its balance does not move."""
+        draft = self._request(amount=10.0, bill_id=self.may_bill.id)
+        with workflow("utility.account"):
+            self.leak_account.state = "closed"
+        balance = self.leak_account.balance
+        with self.assertRaises(UserError) as cm:
+            self._request(amount=10.0, bill_id=self.may_bill.id)
+        self.assertIn(f"Account {self.leak_account.name} is closed", str(cm.exception))
+        self.assertIn("reopen it", str(cm.exception))
+        with self.assertRaises(UserError) as cm:
+            draft.with_user(self.csr1).action_submit()
+        self.assertIn("reopen it", str(cm.exception))
+        self.assertEqual(draft.state, "draft")
+        self.assertFalse(draft.move_id)
+        self.leak_account.invalidate_recordset(["balance"])
+        self.assertEqual(self.leak_account.balance, balance)
 
     def test_debit_note_accounting(self):
         """A negative adjustment is a debit note: an invoice of the customer for
