@@ -1121,8 +1121,11 @@ class UtilityAdjustment(models.Model):
             # sequence, so that it never takes a number a later bill will get.
             sequence = journal.utility_bill_sequence_id
             if sequence:
-                # The bills' sequence is technical: read as superuser.
-                vals["name"] = sequence.sudo().next_by_id(sequence_date=today)
+                # The bills' sequence is technical: read as superuser. Numbers
+                # Odoo gave to entries of the journal (penalties) are skipped.
+                sequence = sequence.sudo().with_context(ir_sequence_date=today)
+                self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
+                vals["name"] = sequence.next_by_id(sequence_date=today)
         return vals
 
     def _reconcile_move(self, move):

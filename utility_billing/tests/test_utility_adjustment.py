@@ -152,9 +152,11 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         return adjustment.move_id
 
     def _penalty_invoice(self, invoice_date, amount=12.34):
+        """A penalty invoice in the bills' journal, numbered by Odoo."""
         move = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
+                "journal_id": self.may_bill.journal_id.id,
                 "partner_id": self.leak_account.partner_id.id,
                 "invoice_date": invoice_date,
                 "utility_account_id": self.leak_account.id,
@@ -602,6 +604,22 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         self.assertNotEqual(june_bill.name, move.name)
         summary = june_bill._utility_bill_summary()
         self.assertEqual(summary["adjustments"], 40.0)
+
+    def test_debit_note_skips_numbers_taken_by_penalties(self):
+        """A penalty posted in the bills' journal takes the journal's next number
+        by Odoo's numbering; a debit note posted after it takes a free number
+        (it took the same one: UniqueViolation on account_move_unique_name)."""
+        journal = self.may_bill.journal_id
+        penalty = self._penalty_invoice("2025-06-12")
+        self.assertEqual(penalty.journal_id, journal)
+        adjustment = self._request(
+            amount=-40.0, reason="Meter tampering fee", bill_id=self.may_bill.id
+        )
+        move = self._approve_and_post(adjustment, approver=self.csr2)
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(move.journal_id, journal)
+        self.assertEqual(move.sequence_prefix, penalty.sequence_prefix)
+        self.assertGreater(move.sequence_number, penalty.sequence_number)
 
     def test_next_bill_shows_the_credit(self):
         """The next bill's previous-balance section shows the leak credit as an
