@@ -74,6 +74,12 @@ class ResCompany(models.Model):
             "utility_billing.product_adjustment"
         )
 
+    def _utility_penalty_product(self):
+        """Product of the late penalties: the configured one (the payments
+        addon, which bills the penalties, falls back on its shipped product)."""
+        self.ensure_one()
+        return self.utility_penalty_product_id
+
     def _get_utility_journal(self):
         """The sale journal bills post to: the configured one, else one named
         'Utility Bills' (created on first use, code UB)."""

@@ -251,7 +251,10 @@ class UtilityAdjustment(models.Model):
                     .next_by_code("utility.adjustment", sequence_date=vals.get("date"))
                     or "/"
                 )
-        return super().create(vals_list)
+        adjustments = super().create(vals_list)
+        for adjustment in adjustments:
+            adjustment._check_account_open()
+        return adjustments
 
     def write(self, vals):
         check_protected(
@@ -548,11 +551,25 @@ class UtilityAdjustment(models.Model):
                 )
             )
 
+    def _check_account_open(self):
+        """A closed account's balance is settled: no adjustment moves it."""
+        self.ensure_one()
+        if self.account_id.state == "closed":
+            raise UserError(
+                self.env._(
+                    "Account %(account)s is closed: reopen it before adjusting it "
+                    "(adjustment %(name)s).",
+                    account=self.account_id.name,
+                    name=self.name,
+                )
+            )
+
     def _check_policy(self):
         """The city's limits: the bill belongs to the account, one adjustment of a
         kind per bill, leak credits and penalty reversals at most once in 12
         months per account."""
         self.ensure_one()
+        self._check_account_open()
         bill = self.bill_id
         if self.adjustment_type != "other" and not bill:
             raise UserError(
@@ -653,7 +670,7 @@ class UtilityAdjustment(models.Model):
     def _get_lines_penalty_reversal(self):
         """Credit the penalty lines of the bill, as they were billed."""
         self.ensure_one()
-        product = self.company_id.utility_penalty_product_id
+        product = self.company_id._utility_penalty_product()
         if not product:
             raise UserError(
                 self.env._(
@@ -1104,8 +1121,11 @@ class UtilityAdjustment(models.Model):
             # sequence, so that it never takes a number a later bill will get.
             sequence = journal.utility_bill_sequence_id
             if sequence:
-                # The bills' sequence is technical: read as superuser.
-                vals["name"] = sequence.sudo().next_by_id(sequence_date=today)
+                # The bills' sequence is technical: read as superuser. Numbers
+                # Odoo gave to entries of the journal (penalties) are skipped.
+                sequence = sequence.sudo().with_context(ir_sequence_date=today)
+                self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
+                vals["name"] = sequence.next_by_id(sequence_date=today)
         return vals
 
     def _reconcile_move(self, move):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_is_zero, float_round
 
 from ..tools.workflow import check_protected, is_trusted
 
@@ -33,7 +33,8 @@ class UtilityAdjustmentLine(models.Model):
     )
     service_type_id = fields.Many2one("utility.service.type", string="Service")
     bill_line_id = fields.Many2one("account.move.line")
-    quantity = fields.Float(digits="Product Unit of Measure", default=1.0)
+    # Use is measured to the thousandth (a leak's excess): kept as computed.
+    quantity = fields.Float(digits="Utility Consumption", default=1.0)
     price_unit = fields.Float(string="Unit Price", digits="Product Price")
     percent = fields.Float(
         string="Credited %", default=100.0, help="Share of quantity x price credited."
@@ -105,10 +106,19 @@ class UtilityAdjustmentLine(models.Model):
 
     def _move_quantity_price(self):
         """(quantity, unit price) the note's line carries: as computed, or one
-        unit of the rounded amount when only a percentage is credited."""
+        unit of the rounded amount when only a percentage is credited or when
+        the quantity has more decimals than a journal item's quantity keeps (a
+        leak's 70.135 HCF would post as 70.14, a cent off the computation)."""
         self.ensure_one()
         if float_compare(self.percent, 100.0, precision_digits=4) == 0:
-            return self.quantity, self.price_unit
+            digits = self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure"
+            )
+            if float_is_zero(
+                self.quantity - float_round(self.quantity, precision_digits=digits),
+                precision_digits=6,
+            ):
+                return self.quantity, self.price_unit
         currency = self.adjustment_id.currency_id or self.env.company.currency_id
         return 1.0, currency.round(
             self.quantity * self.price_unit * self.percent / 100.0

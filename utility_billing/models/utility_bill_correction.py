@@ -626,6 +626,8 @@ class UtilityBillCorrection(models.Model):
         # The bills' own numbers, as a billing run gives them.
         sequence = journal.utility_bill_sequence_id
         if sequence:
+            sequence = sequence.with_context(ir_sequence_date=today)
+            self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
             vals["name"] = sequence.next_by_id(sequence_date=today)
         return vals
 

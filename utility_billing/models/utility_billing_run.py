@@ -617,17 +617,25 @@ class UtilityBillingRun(models.Model):
         prefix, suffix = sequence._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
-    def _skip_numbers_taken(self, sequence):
+    def _skip_numbers_taken(self, sequence, journal=None):
         """Move the sequence past numbers Odoo gave to entries made by hand in
         the journal (Odoo numbers them after the highest number), so that a run
-        never hands out a number that is already taken."""
+        never hands out a number that is already taken.
+
+        ``journal``: the sequence's journal (the run's by default); adjustments
+        and bill corrections taking a number of the bills' sequence call it
+        too (penalties posted in the bills' journal take Odoo's next number).
+        """
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return
+        journal = journal or self.journal_id
         prefix = sequence._get_prefix_suffix()[0]
         self.env["account.move"].flush_model(["name", "journal_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT max(sequence_number) FROM account_move
                     WHERE journal_id = %s AND sequence_prefix = %s""",
-                self.journal_id.id,
+                journal.id,
                 prefix,
             )
         )
@@ -1125,7 +1133,23 @@ class UtilityBillingRunLine(models.Model):
                 "versions_cache": versions_cache,
                 "proration": proration if (is_final or proration < 1) else 1.0,
             }
-            for charge in service.rate_schedule_id._rate(ctx):
+            try:
+                rated = service.rate_schedule_id._rate(ctx)
+            except UserError as exc:
+                # A rate that cannot price this account (a meter size missing
+                # from its table, no version in effect) holds the account, not
+                # the run.
+                return (
+                    self.env._(
+                        "Account %(account)s, meter %(meter)s: %(error)s",
+                        account=account.name,
+                        meter=(service.meter_id or account.meter_ids[:1]).serial or "-",
+                        error=exc.args[0],
+                    ),
+                    [],
+                    {},
+                )
+            for charge in rated:
                 charge["service"] = service
                 charges.append(charge)
         return (

@@ -268,6 +268,19 @@ class UtilityMeter(models.Model):
                     "source": "service_order",
                 }
             )
+        # As at move-out: a lower reading is accepted only as a plausible
+        # rollover of the register (or the true-up of an over-estimate).
+        if read.consumption < 0 and read.previous_read_id.read_type != "estimated":
+            raise UserError(
+                self.env._(
+                    "Meter %(serial)s: the final reading %(reading)s is below the "
+                    "last reading "
+                    "%(previous)s.",
+                    serial=self.serial,
+                    reading=read.reading,
+                    previous=read.previous_reading,
+                )
+            )
         premise = self.premise_id
         with workflow(METER_DOOR):
             self.write({"state": "removed", "premise_id": False})

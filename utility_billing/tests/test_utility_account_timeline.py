@@ -130,6 +130,50 @@ class TestUtilityAccountTimeline(UtilityBillingRunCommon):
         self.assertIn(self.bills[1].name, text)
         self.assertNotIn(self.bills[0].name, text)
 
+    def test_statement_shows_posted_documents_only(self):
+        """Pending and rejected adjustment requests, with their internal reasons,
+        stay off the customer's statement; its bills and payments are on it."""
+        Adjustment = self.env["utility.adjustment"].with_user(self.csr1)
+        pending = Adjustment.create(
+            {
+                "account_id": self.account.id,
+                "adjustment_type": "other",
+                "amount": 12.0,
+                "date": "2025-04-10",
+                "reason": "Internal: customer shouted at the counter",
+            }
+        )
+        rejected = Adjustment.create(
+            {
+                "account_id": self.account.id,
+                "adjustment_type": "other",
+                "amount": 30.0,
+                "date": "2025-04-12",
+                "reason": "Internal: goodwill asked by the councilmember",
+            }
+        )
+        (pending | rejected).with_user(self.csr1).action_submit()
+        rejected.with_user(self.csr2).action_reject("Not our policy")
+        wizard = self.env["utility.account.statement"].create(
+            {
+                "account_id": self.account.id,
+                "date_from": "2025-03-01",
+                "date_to": "2025-04-30",
+            }
+        )
+        content = self.env["ir.actions.report"]._render_qweb_html(
+            "utility_billing.report_account_statement",
+            self.account.ids,
+            data=wizard._report_data(),
+        )[0]
+        text = " ".join(html.fromstring(content).itertext())
+        self.assertIn(self.bills[0].name, text)
+        self.assertIn(self.bills[1].name, text)
+        self.assertIn("Payment", text)
+        for adjustment in pending | rejected:
+            self.assertNotIn(adjustment.name, text)
+            self.assertNotIn(adjustment.reason, text)
+
     def test_statement_refuses_inverted_range(self):
         """A statement that ends before it starts is refused."""
         wizard = self.env["utility.account.statement"].create(

@@ -9,6 +9,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.utility_billing.tools.workflow import workflow
+
 from .common_billing import UtilityBillingRunCommon
 
 MAY = {
@@ -150,9 +152,11 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         return adjustment.move_id
 
     def _penalty_invoice(self, invoice_date, amount=12.34):
+        """A penalty invoice in the bills' journal, numbered by Odoo."""
         move = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
+                "journal_id": self.may_bill.journal_id.id,
                 "partner_id": self.leak_account.partner_id.id,
                 "invoice_date": invoice_date,
                 "utility_account_id": self.leak_account.id,
@@ -241,6 +245,37 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
             [(1.0, 49.5), (1.0, 7.5)],
         )
         self.assertAlmostEqual(move.amount_total, adjustment.amount, places=2)
+
+    def test_leak_credit_to_the_cent_of_the_hand_computation(self):
+        """An excess measured to the thousandth is credited to the cent of the
+        hand computation: 80 HCF over 89 days of earlier reads is 0.8989 HCF a
+        day, x 31 days = 27.865 HCF; May billed 98 HCF, excess 70.135 HCF x 1.50
+        = 105.2025, credited 105.20 (not 70.14 x 1.50 = 105.21), and posted so."""
+        _premise, meter, account = self._billing_account(
+            "ADJ-CENT", install_date="2025-01-31"
+        )
+        self._read(meter, "2025-03-31", 59)
+        self._run(date(2025, 3, 1), date(2025, 3, 31), date(2025, 4, 3))
+        self._read(meter, "2025-04-30", 80)
+        self._run(date(2025, 4, 1), date(2025, 4, 30), date(2025, 5, 3))
+        self._read(meter, "2025-05-31", 178)
+        self._run(**MAY)
+        adjustment = self._request(
+            account_id=account.id,
+            adjustment_type="leak",
+            bill_id=self._bills(account)[-1].id,
+            date="2025-06-10",
+            reason="Broken irrigation line, repaired June 5",
+            proof_attachment_ids=[Command.set(self.proof.ids)],
+        )
+        adjustment.action_compute()
+        self.assertIn("Excess: 70.135 HCF", adjustment.computation)
+        self.assertEqual(adjustment.line_ids.quantity, 70.135)
+        self.assertEqual(adjustment.amount_untaxed, 105.20)
+        self.assertEqual(adjustment.amount_tax, 5.26)
+        move = self._approve_and_post(adjustment, approver=self.manager)
+        self.assertEqual(move.amount_untaxed, 105.20)
+        self.assertEqual(move.amount_total, 110.46)
 
     def test_leak_without_excess_refused(self):
         """A bill whose use is not above the usual use gives no leak credit."""
@@ -523,6 +558,26 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         self.assertEqual(move.amount_residual, 110.25)
         self.assertEqual(move.payment_state, "not_paid")
 
+    def test_no_adjustment_on_a_closed_account(self):
+        """A closed account takes no adjustment: a new request, and the
+        submission of a draft made before it closed, are refused with a message
+        to reopen it first; its balance does not move."""
+        draft = self._request(amount=10.0, bill_id=self.may_bill.id)
+        with workflow("utility.account"):
+            self.leak_account.state = "closed"
+        balance = self.leak_account.balance
+        with self.assertRaises(UserError) as cm:
+            self._request(amount=10.0, bill_id=self.may_bill.id)
+        self.assertIn(f"Account {self.leak_account.name} is closed", str(cm.exception))
+        self.assertIn("reopen it", str(cm.exception))
+        with self.assertRaises(UserError) as cm:
+            draft.with_user(self.csr1).action_submit()
+        self.assertIn("reopen it", str(cm.exception))
+        self.assertEqual(draft.state, "draft")
+        self.assertFalse(draft.move_id)
+        self.leak_account.invalidate_recordset(["balance"])
+        self.assertEqual(self.leak_account.balance, balance)
+
     def test_debit_note_accounting(self):
         """A negative adjustment is a debit note: an invoice of the customer for
         the amount, at the adjustment product's income account, numbered by the
@@ -549,6 +604,22 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         self.assertNotEqual(june_bill.name, move.name)
         summary = june_bill._utility_bill_summary()
         self.assertEqual(summary["adjustments"], 40.0)
+
+    def test_debit_note_skips_numbers_taken_by_penalties(self):
+        """A penalty posted in the bills' journal takes the journal's next number
+        by Odoo's numbering; a debit note posted after it takes a free number
+        (it took the same one: UniqueViolation on account_move_unique_name)."""
+        journal = self.may_bill.journal_id
+        penalty = self._penalty_invoice("2025-06-12")
+        self.assertEqual(penalty.journal_id, journal)
+        adjustment = self._request(
+            amount=-40.0, reason="Meter tampering fee", bill_id=self.may_bill.id
+        )
+        move = self._approve_and_post(adjustment, approver=self.csr2)
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(move.journal_id, journal)
+        self.assertEqual(move.sequence_prefix, penalty.sequence_prefix)
+        self.assertGreater(move.sequence_number, penalty.sequence_number)
 
     def test_next_bill_shows_the_credit(self):
         """The next bill's previous-balance section shows the leak credit as an

@@ -206,6 +206,24 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
         self.assertEqual((run.billed_count, run.held_count), (5, 0))
         self.assertEqual(len(run.invoice_ids), 5)
 
+    def test_meter_size_missing_from_rate_holds_the_account(self):
+        """Coachella publishes no 3" service charge: a 3" meter holds its account
+        with a reason naming the account and the meter, and the run bills the
+        others."""
+        _p, meter_3, account_3 = self._billing_account("BR-3IN", size="3")
+        self._read(meter_3, "2025-03-28", 40)
+        run = self._bill(post=False)
+        self.assertEqual(run.state, "computed")
+        self.assertEqual((run.billed_count, run.held_count), (3, 1))
+        line = self._line(run, account_3)
+        self.assertEqual(line.state, "held")
+        self.assertFalse(line.move_id)
+        self.assertIn(account_3.name, line.hold_reason)
+        self.assertIn("BR-3IN", line.hold_reason)
+        self.assertIn('no charge for a 3" meter', line.hold_reason)
+        self.assertFalse(self._bill_of(account_3))
+        self.assertEqual(len(self._march_bills()), 3)
+
     # ------------------------------------------------------------
     # Post
     # ------------------------------------------------------------

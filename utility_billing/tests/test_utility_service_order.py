@@ -209,6 +209,45 @@ class TestServiceOrder(ServiceOrderCase):
         self._assert_user_error(cm.exception, "SO-CHR-GAS", "Gas")
         self.assertEqual(order.state, "new")
 
+    def test_meter_change_final_reading_checked(self):
+        """A change-out's final reading below the old meter's last reading is
+        refused as at move-out, naming the meter and the last reading; a lower
+        reading that is a plausible rollover of the register is accepted."""
+        _premise, old, account = self._setup_account("SO-CHN-OLD", initial_reading=100)
+        self._read(old, "2025-02-05", 130)
+        new = self._create_meter("SO-CHN-NEW")
+        order = self._service_order(
+            "meter_change",
+            account,
+            result_date="2025-02-20",
+            result_reading=120,
+            new_meter_id=new.id,
+            new_meter_reading=5,
+        )
+        with self.assertRaises(UserError) as cm:
+            order.action_done()
+        self._assert_user_error(
+            cm.exception, "SO-CHN-OLD", "final reading 120", "last reading 130"
+        )
+        self.assertEqual(order.state, "new")
+        self.assertEqual(old.state, "installed")
+        self.assertEqual(new.state, "in_stock")
+        # A 4-dial register read at 9,990 and then 20 rolled over: 30 used.
+        _premise, wrapped, account = self._setup_account("SO-CHN-WRAP")
+        wrapped.dials = 4
+        self._read(wrapped, "2025-02-05", 9990)
+        order = self._service_order(
+            "meter_change",
+            account,
+            result_date="2025-02-20",
+            result_reading=20,
+            new_meter_id=self._create_meter("SO-CHN-NEW2").id,
+            new_meter_reading=0,
+        )
+        order.action_done()
+        self.assertTrue(order.result_read_id.rollover)
+        self.assertEqual(order.result_read_id.consumption, 30)
+
     def test_meter_test_recorded(self):
         """A meter test's result and accuracy are recorded in the meter's history."""
         _premise, meter, account = self._setup_account("SO-TEST")

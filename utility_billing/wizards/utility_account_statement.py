@@ -52,6 +52,17 @@ class ReportAccountStatement(models.AbstractModel):
         )
         date_to = fields.Date.to_date(data.get("date_to")) or today
         Timeline = self.env["utility.account.timeline"]
+        # The customer's statement shows posted documents only (bills, credit
+        # notes, payments, posted adjustments): not the pending or rejected
+        # adjustment requests and their internal reasons, nor the office's
+        # reads, notices and orders.
+        posted = [
+            "|",
+            ("kind", "in", ("bill", "credit", "payment")),
+            "&",
+            ("kind", "=", "adjustment"),
+            ("state", "=", "posted"),
+        ]
         statements = []
         for account in accounts:
             rows = Timeline.search(
@@ -59,11 +70,12 @@ class ReportAccountStatement(models.AbstractModel):
                     ("account_id", "=", account.id),
                     ("date", ">=", date_from),
                     ("date", "<=", date_to),
+                    *posted,
                 ],
                 order="date, sequence, id",
             )
             before = Timeline.search(
-                [("account_id", "=", account.id), ("date", "<", date_from)],
+                [("account_id", "=", account.id), ("date", "<", date_from), *posted],
                 order="date desc, sequence desc, id desc",
                 limit=1,
             )

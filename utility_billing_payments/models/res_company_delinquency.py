@@ -142,7 +142,7 @@ class ResCompany(models.Model):
 
     def _utility_penalty_product(self):
         self.ensure_one()
-        return self.utility_penalty_product_id or self.env.ref(
+        return super()._utility_penalty_product() or self.env.ref(
             "utility_billing_payments.product_late_penalty"
         )
 

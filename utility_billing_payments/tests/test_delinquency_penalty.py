@@ -57,6 +57,37 @@ class TestDelinquencyPenalty(UtilityDelinquencyCommon):
             penalties[0].copy({"utility_penalty_bill_id": first.id})
             self.env.flush_all()
 
+    def test_penalty_reversal_out_of_the_box(self):
+        """With the payments addon and no penalty product set, the penalty the
+        delinquency run bills (the shipped product) is reversed by an
+        adjustment: requested, approved and posted by the CSRs."""
+        self.company.utility_penalty_product_id = False
+        self._bill(self.account, 100.0)
+        self._run(self._days(1))
+        penalty = self._penalties(self.account)
+        self.assertEqual(penalty.invoice_line_ids.product_id, self.penalty_product)
+        adjustment = (
+            self.env["utility.adjustment"]
+            .with_user(self.csr1)
+            .create(
+                {
+                    "account_id": self.account.id,
+                    "adjustment_type": "penalty_reversal",
+                    "bill_id": penalty.id,
+                    "reason": "First penalty in years: courtesy reversal",
+                }
+            )
+        )
+        adjustment.action_compute()
+        self.assertEqual(adjustment.amount, penalty.amount_total)
+        adjustment.with_user(self.csr1).action_submit()
+        adjustment.with_user(self.csr2).action_approve()
+        adjustment.with_user(self.csr2).action_post()
+        self.assertEqual(adjustment.state, "posted")
+        self.assertEqual(adjustment.move_id.move_type, "out_refund")
+        self.assertEqual(adjustment.move_id.amount_total, penalty.amount_total)
+        self.assertEqual(penalty.payment_state, "reversed")
+
     def test_penalty_invoices_take_no_step_of_their_own(self):
         self._bill(self.account, 100.0)
         for day in (1, 5, 30):
