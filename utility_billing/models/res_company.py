@@ -97,8 +97,21 @@ class ResCompany(models.Model):
             )
             if not default:
                 return journal
-            journal = default.sudo().copy(
-                {"name": self.env._("Utility Bills"), "code": "UB", "sequence": 5}
+            # Not a copy of it: Odoo names a copied journal "<name> (copy)" with
+            # a code of its own choosing (account.journal.copy_data).
+            journal = (
+                self.env["account.journal"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Utility Bills"),
+                        "code": "UB",
+                        "type": "sale",
+                        "sequence": 5,
+                        "company_id": self.id,
+                        "default_account_id": default.default_account_id.id,
+                    }
+                )
             )
         self.sudo().utility_journal_id = journal
         journal._utility_lock_journal()

@@ -643,3 +643,21 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
         self.assertEqual(run.state, "posted")
         self.assertEqual(len(run.invoice_ids), 3)
         self.assertEqual(set(run.sudo().invoice_ids.mapped("state")), {"posted"})
+
+    def test_utility_journal_is_named_for_the_city(self):
+        """A company without a bills journal gets one named Utility Bills (code
+        UB), not Odoo's "Customer Invoices (copy)", and finds it again."""
+        company = self.env["res.company"].create({"name": "Town of Thermal"})
+        self.env["account.journal"].with_company(company).create(
+            {
+                "name": "Customer Invoices",
+                "code": "INV",
+                "type": "sale",
+                "company_id": company.id,
+            }
+        )
+        journal = company._get_utility_journal()
+        self.assertEqual((journal.name, journal.code), ("Utility Bills", "UB"))
+        self.assertEqual((journal.type, journal.company_id), ("sale", company))
+        company.utility_journal_id = False
+        self.assertEqual(company._get_utility_journal(), journal)
