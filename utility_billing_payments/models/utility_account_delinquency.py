@@ -5,12 +5,12 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import clean_context, float_compare
+from odoo.tools import SQL, clean_context, float_compare
 
 from odoo.addons.utility_billing.tools.workflow import workflow
 
 from ..tools.controls import check_protected_create, check_protected_write
-from .utility_notice_delinquency import SAFEGUARD_NOTICE_DOMAIN
+from .utility_notice_delinquency import DELINQUENCY_KINDS, SAFEGUARD_NOTICE_DOMAIN
 
 SHUTOFF_DAYS_SB998 = 60
 PLAN_BROKEN_NOTICE_BUSINESS_DAYS = 5
@@ -332,21 +332,54 @@ class UtilityAccount(models.Model):
         self.sudo()._dlq_after_payment()
         return res
 
-    def _dlq_after_payment(self):
+    @api.model
+    def _dlq_in_progress(self, account_ids):
+        """The accounts among ``account_ids`` that a payment may change: on an
+        open shut-off list, with a shut-off pending, disconnected, or with
+        delinquency letters not sent yet (one query)."""
+        self.env["utility.account"].flush_model(["shutoff_pending", "disconnected"])
+        self.env["utility.shutoff.list.line"].flush_model(["state", "account_id"])
+        self.env["utility.shutoff.list"].flush_model(["state"])
+        self.env["utility.notice"].flush_model(["state", "kind", "account_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM utility_account
+                    WHERE id = ANY(%(ids)s) AND (shutoff_pending OR disconnected)
+                   UNION
+                   SELECT line.account_id
+                     FROM utility_shutoff_list_line line
+                     JOIN utility_shutoff_list list ON list.id = line.list_id
+                    WHERE line.account_id = ANY(%(ids)s)
+                      AND line.state IN ('eligible', 'blocked', 'ordered')
+                      AND list.state IN ('draft', 'confirmed')
+                   UNION
+                   SELECT account_id FROM utility_notice
+                    WHERE account_id = ANY(%(ids)s) AND state = 'draft'
+                      AND kind IN %(kinds)s""",
+                ids=account_ids,
+                kinds=DELINQUENCY_KINDS,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _dlq_after_payment(self, recover=True):
         """A payment that brings the account under the minimum past due takes it
         off the shut-off lists (its disconnect order is cancelled if the truck
-        has not rolled) and reconnects a disconnected account; a payment on a
-        written-off account is recovered."""
-        today = fields.Date.context_today(self)
+        has not rolled), supersedes its delinquency letters not sent yet and
+        reconnects a disconnected account; a payment on a written-off account
+        is recovered (``recover``)."""
         for account in self:
             if account.collection_state == "written_off":
-                account._dlq_recover_payment()
+                if recover:
+                    account._dlq_recover_payment()
                 continue
+            today = account.company_id._utility_today()
             if not account._dlq_under_minimum(today):
                 continue
             account._dlq_remove_from_shutoff(
                 self.env._("Paid: under the minimum past due.")
             )
+            account._dlq_supersede_letters()
             if account.disconnected:
                 account._dlq_request_reconnection(reason=self.env._("Past due paid."))
 
@@ -367,6 +400,26 @@ class UtilityAccount(models.Model):
         if self.shutoff_pending:
             with workflow("utility.account"):
                 self.shutoff_pending = False
+
+    def _dlq_supersede_letters(self):
+        """Delinquency letters of the account not sent yet (the run mails them at
+        its end) are dropped: what they ask for is paid."""
+        self.ensure_one()
+        letters = self.env["utility.notice"].search(
+            [
+                ("account_id", "=", self.id),
+                ("state", "=", "draft"),
+                ("kind", "in", DELINQUENCY_KINDS),
+            ]
+        )
+        if letters:
+            self.message_post(
+                body=self.env._(
+                    "Paid: %(count)s delinquency notices not sent yet are superseded.",
+                    count=len(letters),
+                )
+            )
+            letters.sudo().unlink()
 
     def _dlq_request_reconnection(self, after_hours=False, reason=None):
         """Reconnect order and reconnection fee, once while disconnected."""
