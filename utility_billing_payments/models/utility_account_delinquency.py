@@ -5,6 +5,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
 
 from odoo.addons.utility_billing.tools.workflow import workflow
@@ -400,6 +401,21 @@ class UtilityAccount(models.Model):
         if self.shutoff_pending:
             with workflow("utility.account"):
                 self.shutoff_pending = False
+
+    def _dlq_check_no_hand_disconnect(self):
+        """Disconnect orders for non-payment come from a confirmed shut-off
+        list only: none is made or completed by hand on an account that owes a
+        past due amount (at or over the policy's minimum)."""
+        for account in self.sudo():
+            if not account._dlq_under_minimum(account.company_id._utility_today()):
+                raise UserError(
+                    self.env._(
+                        "Account %(account)s owes a past due amount: a disconnect "
+                        "for non-payment comes only from a confirmed shut-off list "
+                        "(Collections > Shut-off Lists).",
+                        account=account.name,
+                    )
+                )
 
     def _dlq_supersede_letters(self):
         """Delinquency letters of the account not sent yet (the run mails them at

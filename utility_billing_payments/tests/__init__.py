@@ -18,3 +18,4 @@ from . import test_controls_payments
 from . import test_utility_settings
 from . import test_business_days
 from . import test_delinquency_every_payment
+from . import test_delinquency_truck
