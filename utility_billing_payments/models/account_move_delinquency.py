@@ -17,6 +17,13 @@ class AccountMove(models.Model):
         readonly=True,
         help="The delinquent bill this late-penalty invoice charges.",
     )
+    utility_reconnect_fee_capped = fields.Boolean(
+        string="Capped Reconnection Fee",
+        copy=False,
+        readonly=True,
+        help="Reconnection fee of a low-income household, capped by SB 998: it "
+        "bears no late penalty and gets no late notice.",
+    )
 
     def init(self):
         res = super().init()

@@ -505,6 +505,7 @@ class UtilityAccount(models.Model):
                     "invoice_payment_term_id": False,
                     "fiscal_position_id": False,
                     "utility_account_id": self.id,
+                    "utility_reconnect_fee_capped": bool(self.low_income),
                     "company_id": company.id,
                     "payment_reference": self.name,
                     "ref": order.name,

@@ -557,7 +557,14 @@ class UtilityDelinquencyRun(models.Model):
             order="date_maturity, id",
         )
         lines.fetch(["move_id", "amount_residual", "date_maturity"])
-        lines.move_id.fetch(["utility_penalty_bill_id", "name", "utility_account_id"])
+        lines.move_id.fetch(
+            [
+                "utility_penalty_bill_id",
+                "utility_reconnect_fee_capped",
+                "name",
+                "utility_account_id",
+            ]
+        )
         lines_by_account = defaultdict(list)
         for line in lines:
             lines_by_account[line.move_id.utility_account_id.id].append(line)
@@ -633,6 +640,9 @@ class UtilityDelinquencyRun(models.Model):
             for ln in batch["lines"][account.id]
             if ln.move_id.id not in batch["covered"][account.id]
             and not ln.move_id.utility_penalty_bill_id
+            # No penalty on a penalty nor on a capped reconnection fee, and no
+            # notice of their own (SB 998).
+            and not ln.move_id.utility_reconnect_fee_capped
         ]
         if not bills:
             out["account_rows"].append((account.id, None, None, amount))

@@ -19,3 +19,4 @@ from . import test_utility_settings
 from . import test_business_days
 from . import test_delinquency_every_payment
 from . import test_delinquency_truck
+from . import test_delinquency_fees
