@@ -227,15 +227,30 @@ class UtilityAccount(models.Model):
             notice_date
             and company._utility_count_business_days(notice_date, date) >= required
         )
-        if not notice_ok and broken_date:
+        broken_ok = bool(
+            broken_date
+            and company._utility_count_business_days(broken_date, date)
+            >= PLAN_BROKEN_NOTICE_BUSINESS_DAYS
+        )
+        after_default = bool(
+            broken_date and (not notice_date or broken_date >= notice_date)
+        )
+        if after_default:
             # After a broken plan: the posted final notice, 5 business days
-            # before (116910(c)).
-            notice_ok = (
-                company._utility_count_business_days(broken_date, date)
-                >= PLAN_BROKEN_NOTICE_BUSINESS_DAYS
-            )
+            # before (116910(c)), whatever notice came before the plan.
+            notice_ok = broken_ok
+        else:
+            notice_ok = notice_ok or broken_ok
         if not notice_ok:
-            if notice_date:
+            if after_default:
+                label = self.env._(
+                    "Final notice of the payment plan default of %(date)s: "
+                    "%(count)s of %(required)s business days elapsed.",
+                    date=broken_date,
+                    count=company._utility_count_business_days(broken_date, date),
+                    required=PLAN_BROKEN_NOTICE_BUSINESS_DAYS,
+                )
+            elif notice_date:
                 label = self.env._(
                     "Shut-off notice of %(date)s: %(count)s of %(required)s business "
                     "days elapsed.",

@@ -20,3 +20,4 @@ from . import test_business_days
 from . import test_delinquency_every_payment
 from . import test_delinquency_truck
 from . import test_delinquency_fees
+from . import test_payment_plan_default
