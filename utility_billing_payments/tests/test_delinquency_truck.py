@@ -1,10 +1,12 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common_delinquency import UtilityDelinquencyCommon
 
@@ -154,3 +156,74 @@ class TestDelinquencyTruck(UtilityDelinquencyCommon):
         report = self.env["utility.delinquency.sb998.report"].create({"year": 2025})
         _months, total = report._count_by_month(2025, self.company)
         self.assertEqual(total, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestDelinquencyTruckOverJsonRpc(UtilityDelinquencyCommon, HttpCase):
+    """The CSR I's refusals as the web client sends them (JSON-RPC)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._account("TRUCKRPC")
+        cls.account.write(
+            {"medical_certification": True, "low_income": True, "plan_willing": True}
+        )
+        cls._bill(cls.account, 120.0)
+
+    def _call_kw(self, model, method, args):
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": {"context": {"lang": "en_US"}},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def test_csr1_creates_and_completes_a_disconnect(self):
+        self.authenticate(self.csr1.login, self.csr1.login)
+        reply = self._call_kw(
+            "utility.service.order",
+            "create",
+            [
+                {
+                    "order_type": "disconnect",
+                    "account_id": self.account.id,
+                    "company_id": self.company.id,
+                }
+            ],
+        )
+        self.assertIn("error", reply)
+        self.assertIn("shut-off list", reply["error"]["data"]["message"])
+        self.assertFalse(
+            self.env["utility.service.order"].search(
+                [("account_id", "=", self.account.id)]
+            )
+        )
+        # An order of a confirmed list: the CSR I may not complete it.
+        self._walk_to_list(self.account)
+        self.account.write({"medical_certification": False})
+        self._run(self._days(60))
+        line = self._shutoff_line(self.account, self._days(60))
+        line.list_id.with_user(self.csr2).action_confirm()
+        order = line.order_id
+        self.assertEqual(order.state, "scheduled")
+        self.account.write({"medical_certification": True})
+        reply = self._call_kw("utility.service.order", "action_done", [order.ids])
+        self.assertIn("error", reply)
+        self.assertIn("Representative II", reply["error"]["data"]["message"])
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "scheduled")
+        self.assertFalse(self.account.disconnected)
