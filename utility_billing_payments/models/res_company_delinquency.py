@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Split by feature (counter, ACH, delinquency), as the suite's files are.
 # pylint: disable=consider-merging-classes-inherited
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import float_round
 
 # SB 998 (Health and Safety Code 116914(a)(1)): reconnection fee caps for
@@ -67,6 +68,7 @@ class ResCompany(models.Model):
         help="An installment unpaid this many days after its due date breaks the "
         "plan (SB 998 allows a shut-off after 60 days of non-compliance).",
     )
+
     utility_plan_approval_amount = fields.Monetary(
         string="Payment Plan Approval Above",
         currency_field="currency_id",
@@ -151,3 +153,16 @@ class ResCompany(models.Model):
         return self.utility_reconnect_product_id or self.env.ref(
             "utility_billing_payments.product_reconnection_fee"
         )
+
+    @api.constrains("utility_plan_grace_days")
+    def _check_utility_plan_grace_days(self):
+        for company in self:
+            if company.utility_plan_grace_days < 60:
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan grace days: %(days)s is less than the 60 days "
+                        "of non-compliance SB 998 requires before a shut-off "
+                        "(116910(c)).",
+                        days=company.utility_plan_grace_days,
+                    )
+                )

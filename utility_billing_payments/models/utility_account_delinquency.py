@@ -5,12 +5,13 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import clean_context, float_compare
+from odoo.exceptions import UserError
+from odoo.tools import SQL, clean_context, float_compare
 
 from odoo.addons.utility_billing.tools.workflow import workflow
 
 from ..tools.controls import check_protected_create, check_protected_write
-from .utility_notice_delinquency import SAFEGUARD_NOTICE_DOMAIN
+from .utility_notice_delinquency import DELINQUENCY_KINDS, SAFEGUARD_NOTICE_DOMAIN
 
 SHUTOFF_DAYS_SB998 = 60
 PLAN_BROKEN_NOTICE_BUSINESS_DAYS = 5
@@ -226,15 +227,30 @@ class UtilityAccount(models.Model):
             notice_date
             and company._utility_count_business_days(notice_date, date) >= required
         )
-        if not notice_ok and broken_date:
+        broken_ok = bool(
+            broken_date
+            and company._utility_count_business_days(broken_date, date)
+            >= PLAN_BROKEN_NOTICE_BUSINESS_DAYS
+        )
+        after_default = bool(
+            broken_date and (not notice_date or broken_date >= notice_date)
+        )
+        if after_default:
             # After a broken plan: the posted final notice, 5 business days
-            # before (116910(c)).
-            notice_ok = (
-                company._utility_count_business_days(broken_date, date)
-                >= PLAN_BROKEN_NOTICE_BUSINESS_DAYS
-            )
+            # before (116910(c)), whatever notice came before the plan.
+            notice_ok = broken_ok
+        else:
+            notice_ok = notice_ok or broken_ok
         if not notice_ok:
-            if notice_date:
+            if after_default:
+                label = self.env._(
+                    "Final notice of the payment plan default of %(date)s: "
+                    "%(count)s of %(required)s business days elapsed.",
+                    date=broken_date,
+                    count=company._utility_count_business_days(broken_date, date),
+                    required=PLAN_BROKEN_NOTICE_BUSINESS_DAYS,
+                )
+            elif notice_date:
                 label = self.env._(
                     "Shut-off notice of %(date)s: %(count)s of %(required)s business "
                     "days elapsed.",
@@ -332,21 +348,54 @@ class UtilityAccount(models.Model):
         self.sudo()._dlq_after_payment()
         return res
 
-    def _dlq_after_payment(self):
+    @api.model
+    def _dlq_in_progress(self, account_ids):
+        """The accounts among ``account_ids`` that a payment may change: on an
+        open shut-off list, with a shut-off pending, disconnected, or with
+        delinquency letters not sent yet (one query)."""
+        self.env["utility.account"].flush_model(["shutoff_pending", "disconnected"])
+        self.env["utility.shutoff.list.line"].flush_model(["state", "account_id"])
+        self.env["utility.shutoff.list"].flush_model(["state"])
+        self.env["utility.notice"].flush_model(["state", "kind", "account_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM utility_account
+                    WHERE id = ANY(%(ids)s) AND (shutoff_pending OR disconnected)
+                   UNION
+                   SELECT line.account_id
+                     FROM utility_shutoff_list_line line
+                     JOIN utility_shutoff_list list ON list.id = line.list_id
+                    WHERE line.account_id = ANY(%(ids)s)
+                      AND line.state IN ('eligible', 'blocked', 'ordered')
+                      AND list.state IN ('draft', 'confirmed')
+                   UNION
+                   SELECT account_id FROM utility_notice
+                    WHERE account_id = ANY(%(ids)s) AND state = 'draft'
+                      AND kind IN %(kinds)s""",
+                ids=account_ids,
+                kinds=DELINQUENCY_KINDS,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _dlq_after_payment(self, recover=True):
         """A payment that brings the account under the minimum past due takes it
         off the shut-off lists (its disconnect order is cancelled if the truck
-        has not rolled) and reconnects a disconnected account; a payment on a
-        written-off account is recovered."""
-        today = fields.Date.context_today(self)
+        has not rolled), supersedes its delinquency letters not sent yet and
+        reconnects a disconnected account; a payment on a written-off account
+        is recovered (``recover``)."""
         for account in self:
             if account.collection_state == "written_off":
-                account._dlq_recover_payment()
+                if recover:
+                    account._dlq_recover_payment()
                 continue
+            today = account.company_id._utility_today()
             if not account._dlq_under_minimum(today):
                 continue
             account._dlq_remove_from_shutoff(
                 self.env._("Paid: under the minimum past due.")
             )
+            account._dlq_supersede_letters()
             if account.disconnected:
                 account._dlq_request_reconnection(reason=self.env._("Past due paid."))
 
@@ -367,6 +416,41 @@ class UtilityAccount(models.Model):
         if self.shutoff_pending:
             with workflow("utility.account"):
                 self.shutoff_pending = False
+
+    def _dlq_check_no_hand_disconnect(self):
+        """Disconnect orders for non-payment come from a confirmed shut-off
+        list only: none is made or completed by hand on an account that owes a
+        past due amount (at or over the policy's minimum)."""
+        for account in self.sudo():
+            if not account._dlq_under_minimum(account.company_id._utility_today()):
+                raise UserError(
+                    self.env._(
+                        "Account %(account)s owes a past due amount: a disconnect "
+                        "for non-payment comes only from a confirmed shut-off list "
+                        "(Collections > Shut-off Lists).",
+                        account=account.name,
+                    )
+                )
+
+    def _dlq_supersede_letters(self):
+        """Delinquency letters of the account not sent yet (the run mails them at
+        its end) are dropped: what they ask for is paid."""
+        self.ensure_one()
+        letters = self.env["utility.notice"].search(
+            [
+                ("account_id", "=", self.id),
+                ("state", "=", "draft"),
+                ("kind", "in", DELINQUENCY_KINDS),
+            ]
+        )
+        if letters:
+            self.message_post(
+                body=self.env._(
+                    "Paid: %(count)s delinquency notices not sent yet are superseded.",
+                    count=len(letters),
+                )
+            )
+            letters.sudo().unlink()
 
     def _dlq_request_reconnection(self, after_hours=False, reason=None):
         """Reconnect order and reconnection fee, once while disconnected."""
@@ -436,6 +520,7 @@ class UtilityAccount(models.Model):
                     "invoice_payment_term_id": False,
                     "fiscal_position_id": False,
                     "utility_account_id": self.id,
+                    "utility_reconnect_fee_capped": bool(self.low_income),
                     "company_id": company.id,
                     "payment_reference": self.name,
                     "ref": order.name,

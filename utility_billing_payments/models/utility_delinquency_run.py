@@ -5,11 +5,13 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2
 from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
+from odoo.tools.pdf import merge_pdf
 
 from ..tools.controls import (
     check_company,
@@ -50,6 +52,7 @@ RUN_STATE_FIELDS = (
     "finished_at",
 )
 RUN_PROTECTED_FIELDS = ("date", "company_id", *RUN_STATE_FIELDS)
+FAILURE_FIELDS = ("run_id", "account_id", "stage", "message", "state")
 EVENT_FIELDS = (
     "run_id",
     "account_id",
@@ -115,6 +118,16 @@ class UtilityDelinquencyRun(models.Model):
     )
     started_at = fields.Datetime(readonly=True)
     finished_at = fields.Datetime(readonly=True)
+    failure_ids = fields.One2many(
+        "utility.delinquency.failure",
+        "run_id",
+        string="Failures",
+        readonly=True,
+        groups="utility_billing.group_csr_2",
+    )
+    failure_count = fields.Integer(
+        string="Failures to Retry", compute="_compute_failure_count"
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -127,6 +140,12 @@ class UtilityDelinquencyRun(models.Model):
             "There is one delinquency run per company and date.",
         ),
     ]
+
+    def _compute_failure_count(self):
+        for run in self:
+            run.failure_count = len(
+                run.sudo().failure_ids.filtered(lambda f: f.state == "open")
+            )
 
     @api.depends("date")
     def _compute_name(self):
@@ -269,9 +288,10 @@ class UtilityDelinquencyRun(models.Model):
         if broken:
             self.plan_broken_count += len(broken)
 
-    def _fetch_candidates(self, limit):
+    def _fetch_candidates(self, limit, account_ids=None):
         """[(account id, past due, balance)] of the next ``limit`` accounts with
-        an amount past due on the run's date, by account id."""
+        an amount past due on the run's date, by account id (among
+        ``account_ids`` when given, from the first)."""
         self.ensure_one()
         self.env["account.move.line"].flush_model()
         self.env["utility.account"].flush_model(["collection_state", "state"])
@@ -287,6 +307,7 @@ class UtilityDelinquencyRun(models.Model):
                      JOIN utility_account ua ON ua.id = l.utility_account_id
                     WHERE l.company_id = %(company)s
                       AND l.utility_account_id > %(last)s
+                      %(only)s
                       AND l.parent_state = 'posted'
                       AND aa.account_type = 'asset_receivable'
                       AND NOT l.reconciled
@@ -300,7 +321,10 @@ class UtilityDelinquencyRun(models.Model):
                     LIMIT %(limit)s""",
                 date=self.date,
                 company=self.company_id.id,
-                last=self.last_account_id,
+                last=0 if account_ids else self.last_account_id,
+                only=SQL("AND l.utility_account_id = ANY(%s)", list(account_ids))
+                if account_ids
+                else SQL(),
                 limit=limit,
             )
         )
@@ -315,7 +339,7 @@ class UtilityDelinquencyRun(models.Model):
         rows = self._fetch_candidates(batch_size)
         if not rows:
             return False
-        stats = self._process_accounts(rows)
+        stats = self._process_rows_safely(rows)
         self.write(
             {
                 "last_account_id": rows[-1][0],
@@ -331,6 +355,111 @@ class UtilityDelinquencyRun(models.Model):
             }
         )
         return len(rows) == batch_size
+
+    def _process_rows_safely(self, rows):
+        """Process ``rows``; when the batch fails, account by account, each
+        failure recorded on its account and the run (one bad account does not
+        stop the others)."""
+        try:
+            with self.env.cr.savepoint():
+                return self._process_accounts(rows)
+        except psycopg2.OperationalError:
+            raise  # concurrency: the whole batch is tried again
+        except Exception as error:  # pylint: disable=broad-except
+            if len(rows) == 1:
+                self._record_failure(rows[0][0], "steps", error)
+                return defaultdict(int)
+            _logger.warning(
+                "Delinquency run %s: batch failed (%s), account by account",
+                self.id,
+                error,
+            )
+        stats = defaultdict(int)
+        for row in rows:
+            try:
+                with self.env.cr.savepoint():
+                    done = self._process_accounts([row])
+            except psycopg2.OperationalError:
+                raise
+            except Exception as error:  # pylint: disable=broad-except
+                self._record_failure(row[0], "steps", error)
+                continue
+            for key, value in done.items():
+                stats[key] += value
+        return stats
+
+    @api.model
+    def _error_message(self, error):
+        if isinstance(error, UserError) and error.args:
+            return str(error.args[0])
+        return f"{type(error).__name__}: {error}"
+
+    def _record_failure(self, account_id, stage, error):
+        """Record a failure on the account (chatter) and on the run."""
+        self.ensure_one()
+        message = self._error_message(error)
+        _logger.warning(
+            "Delinquency run %s, account %s (%s): %s",
+            self.id,
+            account_id,
+            stage,
+            message,
+        )
+        failure = self.env["utility.delinquency.failure"].create(
+            {
+                "run_id": self.id,
+                "account_id": account_id,
+                "stage": stage,
+                "message": message,
+            }
+        )
+        failure.account_id.message_post(
+            body=self.env._(
+                "Delinquency run of %(date)s failed on this account (%(stage)s): "
+                "%(error)s",
+                date=self.date,
+                stage=failure._stage_label(),
+                error=message,
+            )
+        )
+        return failure
+
+    def action_retry_failures(self):
+        """Retry the failures of the run (CSR II): the steps of the account or
+        its letters; those that fail again stay open with the new error."""
+        self._check_can_run()
+        check_company(self)
+        for run in self.sudo():
+            run._retry_failures()
+        return True
+
+    def _retry_failures(self):
+        self.ensure_one()
+        for failure in self.failure_ids.filtered(lambda f: f.state == "open"):
+            account = failure.account_id
+            try:
+                with self.env.cr.savepoint():
+                    if failure.stage == "steps":
+                        rows = self._fetch_candidates(1, account_ids=account.ids)
+                        if rows:
+                            self._process_accounts(rows)
+                    else:
+                        letters = self._draft_letters(account)
+                        if letters:
+                            self._send_letters_of(letters, retry=True)
+            except psycopg2.OperationalError:
+                raise
+            except Exception as error:  # pylint: disable=broad-except
+                failure.write({"message": self._error_message(error)})
+                continue
+            failure.write({"state": "resolved"})
+            account.message_post(
+                body=self.env._(
+                    "Delinquency run of %(date)s retried on this account: done.",
+                    date=self.date,
+                )
+            )
+        self.log = self._summary_text()
 
     def _finish(self):
         """Reset the accounts no longer delinquent, send the letters of the run
@@ -370,42 +499,119 @@ class UtilityDelinquencyRun(models.Model):
                 ("state", "=", "draft"),
             ]
         )
-        if not letters:
-            return
+        if letters:
+            self._send_letters_of(letters)
+
+    def _draft_letters(self, account):
+        return self.env["utility.notice"].search(
+            [
+                ("delinquency_run_id", "=", self.id),
+                ("account_id", "=", account.id),
+                ("channel", "=", "letter"),
+                ("state", "=", "draft"),
+            ]
+        )
+
+    def _render_letters(self, letters):
+        report = self.env.ref(
+            "utility_billing_payments.action_report_utility_notice_batch"
+        )
+        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            report, res_ids=letters.ids
+        )
+        if not content:
+            raise UserError(self.env._("The PDF engine returned an empty file."))
+        return content
+
+    def _send_letters_of(self, letters, retry=False):
+        """Render ``letters`` (one PDF in walk order), attach it to the run and
+        send them. When the PDF of the batch fails, each account's letters are
+        rendered on their own: the failures are recorded on their account and
+        those letters stay to retry; the others go."""
         letters = self.env["utility.notice"]._dlq_letters_in_walk_order(letters)
         content = None
         if not self.env.context.get("utility_dlq_no_pdf"):
-            report = self.env.ref(
-                "utility_billing_payments.action_report_utility_notice_batch"
-            )
             try:
-                content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-                    report, res_ids=letters.ids
+                content = self._render_letters(letters)
+            except Exception as error:  # pylint: disable=broad-except
+                if retry:
+                    raise
+                no_engine = (
+                    isinstance(error, UserError)
+                    and "wkhtmltopdf" in self._error_message(error).lower()
                 )
-            except UserError as error:
-                # No PDF engine on this server: the letters are printed from
-                # the run (Print Letters) where one is.
-                _logger.warning("Delinquency letters not rendered: %s", error)
-                content = None
+                if no_engine:
+                    # No PDF engine on this server: the letters are printed
+                    # from the run (Print Letters) where one is.
+                    _logger.warning("Delinquency letters not rendered: %s", error)
+                else:
+                    content, letters = self._render_letters_by_account(letters)
         if content:
+            name = (
+                self.env._(
+                    "Delinquency letters %(date)s, retried (%(count)s).pdf",
+                    date=self.date,
+                    count=len(letters),
+                )
+                if retry
+                else self.env._(
+                    "Delinquency letters %(date)s (%(count)s).pdf",
+                    date=self.date,
+                    count=len(letters),
+                )
+            )
             attachment = self.env["ir.attachment"].create(
                 {
-                    "name": self.env._(
-                        "Delinquency letters %(date)s (%(count)s).pdf",
-                        date=self.date,
-                        count=len(letters),
-                    ),
+                    "name": name,
                     "raw": content,
                     "mimetype": "application/pdf",
                     "res_model": self._name,
                     "res_id": self.id,
                 }
             )
-            self.letters_attachment_id = attachment
+            if not retry:
+                self.letters_attachment_id = attachment
             letters.write({"document_id": attachment.id})
         letters.write({"state": "sent"})
 
+    def _render_letters_by_account(self, letters):
+        """(PDF, letters rendered) rendering each account's letters on its own;
+        the accounts whose letters fail are recorded and left out."""
+        parts = []
+        rendered = self.env["utility.notice"]
+        accounts = []
+        for letter in letters:
+            if letter.account_id not in accounts:
+                accounts.append(letter.account_id)
+        for account in accounts:
+            mine = letters.filtered(lambda n, a=account: n.account_id == a)
+            try:
+                parts.append(self._render_letters(mine))
+            except Exception as error:  # pylint: disable=broad-except
+                self._record_failure(account.id, "letter", error)
+                continue
+            rendered |= mine
+        content = None
+        if len(parts) == 1:
+            content = parts[0]
+        elif parts:
+            content = merge_pdf(parts)
+        return content, rendered
+
     def _summary_text(self):
+        self.ensure_one()
+        text = self._summary_counts_text()
+        failures = self.failure_ids.filtered(lambda f: f.state == "open")
+        if failures:
+            text += "\n" + self.env._(
+                "%(count)s accounts failed (to retry):", count=len(failures)
+            )
+            for failure in failures:
+                text += f"\n- {failure.account_id.name} ({failure._stage_label()}): "
+                text += failure.message or ""
+        return text
+
+    def _summary_counts_text(self):
         self.ensure_one()
         return self.env._(
             "%(accounts)s delinquent accounts processed in %(batches)s batches: "
@@ -557,7 +763,14 @@ class UtilityDelinquencyRun(models.Model):
             order="date_maturity, id",
         )
         lines.fetch(["move_id", "amount_residual", "date_maturity"])
-        lines.move_id.fetch(["utility_penalty_bill_id", "name", "utility_account_id"])
+        lines.move_id.fetch(
+            [
+                "utility_penalty_bill_id",
+                "utility_reconnect_fee_capped",
+                "name",
+                "utility_account_id",
+            ]
+        )
         lines_by_account = defaultdict(list)
         for line in lines:
             lines_by_account[line.move_id.utility_account_id.id].append(line)
@@ -633,6 +846,9 @@ class UtilityDelinquencyRun(models.Model):
             for ln in batch["lines"][account.id]
             if ln.move_id.id not in batch["covered"][account.id]
             and not ln.move_id.utility_penalty_bill_id
+            # No penalty on a penalty nor on a capped reconnection fee, and no
+            # notice of their own (SB 998).
+            and not ln.move_id.utility_reconnect_fee_capped
         ]
         if not bills:
             out["account_rows"].append((account.id, None, None, amount))
@@ -1083,3 +1299,61 @@ class UtilityDelinquencyEvent(models.Model):
     def write(self, vals):
         check_protected_write(self, vals, EVENT_FIELDS, "utility.delinquency.run")
         return super().write(vals)
+
+
+class UtilityDelinquencyFailure(models.Model):
+    """An account the delinquency run could not process (its steps, or the PDF
+    of its letters): the run went on with the others; a CSR II retries it."""
+
+    _name = "utility.delinquency.failure"
+    _description = "Utility Delinquency Run Failure"
+    _order = "id desc"
+    _check_company_auto = True
+
+    run_id = fields.Many2one(
+        "utility.delinquency.run",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    account_id = fields.Many2one(
+        "utility.account", required=True, index=True, readonly=True
+    )
+    stage = fields.Selection(
+        [("steps", "Delinquency Steps"), ("letter", "Letters (PDF)")],
+        required=True,
+        readonly=True,
+    )
+    message = fields.Text(string="Error", readonly=True)
+    state = fields.Selection(
+        [("open", "To Retry"), ("resolved", "Resolved")],
+        default="open",
+        required=True,
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        related="run_id.company_id", store=True, index=True, readonly=True
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected_create(
+            self,
+            vals_list,
+            FAILURE_FIELDS,
+            "utility.delinquency.run",
+            defaults={"state": "open"},
+            message=self.env._("Failures are recorded by the delinquency run."),
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_write(self, vals, FAILURE_FIELDS, "utility.delinquency.run")
+        return super().write(vals)
+
+    def _stage_label(self):
+        self.ensure_one()
+        return dict(self._fields["stage"]._description_selection(self.env)).get(
+            self.stage, ""
+        )

@@ -1,5 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
@@ -11,6 +13,8 @@ from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
 from ..tools.controls import check_protected_create, check_protected_write, check_role
 
 # Door "utility.payment.plan". Set by the plan's workflow only, ever:
+# SB 998 116910(c): a shut-off only after 60 days of non-compliance with a plan.
+PLAN_MIN_GRACE_DAYS = 60
 PLAN_WORKFLOW_FIELDS = ("state", "approved_by_id", "broken_date", "amount_total")
 # The terms, frozen once the plan is submitted (to approve, active...):
 PLAN_TERMS_FIELDS = (
@@ -153,6 +157,21 @@ class UtilityPaymentPlan(models.Model):
                 residual = sum(plan._covered_lines().mapped("amount_residual"))
                 plan.amount_paid = max(0.0, plan.amount_total - residual)
             plan.amount_remaining = plan.amount_total - plan.amount_paid
+
+    @api.constrains("grace_days")
+    def _check_grace_days(self):
+        for plan in self:
+            if plan.grace_days < PLAN_MIN_GRACE_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s: a grace period of %(days)s days is "
+                        "less than the %(min)s days of non-compliance SB 998 "
+                        "requires before a shut-off (116910(c)).",
+                        plan=plan.name,
+                        days=plan.grace_days,
+                        min=PLAN_MIN_GRACE_DAYS,
+                    )
+                )
 
     @api.constrains("months", "down_payment", "company_id")
     def _check_terms(self):
@@ -499,16 +518,47 @@ class UtilityPaymentPlan(models.Model):
             )
             if late:
                 broken |= plan
+        # Current charges (bills the plan does not cover) unpaid for 60 days
+        # while on the plan are a default too (116910(c)); one query for all.
+        current = self._dlq_current_charges_unpaid(plans - broken, date)
         for plan in broken:
             plan._break(date, run)
-        return broken
+        for plan in current:
+            plan._break(date, run, current_charges=True)
+        return broken | current
 
-    def _break(self, date, run=None):
+    @api.model
+    def _dlq_current_charges_unpaid(self, plans, date):
+        """The plans among ``plans`` whose account has a bill not covered by
+        the plan unpaid more than 60 days after its due date."""
+        if not plans:
+            return plans
+        limit = date - relativedelta(days=PLAN_MIN_GRACE_DAYS)
+        lines = self.env["account.move.line"].search_fetch(
+            [
+                ("utility_account_id", "in", plans.account_id.ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", limit),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("move_id.utility_penalty_bill_id", "=", False),
+                ("move_id.utility_reconnect_fee_capped", "=", False),
+            ],
+            ["utility_account_id", "move_id"],
+        )
+        unpaid = defaultdict(set)
+        for line in lines:
+            unpaid[line.utility_account_id.id].add(line.move_id.id)
+        return plans.filtered(lambda p: unpaid[p.account_id.id] - set(p.move_ids.ids))
+
+    def _break(self, date, run=None, current_charges=False):
         self.ensure_one()
         with workflow("utility.payment.plan", "utility.notice"):
-            return self._break_plan(date, run)
+            return self._break_plan(date, run, current_charges=current_charges)
 
-    def _break_plan(self, date, run):
+    def _break_plan(self, date, run, current_charges=False):
         self.write({"state": "broken", "broken_date": date})
         notice = self.env["utility.notice"].create(
             {
@@ -524,14 +574,22 @@ class UtilityPaymentPlan(models.Model):
         )
         if not run:
             notice.action_send()
-        self.message_post(
-            body=self.env._(
-                "Installments not paid within %(days)s days of their due date: plan "
-                "broken on %(date)s; the delinquency steps resume.",
+        if current_charges:
+            body = self.env._(
+                "Current charges not paid within %(days)s days of their due date "
+                "while on the plan: plan broken on %(date)s; the delinquency "
+                "steps resume.",
+                days=PLAN_MIN_GRACE_DAYS,
+                date=date,
+            )
+        else:
+            body = self.env._(
+                "Installments not paid within %(days)s days of their due date: "
+                "plan broken on %(date)s; the delinquency steps resume.",
                 days=self.grace_days,
                 date=date,
             )
-        )
+        self.message_post(body=body)
         return notice
 
 

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
 
-from ..tools.controls import check_protected_create, check_protected_write
+from ..tools.controls import check_protected_create, check_protected_write, check_role
 
 # Set by shut-off lists and reconnections only (door "utility.service.order").
 DLQ_ORDER_PROTECTED_FIELDS = ("shutoff_line_id", "reconnect_fee_move_id")
@@ -36,6 +36,15 @@ class UtilityServiceOrder(models.Model):
         check_protected_create(
             self, vals_list, DLQ_ORDER_PROTECTED_FIELDS, "utility.service.order"
         )
+        for vals in vals_list:
+            if (
+                vals.get("order_type") == "disconnect"
+                and vals.get("account_id")
+                and not vals.get("shutoff_line_id")
+            ):
+                self.env["utility.account"].browse(
+                    vals["account_id"]
+                )._dlq_check_no_hand_disconnect()
         return super().create(vals_list)
 
     def write(self, vals):
@@ -56,8 +65,63 @@ class UtilityServiceOrder(models.Model):
             return super().action_schedule()
 
     def action_done(self):
+        for order in self.filtered(
+            lambda o: o.order_type == "disconnect" and o.state in ("new", "scheduled")
+        ):
+            order._dlq_check_at_the_truck()
         with workflow("utility.service.order"):
             return super().action_done()
+
+    def _dlq_check_at_the_truck(self):
+        """Safeguards at the truck (SB 998): a disconnect for non-payment comes
+        from a confirmed shut-off list, is completed by a CSR II or above, and
+        every safeguard is checked again at that moment (payment, appeal,
+        medical certification with inability to pay and willingness, payment
+        plan kept, notice). A disconnect order not from a list may not shut off
+        an account that owes a past due amount."""
+        self.ensure_one()
+        account = self.account_id
+        if not account:
+            return
+        if not self.shutoff_line_id:
+            account._dlq_check_no_hand_disconnect()
+            return
+        check_role(
+            self.env,
+            "utility_billing.group_csr_2",
+            self.env._(
+                "Disconnect order %(order)s is a shut-off for non-payment: only a "
+                "Customer Service Representative II or above completes it.",
+                order=self.name,
+            ),
+        )
+        shutoff = self.shutoff_line_id.list_id
+        if shutoff.state != "confirmed":
+            raise UserError(
+                self.env._(
+                    "Disconnect order %(order)s: its shut-off list %(list)s is not "
+                    "confirmed.",
+                    order=self.name,
+                    list=shutoff.name,
+                )
+            )
+        account = account.sudo()
+        day = self.result_date or self.company_id._utility_today()
+        if account._dlq_under_minimum(day):
+            reasons = [self.env._("The past due amount is paid.")]
+        else:
+            reasons = [label for _code, label in account._dlq_block_reasons(day)]
+        if reasons:
+            raise UserError(
+                self.env._(
+                    "Disconnect order %(order)s (account %(account)s) cannot be "
+                    "completed on %(date)s:\n%(reasons)s",
+                    order=self.name,
+                    account=account.name,
+                    date=day,
+                    reasons="\n".join(reasons),
+                )
+            )
 
     def action_reset(self):
         shutoff = self.filtered("shutoff_line_id")

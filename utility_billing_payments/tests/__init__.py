@@ -17,3 +17,8 @@ from . import test_ach_return
 from . import test_controls_payments
 from . import test_utility_settings
 from . import test_business_days
+from . import test_delinquency_every_payment
+from . import test_delinquency_truck
+from . import test_delinquency_fees
+from . import test_payment_plan_default
+from . import test_delinquency_run_failures
