@@ -15,6 +15,11 @@ from .utility_notice_delinquency import DELINQUENCY_KINDS, SAFEGUARD_NOTICE_DOMA
 
 SHUTOFF_DAYS_SB998 = 60
 PLAN_BROKEN_NOTICE_BUSINESS_DAYS = 5
+# HSC 116916: the occupants of a landlord-paid or multi-unit residence get the
+# notice at least 10 days before the shut-off, 7 for a detached single-family
+# dwelling.
+OCCUPANT_NOTICE_DAYS = 10
+OCCUPANT_NOTICE_DAYS_DETACHED = 7
 # Changed by the delinquency run, shut-off lists, service orders, collections
 # and penalty waivers only (door "utility.account").
 DLQ_PROTECTED_FIELDS = (
@@ -169,18 +174,21 @@ class UtilityAccount(models.Model):
                 and ln.move_id not in covered
             )
         )
-        notices = self.env["utility.notice"].search(
+        all_notices = self.env["utility.notice"].search(
             [
                 ("account_id", "=", self.id),
                 ("kind", "in", ("shutoff", "plan_broken")),
                 *SAFEGUARD_NOTICE_DOMAIN,
                 ("state", "=", "sent"),
-                ("occupant", "=", False),
                 ("date", "<=", date),
             ],
             order="date desc",
         )
+        notices = all_notices.filtered(lambda n: not n.occupant)
         return {
+            "occupant_notice_date": max(
+                all_notices.filtered("occupant").mapped("date"), default=False
+            ),
             "oldest_due": min(lines.mapped("date_maturity"), default=False),
             "shutoff_notice_date": max(
                 notices.filtered(lambda n: n.kind == "shutoff").mapped("date"),
@@ -264,6 +272,33 @@ class UtilityAccount(models.Model):
                     required=required,
                 )
             reasons.append(("notice", label))
+        occupant_days = self._dlq_occupant_notice_days()
+        if sb998 and occupant_days:
+            occupant_date = info.get("occupant_notice_date")
+            if not occupant_date:
+                reasons.append(
+                    (
+                        "occupant",
+                        self.env._(
+                            "No notice sent to the occupants %(required)s days "
+                            "before (HSC 116916).",
+                            required=occupant_days,
+                        ),
+                    )
+                )
+            elif (date - occupant_date).days < occupant_days:
+                reasons.append(
+                    (
+                        "occupant",
+                        self.env._(
+                            "Notice to the occupants of %(date)s: %(count)s of "
+                            "%(required)s days elapsed (HSC 116916).",
+                            date=occupant_date,
+                            count=(date - occupant_date).days,
+                            required=occupant_days,
+                        ),
+                    )
+                )
         if self.appeal_pending:
             reasons.append(
                 ("appeal", self.env._("An appeal or bill review is pending."))
@@ -292,6 +327,20 @@ class UtilityAccount(models.Model):
                 )
             )
         return reasons
+
+    def _dlq_occupant_notice_days(self):
+        """Days the notice to the occupants must precede the shut-off (HSC
+        116916), 0 when none is due: 10 for a multi-unit premise (more than
+        one living unit, or of the multi-family class), whoever the customer
+        is; 7 for a detached single-family dwelling the landlord pays (the
+        customer's mailing address is not the service address)."""
+        self.ensure_one()
+        premise = self.premise_id
+        if premise.living_units > 1 or premise.customer_class == "multi_family":
+            return OCCUPANT_NOTICE_DAYS
+        if self._dlq_mailing_differs():
+            return OCCUPANT_NOTICE_DAYS_DETACHED
+        return 0
 
     def _dlq_mailing_differs(self):
         """Whether the customer's mailing address is not the service address

@@ -274,10 +274,17 @@ class UtilityDelinquencyRun(models.Model):
         worker = self._as_worker()
         if worker:
             return worker._start()
+        self._check_latest_date()
+        # Running a date again: the counts of the pass start again (notices,
+        # penalties and plans broken count what is new: nothing is done twice).
         self.write(
             {
                 "state": "running",
                 "last_account_id": 0,
+                "account_count": 0,
+                "batch_count": 0,
+                "shutoff_eligible_count": 0,
+                "shutoff_blocked_count": 0,
                 "started_at": fields.Datetime.now(),
                 "finished_at": False,
             }
@@ -287,6 +294,36 @@ class UtilityDelinquencyRun(models.Model):
         )
         if broken:
             self.plan_broken_count += len(broken)
+
+    def _later_run(self):
+        """The company's latest run after this one's date that did something."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date", ">", self.date),
+                ("state", "!=", "draft"),
+            ],
+            order="date desc",
+            limit=1,
+        )
+
+    def _check_latest_date(self):
+        """Refuse to run a date before the company's latest run: it would undo
+        or redo what the later date did (idempotent by date)."""
+        self.ensure_one()
+        later = self._later_run()
+        if later:
+            raise UserError(
+                self.env._(
+                    "The delinquency steps of %(date)s cannot be run: the run of "
+                    "%(later)s was made after it, and running an earlier date would "
+                    "change what that run did. Run %(later)s or a later date; "
+                    "running a date again takes no step twice.",
+                    date=self.date,
+                    later=later.date,
+                )
+            )
 
     def _fetch_candidates(self, limit, account_ids=None):
         """[(account id, past due, balance)] of the next ``limit`` accounts with
@@ -440,6 +477,7 @@ class UtilityDelinquencyRun(models.Model):
             try:
                 with self.env.cr.savepoint():
                     if failure.stage == "steps":
+                        self._check_latest_date()
                         rows = self._fetch_candidates(1, account_ids=account.ids)
                         if rows:
                             self._process_accounts(rows)
@@ -673,6 +711,13 @@ class UtilityDelinquencyRun(models.Model):
             run = self.sudo().with_company(company)._get_or_create(company, today)
             if run.state == "done":
                 continue
+            if run._later_run():
+                _logger.warning(
+                    "Delinquency run of %s (company %s) not run: a later date was.",
+                    today,
+                    company.id,
+                )
+                continue
             if run.state == "draft":
                 run._start()
             while True:
@@ -746,7 +791,9 @@ class UtilityDelinquencyRun(models.Model):
             ]
         )
         accounts.partner_id.fetch(["street", "zip", "email", "lang"])
-        accounts.premise_id.fetch(["street", "zip", "route_id", "sequence"])
+        accounts.premise_id.fetch(
+            ["street", "zip", "route_id", "sequence", "living_units", "customer_class"]
+        )
         accounts.service_ids.fetch(["service_type_id", "end_date"])
         policies = env["utility.delinquency.policy"]._get_policy_by_class(company)
         ids = accounts.ids
@@ -780,8 +827,14 @@ class UtilityDelinquencyRun(models.Model):
         ):
             covered[plan.account_id.id].update(plan.move_ids.ids)
         events = env["utility.delinquency.event"].search_fetch(
-            [("account_id", "in", ids)], ["bill_id", "step_id", "date"]
+            [("account_id", "in", ids)],
+            ["account_id", "bill_id", "step_id", "action", "date"],
         )
+        # Accounts that took a step (notice, list) on the run's date, whoever
+        # ran it: at most one step per account and date.
+        stepped = {
+            e.account_id.id for e in events if e.date == date and e.action != "penalty"
+        }
         notice_dates = defaultdict(dict)
         for notice in env["utility.notice"].search_fetch(
             [
@@ -789,16 +842,16 @@ class UtilityDelinquencyRun(models.Model):
                 ("kind", "in", ("shutoff", "plan_broken")),
                 *SAFEGUARD_NOTICE_DOMAIN,
                 ("state", "=", "sent"),
-                ("occupant", "=", False),
                 ("date", "<=", date),
             ],
-            ["account_id", "kind", "date"],
+            ["account_id", "kind", "date", "occupant"],
         ):
-            key = (
-                "shutoff_notice_date"
-                if notice.kind == "shutoff"
-                else "plan_broken_date"
-            )
+            if notice.occupant:
+                key = "occupant_notice_date"
+            elif notice.kind == "shutoff":
+                key = "shutoff_notice_date"
+            else:
+                key = "plan_broken_date"
             current = notice_dates[notice.account_id.id].get(key)
             if not current or notice.date > current:
                 notice_dates[notice.account_id.id][key] = notice.date
@@ -824,6 +877,7 @@ class UtilityDelinquencyRun(models.Model):
             "lines": lines_by_account,
             "covered": covered,
             "done": {(e.bill_id.id, e.step_id.id): e.date for e in events},
+            "stepped": stepped,
             "notice_dates": notice_dates,
             "open_orders": open_orders,
         }
@@ -868,9 +922,25 @@ class UtilityDelinquencyRun(models.Model):
                 current = step
             elif next_step is None:
                 next_step = step
-        if next_step and next_step.days <= (self.date - oldest.date_maturity).days:
-            self._plan_step(account, next_step, oldest, amount, policy, steps, out)
+        if (
+            next_step
+            and account.id not in batch["stepped"]
+            and next_step.days <= (self.date - oldest.date_maturity).days
+        ):
+            self._plan_step(
+                account,
+                next_step,
+                oldest,
+                amount,
+                policy,
+                steps,
+                out,
+                sent_occupant_date=batch["notice_dates"][account.id].get(
+                    "occupant_notice_date"
+                ),
+            )
             done[(bill.id, next_step.id)] = self.date
+            batch["stepped"].add(account.id)
             current = next_step
         reached_list = any(
             done.get((bill.id, s.id), self.date + timedelta(days=1)) <= self.date
@@ -933,7 +1003,17 @@ class UtilityDelinquencyRun(models.Model):
                 stats["penalties"] += 1
                 stats["penalty_amount"] += penalty
 
-    def _plan_step(self, account, step, oldest, amount, policy, steps, out):
+    def _plan_step(
+        self,
+        account,
+        step,
+        oldest,
+        amount,
+        policy,
+        steps,
+        out,
+        sent_occupant_date=None,
+    ):
         base = {
             "run_id": self.id,
             "account_id": account.id,
@@ -947,12 +1027,26 @@ class UtilityDelinquencyRun(models.Model):
         if not kind:
             out["event_vals"].append(base)
             return
+        occupant_days = account._dlq_occupant_notice_days()
         vals = self._prepare_notice_vals(
             account, kind, step, oldest, amount, policy, steps
         )
+        if occupant_days and vals.get("shutoff_date"):
+            # HSC 116916: the occupants' notice (sent with the shut-off notice,
+            # or before this one) at least 10 days (7) before the shut-off.
+            occupant_date = (
+                self.date if kind == "shutoff" else sent_occupant_date or self.date
+            )
+            vals["shutoff_date"] = self.company_id._utility_add_business_days(
+                max(
+                    vals["shutoff_date"],
+                    occupant_date + timedelta(days=occupant_days),
+                ),
+                0,
+            )
         out["notice_vals"].append(vals)
         out["notice_events"].append(base)
-        if kind == "shutoff" and account._dlq_mailing_differs():
+        if kind == "shutoff" and occupant_days:
             out["notice_vals"].append({**vals, "occupant": True})
             out["notice_events"].append(None)
 

@@ -81,8 +81,9 @@ class TestDelinquencyNotice(UtilityDelinquencyCommon):
         self.assertIn("revisión o apelación", mail.body_html)
 
     def test_run_reports(self):
+        runs = {}
         for day in (1, 5, 30, 45, 58, 60):
-            run = self._run(self._days(day))
+            run = runs[day] = self._run(self._days(day))
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html(
@@ -103,6 +104,6 @@ class TestDelinquencyNotice(UtilityDelinquencyCommon):
         self.assertIn(self.account.name, html)
         self.assertIn("132.00", html)
         # The letters of a run in one file for the mail room.
-        letters = self._run(self._days(45)).letters_attachment_id
+        letters = runs[45].letters_attachment_id
         self.assertEqual(letters.mimetype, "application/pdf")
         self.assertIn("(2).pdf", letters.name, "The notice and its occupant copy")

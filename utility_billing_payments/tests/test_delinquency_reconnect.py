@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -88,12 +89,16 @@ class TestDelinquencyReconnect(UtilityDelinquencyCommon):
     def test_sb998_annual_count(self):
         self._disconnect()
         shop = self._account("REC0002", customer_class="commercial")
-        self._bill(shop, 100.0)
+        # Due on day 63: its runs come after the ones above (an earlier date
+        # is not run again).
+        shop_due = self._days(63)
+        self._bill(shop, 100.0, due=shop_due)
         for day in (1, 5, 20, 25, 33, 36):
-            self._run(self._days(day))
-        line = self._shutoff_line(shop, self._days(36))
+            self._run(fields.Date.add(shop_due, days=day))
+        shop_day = fields.Date.add(shop_due, days=36)
+        line = self._shutoff_line(shop, shop_day)
         line.list_id.with_user(self.csr2).action_confirm()
-        line.order_id.result_date = self._days(36)
+        line.order_id.result_date = shop_day
         line.order_id.action_done()
         report = self.env["utility.delinquency.sb998.report"].create({"year": 2025})
         months, total = report._count_by_month(2025, self.company)

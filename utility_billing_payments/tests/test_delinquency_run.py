@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common_delinquency import UtilityDelinquencyCommon
@@ -111,8 +112,12 @@ class TestDelinquencyRun(UtilityDelinquencyCommon):
             )
 
         before = snapshot()
-        for day in (1, 5, 30, 45, 58, 60):
-            self._run(self._days(day))
+        self._run(self._days(60))
+        self.assertEqual(snapshot(), before)
+        # An earlier date is refused: it would change what day 60 did.
+        for day in (1, 5, 30, 45, 58):
+            with self.assertRaises(UserError):
+                self._run(self._days(day))
         self.assertEqual(snapshot(), before)
         # A run that skipped days takes the next step only, one a day.
         other = self._account("DLQ0002")
