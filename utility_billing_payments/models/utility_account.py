@@ -177,20 +177,3 @@ class UtilityAccount(models.Model):
         return self.partner_id.with_company(
             self.company_id
         ).property_account_receivable_id
-
-    def _utility_apply_open_credits(self):
-        """Apply the account's unapplied credits (overpayments, credit notes)
-        to its open bills, oldest first."""
-        for account in self:
-            credits = self.env["account.move.line"].search(
-                [
-                    ("utility_account_id", "=", account.id),
-                    ("parent_state", "=", "posted"),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", "<", 0),
-                ],
-                order="date, id",
-            )
-            if credits:
-                account._utility_apply_credit(credits)
