@@ -177,3 +177,15 @@ class UtilityAccount(models.Model):
         return self.partner_id.with_company(
             self.company_id
         ).property_account_receivable_id
+
+    def action_record_payment(self):
+        """Open Record Payment for a payment received in the back office."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record Payment"),
+            "res_model": "utility.record.payment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }

@@ -22,3 +22,4 @@ from . import test_delinquency_truck
 from . import test_delinquency_fees
 from . import test_payment_plan_default
 from . import test_delinquency_run_failures
+from . import test_record_payment
