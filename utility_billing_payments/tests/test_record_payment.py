@@ -4,7 +4,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 
 from .common_delinquency import UtilityDelinquencyCommon
 
@@ -129,3 +129,74 @@ class TestRecordPayment(UtilityDelinquencyCommon):
                 self._wizard(self.outsider).with_context(**ctx).action_record()
         self.assertFalse(self._payment_moves())
         self.assertEqual(self.old_bill.amount_residual, 40.0)
+
+
+@tagged("post_install", "-at_install")
+class TestRecordPaymentRpc(UtilityDelinquencyCommon, HttpCase):
+    """Record Payment over the web client's JSON-RPC: a CSR I of another
+    company is refused, with a plain and a forged context; nothing is
+    posted."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._account("REC-RPC")
+        cls.bill = cls._bill(cls.account, 40.0)
+        cls.other_company = cls.env["res.company"].create({"name": "Other Town"})
+        cls.outsider = new_test_user(
+            cls.env,
+            login="rec_rpc_outsider",
+            password="rec_rpc_outsider_pw",
+            groups="base.group_user,utility_billing.group_csr_1",
+            company_id=cls.other_company.id,
+            company_ids=[Command.set(cls.other_company.ids)],
+            tz="America/Los_Angeles",
+        )
+
+    def test_outsider_refused_over_json_rpc(self):
+        self.authenticate("rec_rpc_outsider", "rec_rpc_outsider_pw")
+        for ctx in ({}, FORGED):
+            with self.subTest(ctx=ctx):
+                with self.assertRaises(JsonRpcException) as cm:
+                    wizard_id = self.make_jsonrpc_request(
+                        "/web/dataset/call_kw/utility.record.payment/create",
+                        {
+                            "model": "utility.record.payment",
+                            "method": "create",
+                            "args": [
+                                {
+                                    "account_id": self.account.id,
+                                    "amount": 40.0,
+                                    "journal_id": self.bank_journal.id,
+                                }
+                            ],
+                            "kwargs": {"context": ctx},
+                        },
+                    )
+                    self.make_jsonrpc_request(
+                        "/web/dataset/call_kw/utility.record.payment/action_record",
+                        {
+                            "model": "utility.record.payment",
+                            "method": "action_record",
+                            "args": [[wizard_id]],
+                            "kwargs": {"context": ctx},
+                        },
+                    )
+                self.assertIn(
+                    str(cm.exception),
+                    {
+                        "odoo.exceptions.AccessError",
+                        "odoo.exceptions.UserError",
+                        "odoo.exceptions.ValidationError",
+                    },
+                )
+        self.bill.invalidate_recordset()
+        self.assertEqual(self.bill.amount_residual, 40.0)
+        self.assertFalse(
+            self.env["account.move"].search(
+                [
+                    ("utility_account_id", "=", self.account.id),
+                    ("move_type", "=", "entry"),
+                ]
+            )
+        )
