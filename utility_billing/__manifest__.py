@@ -37,6 +37,7 @@
         "data/mail_template_data.xml",
         # Wizards
         "wizards/utility_meter_receive_views.xml",
+        "wizards/account_payment_register_views.xml",
         "wizards/utility_meter_install_views.xml",
         "wizards/utility_meter_remove_views.xml",
         "wizards/utility_meter_test_views.xml",

@@ -26,6 +26,7 @@
         "views/utility_settings_views.xml",
         "wizards/utility_counter_void_views.xml",
         "wizards/utility_counter_nsf_views.xml",
+        "wizards/utility_record_payment_views.xml",
         "wizards/utility_cash_receipts_wizard_views.xml",
         "views/utility_counter_menus.xml",
         "security/utility_delinquency_security.xml",

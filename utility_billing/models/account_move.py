@@ -382,6 +382,55 @@ class AccountMove(models.Model):
             lambda m: m.made_sequence_gap != made_gap
         ).made_sequence_gap = made_gap
 
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._utility_apply_credits_on_post()
+        return posted
+
+    def _utility_apply_credits_on_post(self):
+        """Credits apply themselves: when bills or credit notes of utility
+        accounts post, the unapplied credits of those accounts (an overpayment,
+        a credit note, a payment entry left open) are applied to their open
+        bills, oldest due first, with a line in the account's history.
+
+        One query for the whole posting batch selects the accounts holding both
+        an open credit and an open debit; the others cost nothing more. Payment
+        entries apply themselves through their own workflow.
+        """
+        moves = self.filtered(
+            lambda m: (
+                m.utility_account_id and m.move_type in ("out_invoice", "out_refund")
+            )
+        )
+        if not moves:
+            return
+        account_ids = list(set(moves.utility_account_id.ids))
+        self.env["account.move.line"].flush_model(
+            ["utility_account_id", "parent_state", "reconciled", "amount_residual"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.utility_account_id
+                     FROM account_move_line line
+                     JOIN account_account acc ON acc.id = line.account_id
+                    WHERE line.utility_account_id = ANY(%(ids)s)
+                      AND line.parent_state = 'posted'
+                      AND acc.account_type = 'asset_receivable'
+                      AND NOT line.reconciled
+                 GROUP BY line.utility_account_id
+                   HAVING bool_or(line.amount_residual < 0)
+                      AND bool_or(line.amount_residual > 0)""",
+                ids=account_ids,
+            )
+        )
+        accounts = self.env["utility.account"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        if accounts:
+            # The posting was allowed: applying the credit follows as a
+            # workflow (the user stays the author of the history line).
+            accounts.sudo()._utility_apply_open_credits()
+
     def _invoice_paid_hook(self):
         res = super()._invoice_paid_hook()
         self.utility_account_id.filtered(

@@ -56,3 +56,45 @@ class AccountMoveLine(models.Model):
                 self.move_id.filtered(lambda m: m.state == "posted"),
             )
         return super().unlink()
+
+    @api.model
+    def _reconcile_plan(self, reconciliation_plan):
+        """Payments through every door, one rule: a payment entry reconciled
+        with the bills of one utility account (Odoo's Register Payment, bank
+        reconciliation, a manual reconciliation) belongs to that account, as
+        the utility's own payment workflows set it, so the account's history,
+        the cash receipts and the month-end count it (source "other" unless the
+        payment door says otherwise). Read from the lines of the plan (in the
+        cache): a plan of utility workflows' lines costs nothing more."""
+        res = super()._reconcile_plan(reconciliation_plan)
+        to_attach = {}
+
+        def groups(plan):
+            for item in plan:
+                if isinstance(item, models.BaseModel):
+                    yield item
+                else:
+                    yield from groups(item)
+
+        for lines in groups(reconciliation_plan):
+            receivable = lines.filtered(
+                lambda ln: ln.account_id.account_type == "asset_receivable"
+            )
+            accounts = receivable.move_id.utility_account_id
+            if len(accounts) != 1:
+                continue
+            for move in receivable.move_id:
+                if not move.utility_account_id and move.move_type == "entry":
+                    to_attach.setdefault(accounts.id, self.env["account.move"])
+                    to_attach[accounts.id] |= move
+        for account_id, moves in to_attach.items():
+            # The reconciliation was allowed: the entry follows its bill's
+            # account as the payment workflows set it (superuser: a CSR reads
+            # accounting only).
+            moves.sudo().write(
+                {
+                    "utility_account_id": account_id,
+                    "utility_payment_source": "other",
+                }
+            )
+        return res

@@ -1,10 +1,11 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, format_date, formatLang
 
 from ..tools.workflow import check_protected, is_trusted, workflow
 
@@ -263,6 +264,53 @@ class UtilityAccount(models.Model):
             if debit.account_id != credit_lines[0].account_id:
                 continue
             (credit_lines | debit).sudo().reconcile()
+
+    def _utility_apply_open_credits(self):
+        """Apply each account's unapplied credits (overpayments, credit notes,
+        payment entries left open) to its open bills, oldest due first, and
+        write what was applied in the account's history."""
+        Line = self.env["account.move.line"]
+        for account in self:
+            credits = Line.search(
+                [
+                    ("utility_account_id", "=", account.id),
+                    ("parent_state", "=", "posted"),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "<", 0),
+                ],
+                order="date, id",
+            )
+            if not credits:
+                continue
+            debits = account._utility_open_receivable_lines()
+            if not debits:
+                continue
+            before = {line.id: line.amount_residual for line in debits}
+            account._utility_apply_credit(credits)
+            debits.invalidate_recordset(["amount_residual", "reconciled"])
+            currency = account.currency_id
+            applied = [
+                (line, before[line.id] - line.amount_residual)
+                for line in debits
+                if not currency.is_zero(before[line.id] - line.amount_residual)
+            ]
+            if not applied:
+                continue
+            items = Markup("").join(
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(amount)s applied to %(bill)s (due %(due)s)",
+                    amount=formatLang(self.env, amount, currency_obj=currency),
+                    bill=line.move_id.display_name,
+                    due=format_date(self.env, line.date_maturity or line.date),
+                )
+                for line, amount in applied
+            )
+            account.sudo().message_post(
+                body=Markup("%s<ul>%s</ul>")
+                % (self.env._("Credit applied to open bills, oldest due first:"), items)
+            )
 
     def _compute_read_count(self):
         groups = self.env["utility.meter.read"]._read_group(

@@ -547,11 +547,12 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         self.assertAlmostEqual(self.leak_account.balance, balance - 110.25, places=2)
 
     def test_credit_note_on_paid_bill_stays_open(self):
-        """When the bill was already paid, the credit stays open on the account
-        (a credit for the next bill)."""
+        """When the bill was already paid (and nothing else is owed), the credit
+        stays open on the account (a credit for the next bill). Were another bill
+        open, the credit would apply itself to it."""
         bill = self.may_bill
         self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=bill.ids
+            active_model="account.move", active_ids=self.leak_bills.ids
         ).create({"payment_date": "2025-06-10"})._create_payments()
         self.assertEqual(bill.payment_state, "paid")
         move = self._approve_and_post(self._leak())

@@ -178,19 +178,14 @@ class UtilityAccount(models.Model):
             self.company_id
         ).property_account_receivable_id
 
-    def _utility_apply_open_credits(self):
-        """Apply the account's unapplied credits (overpayments, credit notes)
-        to its open bills, oldest first."""
-        for account in self:
-            credits = self.env["account.move.line"].search(
-                [
-                    ("utility_account_id", "=", account.id),
-                    ("parent_state", "=", "posted"),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", "<", 0),
-                ],
-                order="date, id",
-            )
-            if credits:
-                account._utility_apply_credit(credits)
+    def action_record_payment(self):
+        """Open Record Payment for a payment received in the back office."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record Payment"),
+            "res_model": "utility.record.payment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }

@@ -8,3 +8,4 @@ from . import utility_ach_mandate_bank_change
 from . import utility_delinquency_run_wizard
 from . import utility_delinquency_reconnect
 from . import utility_delinquency_sb998_report
+from . import utility_record_payment

@@ -9,3 +9,4 @@ from . import test_access_multicompany
 from . import test_print_export
 from . import test_counter_receipts
 from . import test_month_close
+from . import test_payment_doors
