@@ -79,6 +79,7 @@
         "views/utility_billing_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/utility_rate_demo.xml",
         "demo/utility_billing_demo.xml",

@@ -45,6 +45,12 @@ class UtilitySettings(models.TransientModel):
         readonly=False,
         domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
     )
+    utility_service_phone = fields.Char(
+        related="company_id.utility_service_phone", readonly=False
+    )
+    utility_office_hours = fields.Char(
+        related="company_id.utility_office_hours", readonly=False
+    )
     utility_deposit_account_id = fields.Many2one(
         related="company_id.utility_deposit_account_id",
         readonly=False,
