@@ -548,9 +548,9 @@ class AccountMove(models.Model):
         """How a payment entry of an account reads in its history: where the
         money came from and its reference (check number, receipt)."""
         self.ensure_one()
-        source = dict(self._fields["utility_payment_source"]._description_selection(
-            self.env
-        )).get(self.utility_payment_source)
+        source = dict(
+            self._fields["utility_payment_source"]._description_selection(self.env)
+        ).get(self.utility_payment_source)
         payment = self.origin_payment_id
         method = payment.payment_method_line_id.name if payment else False
         detail = ", ".join(p for p in (source, method) if p)

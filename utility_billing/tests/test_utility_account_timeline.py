@@ -78,9 +78,7 @@ class TestUtilityAccountTimeline(UtilityBillingRunCommon):
         """Each row says what it is: the read's meter and consumption, the bill's
         service period, the payment's number."""
         read = self._rows(kind="read").filtered(lambda r: r.quantity == 20)
-        self.assertEqual(
-            read.description, "Meter TL-1 read 50 (Actual): 20 HCF"
-        )
+        self.assertEqual(read.description, "Meter TL-1 read 50 (Actual): 20 HCF")
         bill = self._rows(kind="bill")[0]
         # Dates as the user reads them, not ISO.
         self.assertEqual(

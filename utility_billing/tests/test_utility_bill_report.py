@@ -136,7 +136,9 @@ class TestUtilityBillReport(UtilityBillingRunCommon):
         self.assertIn("Past Due: $ 32.37 is past due.", box)
         contact = self._text(root.xpath("//div[hasclass('o_ub_contact')]")[0])
         self.assertIn("Customer Service: (760) 398-3502", contact)
-        self.assertIn("Office hours: Monday to Thursday, 7:00 a.m. to 6:00 p.m.", contact)
+        self.assertIn(
+            "Office hours: Monday to Thursday, 7:00 a.m. to 6:00 p.m.", contact
+        )
         self.assertIn("By mail: send the stub below with your check", contact)
         # Paid up: no past-due box on the first bill once it is paid.
         self.env["account.payment.register"].with_context(

@@ -401,7 +401,9 @@ class PosOrderLine(models.Model):
                     )
                 )
 
-    @api.constrains("product_id", "utility_reference", "utility_account_id", "qty", "discount")
+    @api.constrains(
+        "product_id", "utility_reference", "utility_account_id", "qty", "discount"
+    )
     def _check_utility_counter_line(self):
         for line in self:
             product = line.product_id
