@@ -226,6 +226,9 @@ class TestUtilityBillReport(UtilityBillingRunCommon):
         self.assertIn("Total a pagar", text)
         self.assertIn("Por favor desprenda y devuelva esta parte con su pago.", text)
         self.assertIn("24/04/2025", text)
+        self.assertIn("Saldo vencido:", text)
+        self.assertIn("Enviar pago a:", text)
+        self.assertIn("Formas de pago", text)
         self.assertNotIn("Account Number", text)
         self.assertNotIn("04/24/2025", text)
         self.account.lang = "en_US"
