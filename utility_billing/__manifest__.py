@@ -84,4 +84,9 @@
         "demo/utility_rate_demo.xml",
         "demo/utility_billing_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "utility_billing/static/tests/tours/**/*",
+        ],
+    },
 }
