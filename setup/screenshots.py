@@ -3,7 +3,7 @@
 Usage:
     python3 setup/screenshots.py --url http://localhost:8069 --login manager \\
         --password manager --out /tmp/shots \\
-        "settings=/odoo/action-utility_billing.utility_settings_action" \\
+        "settings=/odoo/action-utility_billing.utility_settings_action_open" \\
         "calendar=/odoo/action-utility_billing.utility_business_calendar_action"
 
 Each NAME=PATH is opened after logging in (a real web session: the login form's

@@ -79,8 +79,14 @@
         "views/utility_billing_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/utility_rate_demo.xml",
         "demo/utility_billing_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "utility_billing/static/tests/tours/**/*",
+        ],
+    },
 }

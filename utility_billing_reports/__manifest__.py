@@ -42,4 +42,9 @@
     "demo": [
         "demo/utility_billing_reports_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "utility_billing_reports/static/tests/tours/**/*",
+        ],
+    },
 }

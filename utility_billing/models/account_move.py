@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.formatting import format_number
 from ..tools.workflow import is_trusted
 
 _logger = logging.getLogger(__name__)
@@ -517,10 +518,48 @@ class AccountMove(models.Model):
                 not last_bill_date or line.date > last_bill_date
             ):
                 payments -= line.amount_residual
+        # Past due: what is still open on earlier bills due before this one
+        # was issued (the customer should pay it now, not by the new due date).
+        past_due = sum(
+            others.filtered(
+                lambda m: (
+                    m.move_type == "out_invoice"
+                    and m.invoice_date_due
+                    and m.invoice_date_due < self.invoice_date
+                )
+            ).mapped("amount_residual_signed")
+        )
         return {
             "previous_balance": balance_forward + payments - adjustments,
             "payments": payments,
             "adjustments": adjustments,
             "balance_forward": balance_forward,
             "total_due": balance_forward + self.amount_residual,
+            "past_due": max(min(past_due, balance_forward), 0.0),
         }
+
+    @api.model
+    def _utility_format_number(self, value, min_digits=0, max_digits=3):
+        """A quantity or a rate as the customer reads it on the bill (see
+        ``tools.formatting.format_number``)."""
+        return format_number(self.env, value, min_digits, max_digits)
+
+    def _utility_payment_description(self):
+        """How a payment entry of an account reads in its history: where the
+        money came from and its reference (check number, receipt)."""
+        self.ensure_one()
+        source = dict(
+            self._fields["utility_payment_source"]._description_selection(self.env)
+        ).get(self.utility_payment_source)
+        payment = self.origin_payment_id
+        method = payment.payment_method_line_id.name if payment else False
+        detail = ", ".join(p for p in (source, method) if p)
+        reference = self.ref if self.ref and self.ref != self.name else False
+        if payment and payment.memo and not reference:
+            reference = payment.memo
+        text = self.env._("Payment %(name)s", name=self.name)
+        if detail:
+            text = f"{text}: {detail}"
+        if reference:
+            text = f"{text} ({reference})"
+        return text

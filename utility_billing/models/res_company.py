@@ -12,6 +12,16 @@ class ResCompany(models.Model):
         string="Utility Bills Journal",
         domain="[('type', '=', 'sale'), ('company_id', '=', id)]",
     )
+    utility_service_phone = fields.Char(
+        string="Customer Service Phone",
+        help="Printed on bills and notices: the number customers call about "
+        "their account.",
+    )
+    utility_office_hours = fields.Char(
+        string="Office Hours",
+        translate=True,
+        help="Printed on bills, e.g. 'Monday to Thursday, 7:00 a.m. to 6:00 p.m.'",
+    )
     utility_deposit_account_id = fields.Many2one(
         "account.account",
         string="Customer Deposits Account",

@@ -27,6 +27,14 @@ class UtilityAccount(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name desc"
     _check_company_auto = True
+    # A CSR types what the caller says: the account number, the name, the
+    # street or the meter's serial.
+    _rec_names_search = [
+        "name",
+        "partner_id.name",
+        "premise_id.name",
+        "service_ids.meter_id.serial",
+    ]
 
     name = fields.Char(
         string="Account Number",
@@ -48,6 +56,7 @@ class UtilityAccount(models.Model):
     premise_id = fields.Many2one(
         "utility.premise", required=True, index=True, tracking=True, check_company=True
     )
+    service_address = fields.Char(related="premise_id.name")
     customer_class = fields.Selection(related="premise_id.customer_class", store=True)
     route_id = fields.Many2one(related="premise_id.route_id", store=True)
     billing_cycle_id = fields.Many2one(
@@ -554,7 +563,13 @@ class UtilityAccount(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
-        action["domain"] = [("utility_account_id", "=", self.id)]
+        # Bills and credit notes only, as the smart button counts them: payment
+        # entries of the account are in its history, not among its bills.
+        action["domain"] = [
+            ("utility_account_id", "=", self.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+        ]
         action["context"] = {"create": False, "default_move_type": "out_invoice"}
         return action
 

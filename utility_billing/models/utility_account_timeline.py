@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from ..tools.formatting import format_number
 
 TIMELINE_KINDS = [
     ("read", "Meter read"),
@@ -132,11 +135,11 @@ class UtilityAccountTimeline(models.Model):
                 "Meter %(serial)s read %(reading)s (%(type)s): "
                 "%(consumption)s %(unit)s",
                 serial=record.meter_id.serial,
-                reading=record.reading,
+                reading=format_number(self.env, record.reading),
                 type=dict(record._fields["read_type"]._description_selection(self.env))[
                     record.read_type
                 ],
-                consumption=record.consumption,
+                consumption=format_number(self.env, record.consumption),
                 unit=record.uom_id.name or "",
             )
         if self.kind in ("bill", "credit"):
@@ -144,12 +147,12 @@ class UtilityAccountTimeline(models.Model):
                 return self.env._(
                     "%(name)s, service %(start)s to %(end)s",
                     name=record.name,
-                    start=record.utility_period_start,
-                    end=record.utility_period_end,
+                    start=format_date(self.env, record.utility_period_start),
+                    end=format_date(self.env, record.utility_period_end),
                 )
             return record.ref or record.name
         if self.kind == "payment":
-            return self.env._("Payment %(name)s", name=record.name)
+            return record._utility_payment_description()
         if self.kind == "adjustment":
             return self.env._(
                 "%(name)s: %(type)s, %(amount)s (%(reason)s)",

@@ -233,12 +233,23 @@ class UtilityBillingRun(models.Model):
             limit=1,
         )
         months = MONTHS_PER_FREQUENCY.get(self.cycle_id.frequency, 1)
-        today = fields.Date.context_today(self)
-        start = (
-            last.period_end + timedelta(days=1)
-            if last
-            else today.replace(day=1) - relativedelta(months=months)
-        )
+        if last:
+            start = last.period_end + timedelta(days=1)
+        else:
+            # The cycle's first run: the period of its latest reads, not one
+            # with no reads in it (every account would be held).
+            latest = self.env["utility.meter.read"].search(
+                [
+                    ("account_id.billing_cycle_id", "=", self.cycle_id.id),
+                    ("state", "!=", "rejected"),
+                ],
+                order="read_date desc",
+                limit=1,
+            )
+            base = latest.read_date or self.cycle_id.company_id._utility_today()
+            start = base.replace(day=1) - relativedelta(months=months - 1)
+            if not latest:
+                start -= relativedelta(months=months)
         self.period_start = start
         self.period_end = start + relativedelta(months=months) - timedelta(days=1)
         bill_day = min(self.cycle_id.bill_day or 1, 28)
@@ -297,6 +308,15 @@ class UtilityBillingRun(models.Model):
                         "Compute billing run %(name)s before posting it.", name=run.name
                     )
                 )
+            if run.state == "computed" and not run.billed_count:
+                raise UserError(
+                    self.env._(
+                        "Billing run %(name)s has no bill to post: every account "
+                        "is held. Resolve the held accounts and recompute them, or "
+                        "cancel the run.",
+                        name=run.name,
+                    )
+                )
             run._lock_rates()
             run._set_state("posting")
             if run.billed_count <= SYNC_LIMIT:
@@ -306,6 +326,21 @@ class UtilityBillingRun(models.Model):
                 self.env.ref("utility_billing.ir_cron_billing_run_1")._trigger()
                 self.env.ref("utility_billing.ir_cron_billing_run_2")._trigger()
         return True
+
+    def action_estimate_missing_reads(self):
+        """Estimate Missing Reads for the run's cycle and period (accounts held
+        for want of a read), then recompute the held accounts."""
+        self.ensure_one()
+        self._check_run_rights()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_read_estimate_action"
+        )
+        action["context"] = {
+            "default_cycle_id": self.cycle_id.id,
+            "default_read_date": fields.Date.to_string(self.period_end),
+            "default_period_start": fields.Date.to_string(self.period_start),
+        }
+        return action
 
     def action_cancel(self):
         self._check_run_rights()

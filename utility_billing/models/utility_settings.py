@@ -45,6 +45,12 @@ class UtilitySettings(models.TransientModel):
         readonly=False,
         domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
     )
+    utility_service_phone = fields.Char(
+        related="company_id.utility_service_phone", readonly=False
+    )
+    utility_office_hours = fields.Char(
+        related="company_id.utility_office_hours", readonly=False
+    )
     utility_deposit_account_id = fields.Many2one(
         related="company_id.utility_deposit_account_id",
         readonly=False,
@@ -74,6 +80,28 @@ class UtilitySettings(models.TransientModel):
     utility_leak_once_a_year = fields.Boolean(
         related="company_id.utility_leak_once_a_year", readonly=False
     )
+
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        # The form's breadcrumb: not Odoo's "New" of an unsaved record.
+        for settings in self:
+            settings.display_name = self.env._("Utility Billing Settings")
+
+    @api.model
+    def action_open(self):
+        """Utility Billing > Configuration > Settings: the current company's
+        settings, in a record of their own (so that the form is not a "New"
+        record)."""
+        self._check_manager(self.env.company)
+        settings = self.create({"company_id": self.env.company.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Utility Billing Settings"),
+            "res_model": self._name,
+            "res_id": settings.id,
+            "view_mode": "form",
+            "target": "inline",
+        }
 
     @api.model
     def _company_field_names(self):

@@ -78,13 +78,16 @@ class TestUtilityAccountTimeline(UtilityBillingRunCommon):
         """Each row says what it is: the read's meter and consumption, the bill's
         service period, the payment's number."""
         read = self._rows(kind="read").filtered(lambda r: r.quantity == 20)
-        self.assertIn("TL-1", read.description)
-        self.assertIn("20", read.description)
+        self.assertEqual(read.description, "Meter TL-1 read 50 (Actual): 20 HCF")
         bill = self._rows(kind="bill")[0]
-        self.assertIn("2025-02-01", bill.description)
-        self.assertIn(self.bills[0].name, bill.description)
+        # Dates as the user reads them, not ISO.
+        self.assertEqual(
+            bill.description,
+            f"{self.bills[0].name}, service 02/01/2025 to 02/28/2025",
+        )
         payment = self._rows(kind="payment")
-        self.assertTrue(payment.description.startswith("Payment"))
+        # The method of Register Payment's entry is said.
+        self.assertRegex(payment.description, r"^Payment \S+: .*Manual")
         action = bill.action_open()
         self.assertEqual(
             (action["res_model"], action["res_id"]), ("account.move", self.bills[0].id)

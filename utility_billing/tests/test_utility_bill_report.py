@@ -99,17 +99,17 @@ class TestUtilityBillReport(UtilityBillingRunCommon):
         self.assertIn("Rosa Martinez", text)
         self.assertEqual(
             self._rows(root, "o_ub_reads"),
-            [["RPT-1", "02/26/2025", "45.0", "03/28/2025", "95.0", "50.0", "HCF"]],
+            [["RPT-1", "02/26/2025", "45", "03/28/2025", "95", "50", "HCF"]],
         )
         self.assertEqual(
             self._rows(root, "o_ub_charges"),
             [
                 ["Water"],
-                ['Water service charge (3/4" meter)', "1.0", "13.8000", "$ 13.80"],
-                ["Water usage tier 1 (0.0 to 41.0)", "41.0", "1.5000", "$ 61.50"],
-                ["Water usage tier 2 (over 41.0)", "9.0", "1.6500", "$ 14.85"],
+                ['Water service charge (3/4" meter)', "1", "13.80", "$ 13.80"],
+                ["Water usage tier 1 (0.0 to 41.0)", "41", "1.50", "$ 61.50"],
+                ["Water usage tier 2 (over 41.0)", "9", "1.65", "$ 14.85"],
                 ["Trash"],
-                ["Trash collection", "1.0", "28.5000", "$ 28.50"],
+                ["Trash collection", "1", "28.50", "$ 28.50"],
                 ["Utility Users Tax", "$ 4.51"],
             ],
         )
@@ -119,6 +119,45 @@ class TestUtilityBillReport(UtilityBillingRunCommon):
         self.assertIn("Due Date 04/24/2025", stub)
         self.assertIn("Amount Due $ 155.53", stub)
         self.assertIn("Please detach and return this portion with your payment.", stub)
+        self.assertIn(f"Remit to: {self.env.company.name}", stub)
+
+    def test_bill_past_due_contact_and_ways_to_pay(self):
+        """What is left of an earlier bill due before this one was issued is
+        called past due; the bill says whom to call, when, and how to pay."""
+        self.env.company.write(
+            {
+                "utility_service_phone": "(760) 398-3502",
+                "utility_office_hours": "Monday to Thursday, 7:00 a.m. to 6:00 p.m.",
+            }
+        )
+        self.assertEqual(self.bill._utility_bill_summary()["past_due"], 32.37)
+        root = self._render(self.bill)
+        box = self._text(root.xpath("//div[hasclass('o_ub_past_due')]")[0])
+        self.assertIn("Past Due: $ 32.37 is past due.", box)
+        contact = self._text(root.xpath("//div[hasclass('o_ub_contact')]")[0])
+        self.assertIn("Customer Service: (760) 398-3502", contact)
+        self.assertIn(
+            "Office hours: Monday to Thursday, 7:00 a.m. to 6:00 p.m.", contact
+        )
+        self.assertIn("By mail: send the stub below with your check", contact)
+        # Paid up: no past-due box on the first bill once it is paid.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.february_bill.ids
+        ).create({"payment_date": "2025-03-21"})._create_payments()
+        self.assertEqual(self.bill._utility_bill_summary()["past_due"], 0.0)
+        self.assertFalse(
+            self._render(self.bill).xpath("//div[hasclass('o_ub_past_due')]")
+        )
+
+    def test_numbers_as_a_customer_reads_them(self):
+        """Whole readings without ".0", rates to the cent (or to the
+        hundredth of a cent), thousands separated, in the bill's language."""
+        fmt = self.env["account.move"]._utility_format_number
+        self.assertEqual(fmt(4525.0), "4,525")
+        self.assertEqual(fmt(12.5), "12.5")
+        self.assertEqual(fmt(13.8, 2, 4), "13.80")
+        self.assertEqual(fmt(1.6525, 2, 4), "1.6525")
+        self.assertEqual(fmt(0.0), "0")
 
     def test_consumption_history(self):
         """The history chart has 13 monthly bars ending with the billed month,
@@ -187,6 +226,9 @@ class TestUtilityBillReport(UtilityBillingRunCommon):
         self.assertIn("Total a pagar", text)
         self.assertIn("Por favor desprenda y devuelva esta parte con su pago.", text)
         self.assertIn("24/04/2025", text)
+        self.assertIn("Saldo vencido:", text)
+        self.assertIn("Enviar pago a:", text)
+        self.assertIn("Formas de pago", text)
         self.assertNotIn("Account Number", text)
         self.assertNotIn("04/24/2025", text)
         self.account.lang = "en_US"

@@ -7,7 +7,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common_billing import UtilityBillingRunCommon
@@ -152,6 +152,57 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
             (87.30, 0.0, 87.30),
         )
         self.assertEqual(self._bill_of(self.account_c, run).amount_tax, 1.59)
+
+    def test_new_run_proposes_the_period_of_the_latest_reads(self):
+        """The cycle's first run proposes the month of its latest reads (March
+        2025 here, not the month before today); the next one follows it; from a
+        run with held accounts, Estimate Missing Reads proposes the run's
+        period."""
+        form = Form(self.env["utility.billing.run"].with_user(self.csr2))
+        form.cycle_id = self.cycle
+        self.assertEqual(
+            (form.period_start, form.period_end), (self.PERIOD_START, self.PERIOD_END)
+        )
+        march = form.save()
+        march.action_compute()
+        self.assertEqual((march.billed_count, march.held_count), (3, 0))
+        form = Form(self.env["utility.billing.run"].with_user(self.csr2))
+        form.cycle_id = self.cycle
+        self.assertEqual(
+            (form.period_start, form.period_end), (date(2025, 4, 1), date(2025, 4, 30))
+        )
+        april = form.save()
+        april.action_compute()
+        self.assertEqual(april.held_count, 3)
+        action = april.with_user(self.csr2).action_estimate_missing_reads()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.csr2)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(wizard.cycle_id, self.cycle)
+        self.assertEqual(
+            (wizard.period_start, wizard.read_date),
+            (date(2025, 4, 1), date(2025, 4, 30)),
+        )
+
+    def test_nothing_to_post_when_every_account_is_held(self):
+        """A run whose accounts are all held (no reads in its period) has no
+        bill to post: Post Bills is refused and the run stays computed."""
+        run = self.env["utility.billing.run"].create(
+            {
+                "cycle_id": self.cycle.id,
+                "period_start": "2025-06-01",
+                "period_end": "2025-06-30",
+                "bill_date": "2025-07-03",
+            }
+        )
+        run.action_compute()
+        self.assertEqual(run.billed_count, 0)
+        self.assertGreater(run.held_count, 0)
+        with self.assertRaisesRegex(UserError, "no bill to post: every account"):
+            run.action_post()
+        self.assertEqual(run.state, "computed")
 
     def test_held_accounts_and_recompute(self):
         """A meter with a read to review, or without a read in the period, holds

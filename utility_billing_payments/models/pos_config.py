@@ -34,6 +34,14 @@ class PosConfig(models.Model):
         related="company_id.utility_payment_product_id"
     )
 
+    def _get_available_product_domain(self):
+        # A utility counter sells what the city takes at the counter (account
+        # payments, citations, permits, fees), not the retail catalogue.
+        domain = super()._get_available_product_domain()
+        if self.utility_counter:
+            domain = [*domain, ("utility_counter_kind", "!=", False)]
+        return domain
+
     def _utility_counter_message(self):
         return self.env._(
             "Point of Sale %(config)s: whether it is a utility billing counter, its "

@@ -401,10 +401,31 @@ class PosOrderLine(models.Model):
                     )
                 )
 
-    @api.constrains("product_id", "utility_reference", "utility_account_id")
+    @api.constrains(
+        "product_id", "utility_reference", "utility_account_id", "qty", "discount"
+    )
     def _check_utility_counter_line(self):
         for line in self:
             product = line.product_id
+            if (
+                line.utility_account_id
+                and not in_workflow("pos.order")
+                and (
+                    float_compare(abs(line.qty), 1.0, precision_digits=6)
+                    or float_compare(line.discount, 0.0, precision_digits=6)
+                )
+            ):
+                # The amount paid is the line's price: a quantity of 2 or a
+                # discount would apply to the account what was not tendered.
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s, account %(account)s: a utility payment "
+                        "line has a quantity of 1 and no discount; its price is "
+                        "the amount paid.",
+                        order=line.order_id.name,
+                        account=line.utility_account_id.name,
+                    )
+                )
             if (
                 product.utility_reference_required
                 and not (line.utility_reference or "").strip()
@@ -537,3 +558,21 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
+
+    def _utility_payment_description(self):
+        # A counter payment reads as its receipt and how it was tendered.
+        order = self.utility_pos_order_id
+        if not order:
+            return super()._utility_payment_description()
+        tenders = []
+        for payment in order.payment_ids:
+            tender = payment.payment_method_id.name
+            if payment.check_number:
+                tender = f"{tender} #{payment.check_number}"
+            tenders.append(tender)
+        return self.env._(
+            "Counter receipt %(receipt)s: %(tender)s (%(name)s)",
+            receipt=order.utility_receipt_number or order.name,
+            tender=", ".join(tenders),
+            name=self.name,
+        )

@@ -88,7 +88,14 @@ class UtilityAccount(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return ["id", "name", "partner_id", "cash_only", "currency_id"]
+        return [
+            "id",
+            "name",
+            "partner_id",
+            "cash_only",
+            "currency_id",
+            "service_address",
+        ]
 
     def _pos_counter_flags(self):
         """Short warnings the cashier sees next to the account. Other parts of

@@ -122,11 +122,14 @@ class UtilityCounterCommon(UtilityBillingCommon):
         session.set_opening_control(0, "")
         return session
 
-    def _sync_order(self, session, lines, payments, partner=None, user=None):
+    def _sync_order(
+        self, session, lines, payments, partner=None, user=None, line_vals=None
+    ):
         """Send an order the way the POS does (``sync_from_ui``).
 
         :param lines: (product, price, utility account or None, reference or None)
         :param payments: (payment method, amount[, check number])
+        :param line_vals: values that override every line's (e.g. a quantity)
         """
         user = user or self.cashier
         uid = f"{session.id}-{len(session.order_ids) + 1:04d}-{id(lines)}"
@@ -144,6 +147,7 @@ class UtilityCounterCommon(UtilityBillingCommon):
                         "utility_account_id": account.id if account else False,
                         "utility_reference": reference or False,
                         "uuid": f"{uid}-{index}",
+                        **(line_vals or {}),
                     }
                 )
             )

@@ -38,6 +38,11 @@ class TestCounterPayment(UtilityCounterCommon):
         # The credit shows on the account's history.
         payments = self.account.timeline_ids.filtered(lambda r: r.kind == "payment")
         self.assertEqual(payments.mapped("amount"), [-150.0])
+        # Read over the phone: the receipt and the tender, not only the entry.
+        self.assertEqual(
+            payments.description,
+            f"Counter receipt {order.utility_receipt_number}: Cash ({entry.name})",
+        )
 
     def test_receipt_numbers_are_gapless_per_counter(self):
         self.assertEqual(
@@ -101,6 +106,45 @@ class TestCounterPayment(UtilityCounterCommon):
                 [(self.payment_product, 20.0, self.account, None)],
                 [(self.check_pm, 20.0)],
             )
+
+    def test_payment_line_quantity_and_discount_are_refused(self):
+        """The numpad cannot double a payment: a quantity of 2 or a discount
+        on a utility payment line is refused by the server, whatever the
+        counter's screen lets through, and nothing is applied."""
+        session = self._open_session()
+        for line_vals in ({"qty": 2}, {"discount": 10.0}):
+            with self.subTest(line_vals=line_vals):
+                # Odoo's assertRaises rolls the refused order back, as the
+                # request's transaction would be.
+                with self.assertRaises(ValidationError) as refused:
+                    self._sync_order(
+                        session,
+                        [(self.payment_product, 50.0, self.account, None)],
+                        [(self.cash_pm, 100.0)],
+                        line_vals=line_vals,
+                    )
+                self.assertIn("quantity of 1 and no discount", str(refused.exception))
+        self.assertEqual(self.account.balance, 100.0)
+        self.assertFalse(session.order_ids)
+
+    def test_counter_offers_only_counter_products(self):
+        """A utility counter loads the payment product, citations and fees;
+        the retail catalogue stays in the other shops."""
+        retail = self.env["product.product"].create(
+            {"name": "Desk Lamp", "available_in_pos": True, "list_price": 20.0}
+        )
+        session = self._open_session()
+        loaded = session.with_user(self.cashier).load_data([])
+        ids = {p["id"] for p in loaded["product.product"]["data"]}
+        self.assertIn(self.citation.id, ids)
+        self.assertIn(self.payment_product.id, ids)
+        self.assertNotIn(retail.id, ids)
+        # An ordinary shop still sells it.
+        shop = self.env["pos.config"].create({"name": "Gift Shop"})
+        self.assertIn(
+            retail,
+            self.env["product.product"].search(shop._get_available_product_domain()),
+        )
 
     def test_no_refund_of_a_payment_at_the_counter(self):
         session = self._open_session()

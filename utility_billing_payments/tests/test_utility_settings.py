@@ -67,3 +67,16 @@ class TestUtilitySettingsPayments(TransactionCase):
         with self.assertRaises(AccessError):
             settings.with_user(self.csr2).action_utility_counter_setup()
         self.assertEqual(self.company.utility_nsf_fee_first, before)
+
+    def test_settings_menu_opens_a_record_of_the_company(self):
+        """Configuration > Settings opens the company's settings as a record
+        (its breadcrumb says what it is, not "New"); saving it writes the
+        company; a CSR II cannot open it."""
+        action = self.env["utility.settings"].with_user(self.manager).action_open()
+        settings = self.env["utility.settings"].browse(action["res_id"])
+        self.assertEqual(settings.company_id, self.company)
+        self.assertEqual(settings.display_name, "Utility Billing Settings")
+        settings.with_user(self.manager).write({"utility_service_phone": "555-0100"})
+        self.assertEqual(self.company.utility_service_phone, "555-0100")
+        with self.assertRaises(AccessError):
+            self.env["utility.settings"].with_user(self.csr2).action_open()

@@ -1,6 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools.misc import format_date
 
 from .utility_report_aged_receivable_line import BUCKETS
 
@@ -42,7 +43,7 @@ class UtilityReportAgedReceivable(models.TransientModel):
         action["domain"] = [("report_id", "=", self.id)]
         action["display_name"] = self.env._(
             "Aged Receivables as of %(date)s",
-            date=fields.Date.to_string(self.as_of_date),
+            date=format_date(self.env, self.as_of_date),
         )
         return action
 

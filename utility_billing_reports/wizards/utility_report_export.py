@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from odoo.addons.utility_billing.tools.csv_safe import csv_safe_cell
 
@@ -107,8 +108,8 @@ class UtilityReportExport(models.TransientModel):
         self.ensure_one()
         return self.env._(
             "%(start)s to %(end)s; %(filters)s",
-            start=fields.Date.to_string(self.date_from),
-            end=fields.Date.to_string(self.date_to),
+            start=format_date(self.env, self.date_from),
+            end=format_date(self.env, self.date_to),
             filters=self._ub_filter_description(),
         )
 
@@ -336,7 +337,7 @@ class UtilityReportExport(models.TransientModel):
         report._ub_compute()
         buckets = report._ub_buckets()
         writer.subtitle(
-            _("As of %(date)s", date=fields.Date.to_string(report.as_of_date))
+            _("As of %(date)s", date=format_date(self.env, report.as_of_date))
         )
         classes = self._ub_class_labels()
         names = [name for name, _label in buckets]

@@ -76,6 +76,15 @@ registry.category("web_tour.tours").add("UtilityCounterCashTour", {
             openRegister(),
             payAccount("TOUR-A", "TOUR-A"),
             ProductScreen.selectedOrderlineHas("Utility Account Payment TOUR-A", "1.00", "105.50"),
+            // The numpad does not turn 105.50 into 211.00.
+            ProductScreen.clickNumpad("2"),
+            Dialog.is({ title: "Utility payment" }),
+            Dialog.confirm("Ok"),
+            ProductScreen.selectedOrderlineHas("Utility Account Payment TOUR-A", "1.00", "105.50"),
+            {
+                content: "the counter offers no retail product",
+                trigger: ".product-screen:not(:has(.product:contains('Desk')))",
+            },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Cash"),
             // 110.00 tendered: 4.50 change.
@@ -87,6 +96,16 @@ registry.category("web_tour.tours").add("UtilityCounterCashTour", {
             ReceiptScreen.isShown(),
             receiptNumber,
             receiptHasAccount("TOUR-A"),
+            {
+                content: "the receipt names the customer and the service address",
+                trigger:
+                    ".pos-receipt .o_utility_receipt_account:has(.o_utility_receipt_customer:contains('Alma Tour')):has(.o_utility_receipt_address:contains('TOUR-A Avenida Tour'))",
+            },
+            {
+                content: "no tracking number and no advertisement on a city receipt",
+                trigger:
+                    ".pos-receipt:not(:has(.tracking-number)):not(:contains('Powered by Odoo'))",
+            },
             ReceiptScreen.clickNextOrder(),
         ].flat(2),
 });
