@@ -3,3 +3,4 @@ from . import read_formats
 from . import workflow
 from . import dates
 from . import business_calendar
+from . import numbering

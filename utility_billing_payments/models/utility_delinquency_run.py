@@ -13,6 +13,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
 from odoo.tools.pdf import merge_pdf
 
+from odoo.addons.utility_billing.tools import numbering
+
 from ..tools.controls import (
     check_company,
     check_protected_create,
@@ -1050,6 +1052,26 @@ class UtilityDelinquencyRun(models.Model):
             out["notice_vals"].append({**vals, "occupant": True})
             out["notice_events"].append(None)
 
+    def _name_penalties(self, env, vals_list):
+        """Penalties posted in a bills journal take their numbers from the
+        bills' sequence, as bills and debit notes do
+        (``utility_billing/tools/numbering.py``): Odoo's numbering at posting
+        would make parallel batches wait on each other and take numbers the
+        billing run hands out next."""
+        by_journal = defaultdict(list)
+        for vals in vals_list:
+            by_journal[vals["journal_id"]].append(vals)
+        for journal_id, journal_vals in by_journal.items():
+            journal = env["account.journal"].browse(journal_id)
+            sequence = journal.utility_bill_sequence_id
+            if not sequence:
+                continue
+            names = numbering.allocate_names(
+                sequence, journal, len(journal_vals), journal_vals[0]["date"]
+            )
+            for vals, name in zip(journal_vals, names, strict=True):
+                vals["name"] = name
+
     def _apply_batch(self, env, out):
         """Create what the batch decided: penalty invoices (posted), notices
         (e-mails sent now, letters at the end of the run), the steps taken, the
@@ -1057,6 +1079,7 @@ class UtilityDelinquencyRun(models.Model):
         stats = out["stats"]
         event_vals = out["event_vals"]
         if out["penalty_vals"]:
+            self._name_penalties(env, out["penalty_vals"])
             moves = env["account.move"].create(out["penalty_vals"])
             moves.with_context(skip_invoice_sync=True)._post(soft=False)
             for event, move in zip(out["penalty_events"], moves, strict=True):
