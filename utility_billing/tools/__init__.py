@@ -4,3 +4,4 @@ from . import workflow
 from . import dates
 from . import business_calendar
 from . import numbering
+from . import rating
