@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools import numbering
+from ..tools import numbering, odoo_sql
 from ..tools.workflow import (
     check_protected,
     workflow,
@@ -629,23 +629,7 @@ class UtilityBillingRun(models.Model):
         Odoo computes (a gap where the previous number is missing).
         """
         self.ensure_one()
-        self.env["account.move"].flush_model(
-            ["made_sequence_gap", "journal_id", "sequence_prefix", "sequence_number"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE account_move m SET made_sequence_gap = FALSE
-                    WHERE m.utility_billing_run_id = %s AND m.state = 'draft'
-                      AND m.made_sequence_gap
-                      AND EXISTS (
-                          SELECT 1 FROM account_move p
-                           WHERE p.journal_id = m.journal_id
-                             AND p.sequence_prefix = m.sequence_prefix
-                             AND p.sequence_number = m.sequence_number - 1)""",
-                self.id,
-            )
-        )
-        self.env["account.move"].invalidate_model(["made_sequence_gap"])
+        odoo_sql.account_move_settle_run_sequence_gaps(self.env, self.id)
 
     def _can_commit(self):
         """Whether the cron may commit between batches (not while testing)."""

@@ -5,3 +5,4 @@ from . import dates
 from . import business_calendar
 from . import numbering
 from . import rating
+from . import odoo_sql

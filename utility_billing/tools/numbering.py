@@ -19,10 +19,8 @@ Entries made by hand in the same journal are still named by Odoo (the highest
 number plus one): before each allocation the PostgreSQL sequence is moved past
 the highest number used with the same prefix (:func:`skip_numbers_taken`).
 
-Upgrade check (Odoo 19+): the PostgreSQL sequence behind a standard
-``ir.sequence`` is still named ``ir_sequence_<id:03d>`` (``ir_sequence.py``,
-``_create_sequence``), ``account_move.sequence_prefix`` / ``sequence_number``
-still hold the parsed name, and ``_get_prefix_suffix`` still renders the prefix.
+Its SQL on Odoo's tables is in ``odoo_sql.py`` (what to re-check at an
+upgrade); ``ir.sequence._get_prefix_suffix`` must still render the prefix.
 
 Usage::
 
@@ -31,14 +29,14 @@ Usage::
     names = allocate_names(sequence, journal, len(vals_list), date)
 """
 
-from odoo.tools import SQL
+from . import odoo_sql
 
 
 def journal_sequence(journal, code, name, prefix, padding=5):
     """The ``ir.sequence`` of ``code`` in the journal's company, created on
     first use (a standard one: numbers from a PostgreSQL sequence).
 
-    ``prefix`` is in ``ir.sequence``'s format (``"P%s/%%(year)s/"``).
+    ``prefix`` is in ``ir.sequence``'s format (``f"P{journal.code}/%(year)s/"``).
     """
     Sequence = journal.env["ir.sequence"].sudo()  # technical: the numbering
     company = journal.company_id
@@ -59,10 +57,6 @@ def journal_sequence(journal, code, name, prefix, padding=5):
     return sequence
 
 
-def _pg_sequence(sequence):
-    return f"ir_sequence_{sequence.id:03d}"
-
-
 def skip_numbers_taken(sequence, journal):
     """Move ``sequence`` past the numbers Odoo gave to entries of ``journal``
     with the same prefix (entries named by hand or by Odoo at posting), so that
@@ -74,21 +68,11 @@ def skip_numbers_taken(sequence, journal):
     """
     if sequence.implementation != "standard" or sequence.use_date_range:
         return
-    env = sequence.env
-    prefix = sequence._get_prefix_suffix()[0]
-    env["account.move"].flush_model(["name", "journal_id"])
-    env.cr.execute(
-        SQL(
-            """SELECT max(sequence_number) FROM account_move
-                WHERE journal_id = %s AND sequence_prefix = %s""",
-            journal.id,
-            prefix,
-        )
+    highest = odoo_sql.account_move_highest_number(
+        journal, sequence._get_prefix_suffix()[0]
     )
-    highest = env.cr.fetchone()[0] or 0
     if highest >= sequence.number_next_actual:
-        env.cr.execute(SQL("SELECT setval(%s, %s)", _pg_sequence(sequence), highest))
-        sequence.invalidate_recordset(["number_next_actual"])
+        odoo_sql.ir_sequence_setval(sequence, highest)
 
 
 def allocate_names(sequence, journal, count, date):
@@ -106,15 +90,7 @@ def allocate_names(sequence, journal, count, date):
     if not count:
         return []
     skip_numbers_taken(sequence, journal)
-    env = sequence.env
-    env.cr.execute(
-        SQL(
-            "SELECT nextval(%s) FROM generate_series(1, %s)",
-            _pg_sequence(sequence),
-            count,
-        )
-    )
-    numbers = sorted(row[0] for row in env.cr.fetchall())
+    numbers = odoo_sql.ir_sequence_nextvals(sequence, count)
     prefix, suffix = sequence._get_prefix_suffix()
     return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 

@@ -296,13 +296,19 @@ class PosOrder(models.Model):
         first entry of a month while it is a draft, and two counters recording
         their first payment of the month at the same moment would both take
         ``UCP/.../0001``: the second one refused."""
-        sequence = numbering.journal_sequence(
+        sequence = self._utility_counter_entry_sequence(journal)
+        return numbering.next_name(sequence, journal, date)
+
+    @api.model
+    def _utility_counter_entry_sequence(self, journal):
+        """The counter journal's sequence of payment entries, created with the
+        journal (``res.company._utility_counter_setup``) or on first use."""
+        return numbering.journal_sequence(
             journal,
             f"utility.counter.payment.{journal.id}",
             self.env._("Counter payments: %(journal)s", journal=journal.name),
             f"{journal.code}/%(year)s/",
         )
-        return numbering.next_name(sequence, journal, date)
 
     def _utility_undo_counter_payments(self, label):
         """Unapply and reverse this order's payment entries: the bills reopen.

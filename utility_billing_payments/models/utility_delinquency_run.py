@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
-from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -1113,22 +1112,27 @@ class UtilityDelinquencyRun(models.Model):
     def _write_account_steps(self, account_rows):
         """Record each account's step and amount (one statement per batch)."""
         self.env["utility.account"].flush_model()
-        execute_values(
-            self.env.cr._obj,
-            """UPDATE utility_account ua
-                  SET dlq_step_id = v.step_id, dlq_bill_id = v.bill_id,
-                      dlq_amount = v.amount, dlq_run_date = v.run_date,
-                      dlq_step_date = CASE
-                          WHEN ua.dlq_step_id IS DISTINCT FROM v.step_id
-                          THEN v.run_date ELSE ua.dlq_step_date END
-                 FROM (VALUES %s) AS v(id, step_id, bill_id, amount, run_date)
-                WHERE ua.id = v.id""",
-            [
-                (account_id, step_id, bill_id, amount, self.date)
-                for account_id, step_id, bill_id, amount in account_rows
-            ],
-            template="(%s, %s::int, %s::int, %s::numeric, %s::date)",
-        )
+        if account_rows:
+            ids, steps, bills, amounts = zip(*account_rows, strict=True)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE utility_account ua
+                          SET dlq_step_id = v.step_id, dlq_bill_id = v.bill_id,
+                              dlq_amount = v.amount, dlq_run_date = %s::date,
+                              dlq_step_date = CASE
+                                  WHEN ua.dlq_step_id IS DISTINCT FROM v.step_id
+                                  THEN %s::date ELSE ua.dlq_step_date END
+                         FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[])
+                              AS v(id, step_id, bill_id, amount)
+                        WHERE ua.id = v.id""",
+                    self.date,
+                    self.date,
+                    list(ids),
+                    list(steps),
+                    list(bills),
+                    list(amounts),
+                )
+            )
         self.env["utility.account"].invalidate_model(
             [
                 "dlq_step_id",
