@@ -101,7 +101,7 @@ def account_move_settle_run_sequence_gaps(env, run_id):
     Upgrade: ``made_sequence_gap`` still means "the previous number is
     missing" and is still recomputed by Odoo at posting
     (``_compute_made_sequence_gap``, ``_set_next_made_sequence_gap``). Tests:
-    ``test_utility_billing_run.py`` (parallel posting, gaps).
+    ``test_sequence_gap_flags_of_the_run``.
     """
     env["account.move"].flush_model(
         ["made_sequence_gap", "journal_id", "sequence_prefix", "sequence_number"]
