@@ -13,6 +13,7 @@ from . import utility_read_import_mapping
 from . import utility_read_import
 from . import utility_rate_schedule
 from . import utility_billing_run
+from . import utility_billing_run_line
 from . import account_move
 from . import account_move_line
 from . import product_product

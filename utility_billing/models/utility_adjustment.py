@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context, float_compare, float_is_zero, float_round
 
+from ..tools import numbering
 from ..tools.workflow import (
     check_protected,
     is_trusted,
@@ -1121,11 +1122,8 @@ class UtilityAdjustment(models.Model):
             # sequence, so that it never takes a number a later bill will get.
             sequence = journal.utility_bill_sequence_id
             if sequence:
-                # The bills' sequence is technical: read as superuser. Numbers
-                # Odoo gave to entries of the journal (penalties) are skipped.
-                sequence = sequence.sudo().with_context(ir_sequence_date=today)
-                self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
-                vals["name"] = sequence.next_by_id(sequence_date=today)
+                # Past the numbers Odoo gave to entries of the journal.
+                vals["name"] = numbering.next_name(sequence, journal, today)
         return vals
 
     def _reconcile_move(self, move):

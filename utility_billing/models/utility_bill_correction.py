@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, clean_context
 
+from ..tools import numbering
 from ..tools.workflow import (
     check_protected,
     is_trusted,
@@ -626,9 +627,7 @@ class UtilityBillCorrection(models.Model):
         # The bills' own numbers, as a billing run gives them.
         sequence = journal.utility_bill_sequence_id
         if sequence:
-            sequence = sequence.with_context(ir_sequence_date=today)
-            self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
-            vals["name"] = sequence.next_by_id(sequence_date=today)
+            vals["name"] = numbering.next_name(sequence, journal, today)
         return vals
 
     def _log_correction(self):

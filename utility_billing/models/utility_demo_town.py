@@ -5,12 +5,36 @@ import random
 from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
+
+# The columns of the generated reads, with their PostgreSQL types.
+READ_COLUMNS = [
+    ("meter_id", "int"),
+    ("account_id", "int"),
+    ("premise_id", "int"),
+    ("service_type_id", "int"),
+    ("read_datetime", "timestamp"),
+    ("read_date", "date"),
+    ("reading", "numeric"),
+    ("read_type", "varchar"),
+    ("source", "varchar"),
+    ("previous_reading", "numeric"),
+    ("raw_consumption", "numeric"),
+    ("consumption", "numeric"),
+    ("days", "int"),
+    ("rollover", "bool"),
+    ("state", "varchar"),
+    ("company_id", "int"),
+    ("create_uid", "int"),
+    ("write_uid", "int"),
+    ("create_date", "timestamp"),
+    ("write_date", "timestamp"),
+]
 
 # fmt: off
 FIRST_NAMES = [
@@ -190,28 +214,25 @@ class UtilityDemoTown(models.AbstractModel):
             "WHERE utility_meter.id = data.meter_id",
             (start_date, meters.ids, premises.ids),
         )
-        execute_values(
-            env.cr._obj,
-            "INSERT INTO utility_meter_event (meter_id, event_type, date, premise_id, "
-            "reading, user_id, company_id, create_uid, write_uid, create_date, "
-            "write_date) VALUES %s",
-            [
-                (
-                    m,
-                    "installed",
-                    start_date,
-                    p,
-                    0,
-                    env.uid,
-                    company.id,
-                    env.uid,
-                    env.uid,
-                    datetime.now(),
-                    datetime.now(),
-                )
-                for m, p in zip(meters.ids, premises.ids, strict=True)
-            ],
-            page_size=5000,
+        now = datetime.now()
+        env.cr.execute(
+            SQL(
+                """INSERT INTO utility_meter_event (meter_id, event_type, date,
+                       premise_id, reading, user_id, company_id, create_uid,
+                       write_uid, create_date, write_date)
+                   SELECT v.meter_id, 'installed', %s, v.premise_id, 0, %s, %s,
+                          %s, %s, %s, %s
+                     FROM unnest(%s::int[], %s::int[]) AS v(meter_id, premise_id)""",
+                start_date,
+                env.uid,
+                company.id,
+                env.uid,
+                env.uid,
+                now,
+                now,
+                meters.ids,
+                premises.ids,
+            )
         )
         env["utility.meter"].invalidate_model()
 
@@ -434,12 +455,18 @@ class UtilityDemoTown(models.AbstractModel):
 
     @api.model
     def _flush_read_rows(self, env, rows):
-        execute_values(
-            env.cr._obj,
-            "INSERT INTO utility_meter_read (meter_id, account_id, premise_id, "
-            "service_type_id, read_datetime, read_date, reading, read_type, source, "
-            "previous_reading, raw_consumption, consumption, days, rollover, state, "
-            "company_id, create_uid, write_uid, create_date, write_date) VALUES %s",
-            rows,
-            page_size=5000,
+        """Insert the reads of ``rows`` (tuples in ``READ_COLUMNS`` order) in
+        one statement: an array a column, as ``unnest`` reads them."""
+        columns = list(zip(*rows, strict=True))
+        env.cr.execute(
+            SQL(
+                "INSERT INTO utility_meter_read (%s) SELECT * FROM unnest(%s)",
+                SQL(", ").join(SQL.identifier(name) for name, _type in READ_COLUMNS),
+                SQL(", ").join(
+                    SQL(f"%s::{pg_type}[]", list(values))
+                    for (_name, pg_type), values in zip(
+                        READ_COLUMNS, columns, strict=True
+                    )
+                ),
+            )
         )

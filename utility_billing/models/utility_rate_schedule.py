@@ -462,68 +462,86 @@ class UtilityRateComponent(models.Model):
         }
 
     def _compute_charges(self, ctx, share):
-        """Charges of this component for ``share`` of the period."""
-        self.ensure_one()
-        factor = ctx.get("proration", 1.0) * share * ctx.get("months", 1)
-        kind = self.component_type
-        if kind == "fixed_flat":
-            return [self._charge(self.name, round(factor, 4), self.amount)]
-        if kind == "fixed_unit":
-            units = ctx.get("living_units") or 0
-            if not units:
-                return []
-            return [
-                self._charge(
-                    self.env._(
-                        "%(name)s (%(units)s units)", name=self.name, units=units
-                    ),
-                    round(factor * units, 4),
-                    self.amount,
-                )
-            ]
-        if kind == "fixed_size":
-            size = ctx.get("meter_size")
-            price = self.size_price_ids.filtered(lambda p: p.meter_size == size)[:1]
-            if not price:
-                raise UserError(
-                    self.env._(
-                        "Rate %(rate)s, %(name)s: no charge for a %(size)s meter.",
-                        rate=self.schedule_id.display_name,
-                        name=self.name,
-                        size=dict(METER_SIZES).get(size, size or "-"),
-                    )
-                )
-            label = dict(METER_SIZES).get(size, size)
-            return [
-                self._charge(
-                    self.env._("%(name)s (%(size)s meter)", name=self.name, size=label),
-                    round(factor, 4),
-                    price.amount,
-                )
-            ]
-        if kind == "tiered":
-            return self._tiered_charges(ctx, share)
-        if kind == "winter_average":
-            units = ctx.get("winter_average")
-            if units is None:
-                units = self.class_default_units
-            if self.winter_cap:
-                units = min(units, self.winter_cap)
-            quantity = float_round(units * factor, precision_digits=3)
-            return [
-                self._charge(
-                    self.env._(
-                        "%(name)s (winter average %(units)s a month)",
-                        name=self.name,
-                        units=float_round(units, precision_digits=3),
-                    ),
-                    quantity,
-                    self.unit_price,
-                )
-            ]
-        return []
+        """Charges of this component for ``share`` of the period.
 
-    def _tiered_charges(self, ctx, share):
+        Each component type is priced by its own method,
+        ``_charges_<component_type>(ctx, share)``: a module adding a type to the
+        selection adds that method. ``minimum`` is applied by the version, over
+        the other components' charges (``_rate_version``).
+        """
+        self.ensure_one()
+        method = getattr(self, f"_charges_{self.component_type}", None)
+        return method(ctx, share) if method else []
+
+    def _period_factor(self, ctx, share):
+        """Full periods a fixed charge bills: the proration (a final bill), the
+        share of the period (a rate change) and the months the period covers."""
+        return ctx.get("proration", 1.0) * share * ctx.get("months", 1)
+
+    def _charges_fixed_flat(self, ctx, share):
+        return [
+            self._charge(
+                self.name, round(self._period_factor(ctx, share), 4), self.amount
+            )
+        ]
+
+    def _charges_fixed_unit(self, ctx, share):
+        units = ctx.get("living_units") or 0
+        if not units:
+            return []
+        return [
+            self._charge(
+                self.env._("%(name)s (%(units)s units)", name=self.name, units=units),
+                round(self._period_factor(ctx, share) * units, 4),
+                self.amount,
+            )
+        ]
+
+    def _charges_fixed_size(self, ctx, share):
+        size = ctx.get("meter_size")
+        price = self.size_price_ids.filtered(lambda p: p.meter_size == size)[:1]
+        if not price:
+            raise UserError(
+                self.env._(
+                    "Rate %(rate)s, %(name)s: no charge for a %(size)s meter.",
+                    rate=self.schedule_id.display_name,
+                    name=self.name,
+                    size=dict(METER_SIZES).get(size, size or "-"),
+                )
+            )
+        label = dict(METER_SIZES).get(size, size)
+        return [
+            self._charge(
+                self.env._("%(name)s (%(size)s meter)", name=self.name, size=label),
+                round(self._period_factor(ctx, share), 4),
+                price.amount,
+            )
+        ]
+
+    def _charges_winter_average(self, ctx, share):
+        units = ctx.get("winter_average")
+        if units is None:
+            units = self.class_default_units
+        if self.winter_cap:
+            units = min(units, self.winter_cap)
+        quantity = float_round(
+            units * self._period_factor(ctx, share), precision_digits=3
+        )
+        return [
+            self._charge(
+                self.env._(
+                    "%(name)s (winter average %(units)s a month)",
+                    name=self.name,
+                    units=float_round(units, precision_digits=3),
+                ),
+                quantity,
+                self.unit_price,
+            )
+        ]
+
+    def _charges_tiered(self, ctx, share):
+        """Tiered charges: the consumption in each tier (scaled to the months or
+        days billed), by season when the component is seasonal."""
         consumption = (ctx.get("consumption") or 0.0) * share
         if consumption <= 0:
             return []

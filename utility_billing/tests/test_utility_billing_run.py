@@ -312,6 +312,33 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
         with self.assertRaisesRegex(UserError, "is posted"):
             run.action_compute()
 
+    def test_sequence_gap_flags_of_the_run(self):
+        """Odoo flags a numbered draft as a gap in the journal's numbers; once
+        all the run's drafts exist, those whose previous number exists are not
+        gaps (posting batches in parallel then writes no other batch's bill),
+        and after posting the flags are Odoo's: a gap only where the previous
+        number is missing."""
+        run = self._bill(post=False)
+        drafts = run.invoice_ids.sorted("sequence_number")
+        self.assertEqual(len(drafts), 3)
+        self.assertEqual(
+            drafts.mapped("sequence_number"),
+            list(range(drafts[0].sequence_number, drafts[0].sequence_number + 3)),
+        )
+        self.assertEqual(drafts[1:].mapped("made_sequence_gap"), [False, False])
+        run.action_post()
+        self.assertEqual(set(run.invoice_ids.mapped("state")), {"posted"})
+        self.assertEqual(drafts[1:].mapped("made_sequence_gap"), [False, False])
+        first = drafts[0]
+        previous = self.env["account.move"].search_count(
+            [
+                ("journal_id", "=", first.journal_id.id),
+                ("sequence_prefix", "=", first.sequence_prefix),
+                ("sequence_number", "=", first.sequence_number - 1),
+            ]
+        )
+        self.assertEqual(first.made_sequence_gap, not previous)
+
     def test_bills_in_configured_journal(self):
         """Bills go to the journal configured for utility bills, numbered in it."""
         journal = self.env["account.journal"].create(

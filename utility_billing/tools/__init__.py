@@ -3,3 +3,6 @@ from . import read_formats
 from . import workflow
 from . import dates
 from . import business_calendar
+from . import numbering
+from . import rating
+from . import odoo_sql

@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.utility_billing.tools import numbering
 from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
 
 from ..tools.controls import check_protected_create, check_protected_write
@@ -248,6 +249,7 @@ class PosOrder(models.Model):
             move = Move.create(
                 {
                     "move_type": "entry",
+                    "name": self._utility_counter_entry_name(journal, date),
                     "journal_id": journal.id,
                     "date": date,
                     "ref": label,
@@ -287,6 +289,27 @@ class PosOrder(models.Model):
             moves |= move
         return moves
 
+    def _utility_counter_entry_name(self, journal, date):
+        """The name of a counter payment entry (or its reversal) dated ``date``:
+        from the counter journal's own sequence, as bills and ACH payments are
+        numbered (``utility_billing/tools/numbering.py``). Odoo would name the
+        first entry of a month while it is a draft, and two counters recording
+        their first payment of the month at the same moment would both take
+        ``UCP/.../0001``: the second one refused."""
+        sequence = self._utility_counter_entry_sequence(journal)
+        return numbering.next_name(sequence, journal, date)
+
+    @api.model
+    def _utility_counter_entry_sequence(self, journal):
+        """The counter journal's sequence of payment entries, created with the
+        journal (``res.company._utility_counter_setup``) or on first use."""
+        return numbering.journal_sequence(
+            journal,
+            f"utility.counter.payment.{journal.id}",
+            self.env._("Counter payments: %(journal)s", journal=journal.name),
+            f"{journal.code}/%(year)s/",
+        )
+
     def _utility_undo_counter_payments(self, label):
         """Unapply and reverse this order's payment entries: the bills reopen.
         Returns the reversals."""
@@ -306,6 +329,9 @@ class PosOrder(models.Model):
             reversal = move._reverse_moves(
                 [
                     {
+                        "name": self._utility_counter_entry_name(
+                            move.journal_id, fields.Date.context_today(self)
+                        ),
                         "ref": label,
                         "date": fields.Date.context_today(self),
                         "utility_account_id": move.utility_account_id.id,

@@ -80,6 +80,11 @@ class ResCompany(models.Model):
                     }
                 )
                 company.utility_counter_journal_id = journal
+            # Its entries' numbers: created now rather than by two counters
+            # recording their first payment at the same moment.
+            company.env["pos.order"]._utility_counter_entry_sequence(
+                company.utility_counter_journal_id
+            )
             product = company.utility_payment_product_id or company.env.ref(
                 "utility_billing_payments.product_utility_payment",
                 raise_if_not_found=False,

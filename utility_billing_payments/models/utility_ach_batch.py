@@ -9,6 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.utility_billing.tools import numbering
 from odoo.addons.utility_billing.tools.workflow import workflow
 
 from ..tools import nacha
@@ -824,54 +825,22 @@ class UtilityAchBatch(models.Model):
         year, 5 digits."""
         self.ensure_one()
         journal = self.journal_id
-        code = f"utility.ach.payment.{journal.id}"
-        Sequence = self.env["ir.sequence"].sudo()  # technical: the numbering
-        sequence = Sequence.search(
-            [("code", "=", code), ("company_id", "=", journal.company_id.id)], limit=1
-        )
-        if not sequence:
-            sequence = Sequence.create(
-                {
-                    "name": self.env._(
-                        "ACH payments: %(journal)s", journal=journal.name
-                    ),
-                    "code": code,
-                    "implementation": "standard",
-                    "prefix": f"P{journal.code}/%(year)s/",
-                    "padding": 5,
-                    "company_id": journal.company_id.id,
-                }
-            )
-        return sequence.with_context(ir_sequence_date=self.effective_date)
+        return numbering.journal_sequence(
+            journal,
+            f"utility.ach.payment.{journal.id}",
+            self.env._("ACH payments: %(journal)s", journal=journal.name),
+            f"P{journal.code}/%(year)s/",
+        ).with_context(ir_sequence_date=self.effective_date)
 
     def _allocate_payment_names(self, count):
         """``count`` numbers for the payment entries of the batch, as the
-        billing run numbers its bills: taken from a PostgreSQL sequence in one
-        query, past the numbers Odoo gave to entries made by hand in the
-        journal. Numbering at posting costs every entry a search of the
-        journal's entries, which grows with the entries of the file."""
+        billing run numbers its bills (``utility_billing/tools/numbering.py``).
+        Numbering at posting costs every entry a search of the journal's
+        entries, which grows with the entries of the file."""
         self.ensure_one()
-        sequence = self._payment_name_sequence()
-        prefix, suffix = sequence._get_prefix_suffix()
-        self.env["account.move"].flush_model(["name", "journal_id"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT max(sequence_number) FROM account_move
-                    WHERE journal_id = %s AND sequence_prefix = %s""",
-                self.journal_id.id,
-                prefix,
-            )
+        return numbering.allocate_names(
+            self._payment_name_sequence(), self.journal_id, count, self.effective_date
         )
-        highest = self.env.cr.fetchone()[0] or 0
-        pg_sequence = f"ir_sequence_{sequence.id:03d}"
-        if highest >= sequence.number_next_actual:
-            self.env.cr.execute(SQL("SELECT setval(%s, %s)", pg_sequence, highest))
-            sequence.invalidate_recordset(["number_next_actual"])
-        self.env.cr.execute(
-            SQL("SELECT nextval(%s) FROM generate_series(1, %s)", pg_sequence, count)
-        )
-        numbers = sorted(row[0] for row in self.env.cr.fetchall())
-        return [f"{prefix}{n:0{sequence.padding}d}{suffix}" for n in numbers]
 
     def _reverse_payments(self):
         """Reverse the posted payments of the batch's entries (cancellation):

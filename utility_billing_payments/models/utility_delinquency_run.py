@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
-from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
 from odoo.tools.pdf import merge_pdf
+
+from odoo.addons.utility_billing.tools import numbering
 
 from ..tools.controls import (
     check_company,
@@ -1050,6 +1051,26 @@ class UtilityDelinquencyRun(models.Model):
             out["notice_vals"].append({**vals, "occupant": True})
             out["notice_events"].append(None)
 
+    def _name_penalties(self, env, vals_list):
+        """Penalties posted in a bills journal take their numbers from the
+        bills' sequence, as bills and debit notes do
+        (``utility_billing/tools/numbering.py``): Odoo's numbering at posting
+        would make parallel batches wait on each other and take numbers the
+        billing run hands out next."""
+        by_journal = defaultdict(list)
+        for vals in vals_list:
+            by_journal[vals["journal_id"]].append(vals)
+        for journal_id, journal_vals in by_journal.items():
+            journal = env["account.journal"].browse(journal_id)
+            sequence = journal.utility_bill_sequence_id
+            if not sequence:
+                continue
+            names = numbering.allocate_names(
+                sequence, journal, len(journal_vals), journal_vals[0]["date"]
+            )
+            for vals, name in zip(journal_vals, names, strict=True):
+                vals["name"] = name
+
     def _apply_batch(self, env, out):
         """Create what the batch decided: penalty invoices (posted), notices
         (e-mails sent now, letters at the end of the run), the steps taken, the
@@ -1057,6 +1078,7 @@ class UtilityDelinquencyRun(models.Model):
         stats = out["stats"]
         event_vals = out["event_vals"]
         if out["penalty_vals"]:
+            self._name_penalties(env, out["penalty_vals"])
             moves = env["account.move"].create(out["penalty_vals"])
             moves.with_context(skip_invoice_sync=True)._post(soft=False)
             for event, move in zip(out["penalty_events"], moves, strict=True):
@@ -1090,22 +1112,27 @@ class UtilityDelinquencyRun(models.Model):
     def _write_account_steps(self, account_rows):
         """Record each account's step and amount (one statement per batch)."""
         self.env["utility.account"].flush_model()
-        execute_values(
-            self.env.cr._obj,
-            """UPDATE utility_account ua
-                  SET dlq_step_id = v.step_id, dlq_bill_id = v.bill_id,
-                      dlq_amount = v.amount, dlq_run_date = v.run_date,
-                      dlq_step_date = CASE
-                          WHEN ua.dlq_step_id IS DISTINCT FROM v.step_id
-                          THEN v.run_date ELSE ua.dlq_step_date END
-                 FROM (VALUES %s) AS v(id, step_id, bill_id, amount, run_date)
-                WHERE ua.id = v.id""",
-            [
-                (account_id, step_id, bill_id, amount, self.date)
-                for account_id, step_id, bill_id, amount in account_rows
-            ],
-            template="(%s, %s::int, %s::int, %s::numeric, %s::date)",
-        )
+        if account_rows:
+            ids, steps, bills, amounts = zip(*account_rows, strict=True)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE utility_account ua
+                          SET dlq_step_id = v.step_id, dlq_bill_id = v.bill_id,
+                              dlq_amount = v.amount, dlq_run_date = %s::date,
+                              dlq_step_date = CASE
+                                  WHEN ua.dlq_step_id IS DISTINCT FROM v.step_id
+                                  THEN %s::date ELSE ua.dlq_step_date END
+                         FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[])
+                              AS v(id, step_id, bill_id, amount)
+                        WHERE ua.id = v.id""",
+                    self.date,
+                    self.date,
+                    list(ids),
+                    list(steps),
+                    list(bills),
+                    list(amounts),
+                )
+            )
         self.env["utility.account"].invalidate_model(
             [
                 "dlq_step_id",

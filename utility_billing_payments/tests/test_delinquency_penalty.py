@@ -6,6 +6,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.utility_billing.tools import numbering
+
 from .common_delinquency import UtilityDelinquencyCommon
 
 
@@ -87,6 +89,35 @@ class TestDelinquencyPenalty(UtilityDelinquencyCommon):
         self.assertEqual(adjustment.move_id.move_type, "out_refund")
         self.assertEqual(adjustment.move_id.amount_total, penalty.amount_total)
         self.assertEqual(penalty.payment_state, "reversed")
+
+    def test_penalties_numbered_by_the_bills_sequence(self):
+        """In a bills journal, the run's penalties take their numbers from the
+        bills' sequence (as bills and debit notes do): past the numbers Odoo
+        gave, and a later bill or debit note never takes theirs."""
+        journal = self.journal
+        sequence = self.env["ir.sequence"].create(
+            {
+                "name": "Test bills",
+                "implementation": "standard",
+                "prefix": f"{journal.code}/%(year)s/",
+                "padding": 5,
+                "company_id": self.company.id,
+            }
+        )
+        journal.utility_bill_sequence_id = sequence
+        bill = self._bill(self.account, 100.0)
+        self._run(self._days(1))
+        penalty = self._penalties(self.account)
+        self.assertEqual(penalty.state, "posted")
+        self.assertEqual(penalty.journal_id, journal)
+        self.assertEqual(penalty.sequence_prefix, bill.sequence_prefix)
+        self.assertGreater(penalty.sequence_number, bill.sequence_number)
+        # The number came from the sequence: its next one follows it.
+        after = numbering.next_name(sequence, journal, penalty.date)
+        self.assertEqual(
+            after,
+            f"{penalty.sequence_prefix}{penalty.sequence_number + 1:05d}",
+        )
 
     def test_penalty_invoices_take_no_step_of_their_own(self):
         self._bill(self.account, 100.0)
