@@ -472,6 +472,9 @@ class UtilityPaymentPlan(models.Model):
         account._dlq_remove_from_shutoff(
             self.env._("Payment plan %(plan)s entered.", plan=self.name)
         )
+        # The shut-off the notices announced is called off; a default gives
+        # the account a new date (the plan-default notice).
+        account._dlq_clear_shutoff_date()
         if account.disconnected:
             account._dlq_request_reconnection(
                 reason=self.env._("Payment plan %(plan)s entered.", plan=self.name)
