@@ -1113,11 +1113,11 @@ class UtilityDelinquencyRun(models.Model):
         return stats
 
     def _write_account_steps(self, account_rows, shutoff_dates=None):
-        shutoff_dates = shutoff_dates or {}
         """Record each account's step and amount (one statement per batch), and
         its shut-off date: moved to the date its new notices printed (never
         earlier), cleared when it has no delinquency step (under the minimum,
         or its bills under a payment plan)."""
+        shutoff_dates = shutoff_dates or {}
         self.env["utility.account"].flush_model()
         execute_values(
             self.env.cr._obj,
