@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
+from odoo.tools.misc import format_date
 
 from odoo.addons.utility_billing.tools.workflow import workflow
 
@@ -32,7 +33,11 @@ DLQ_PROTECTED_FIELDS = (
     "dlq_bill_id",
     "dlq_amount",
     "dlq_run_date",
+    "dlq_shutoff_date",
 )
+# The door hanger (a local practice, not SB 998) announces the shut-off 48
+# hours ahead at least.
+DOOR_HANGER_DAYS = 2
 
 
 class UtilityAccount(models.Model):
@@ -60,6 +65,18 @@ class UtilityAccount(models.Model):
         copy=False,
     )
     dlq_run_date = fields.Date(string="Last Delinquency Run", readonly=True, copy=False)
+    dlq_shutoff_date = fields.Date(
+        string="Shut-off On or After",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The shut-off date of the account's delinquency: computed once from "
+        "the law and the policy when the first notice that carries a date is "
+        "sent, printed on every notice, moved only later when a later notice "
+        "needs a later date; cleared when the delinquency ends. No shut-off "
+        "list releases the account, and no disconnect order is dated, before "
+        "it.",
+    )
     dlq_event_ids = fields.One2many(
         "utility.delinquency.event", "account_id", string="Delinquency History"
     )
@@ -299,6 +316,18 @@ class UtilityAccount(models.Model):
                         ),
                     )
                 )
+        shutoff_date = self.dlq_shutoff_date
+        if shutoff_date and date < shutoff_date:
+            reasons.append(
+                (
+                    "date",
+                    self.env._(
+                        "The notices sent to this account announce the shut-off "
+                        "on or after %(date)s.",
+                        date=format_date(self.env, shutoff_date),
+                    ),
+                )
+            )
         if self.appeal_pending:
             reasons.append(
                 ("appeal", self.env._("An appeal or bill review is pending."))
@@ -400,16 +429,20 @@ class UtilityAccount(models.Model):
     @api.model
     def _dlq_in_progress(self, account_ids):
         """The accounts among ``account_ids`` that a payment may change: on an
-        open shut-off list, with a shut-off pending, disconnected, or with
-        delinquency letters not sent yet (one query)."""
-        self.env["utility.account"].flush_model(["shutoff_pending", "disconnected"])
+        open shut-off list, with a shut-off pending or a shut-off date,
+        disconnected, or with delinquency letters not sent yet (one query)."""
+        self.env["utility.account"].flush_model(
+            ["shutoff_pending", "disconnected", "dlq_shutoff_date"]
+        )
         self.env["utility.shutoff.list.line"].flush_model(["state", "account_id"])
         self.env["utility.shutoff.list"].flush_model(["state"])
         self.env["utility.notice"].flush_model(["state", "kind", "account_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM utility_account
-                    WHERE id = ANY(%(ids)s) AND (shutoff_pending OR disconnected)
+                    WHERE id = ANY(%(ids)s)
+                      AND (shutoff_pending OR disconnected
+                           OR dlq_shutoff_date IS NOT NULL)
                    UNION
                    SELECT line.account_id
                      FROM utility_shutoff_list_line line
@@ -430,9 +463,9 @@ class UtilityAccount(models.Model):
     def _dlq_after_payment(self, recover=True):
         """A payment that brings the account under the minimum past due takes it
         off the shut-off lists (its disconnect order is cancelled if the truck
-        has not rolled), supersedes its delinquency letters not sent yet and
-        reconnects a disconnected account; a payment on a written-off account
-        is recovered (``recover``)."""
+        has not rolled), supersedes its delinquency letters not sent yet, ends
+        its shut-off date and reconnects a disconnected account; a payment on a
+        written-off account is recovered (``recover``)."""
         for account in self:
             if account.collection_state == "written_off":
                 if recover:
@@ -445,8 +478,28 @@ class UtilityAccount(models.Model):
                 self.env._("Paid: under the minimum past due.")
             )
             account._dlq_supersede_letters()
+            account._dlq_clear_shutoff_date()
             if account.disconnected:
                 account._dlq_request_reconnection(reason=self.env._("Past due paid."))
+
+    def _dlq_move_shutoff_date(self, required):
+        """The shut-off date a notice sent now prints: the account's date, moved
+        to ``required`` when that is later (never earlier). Written by the
+        delinquency workflow only (door "utility.account")."""
+        self.ensure_one()
+        current = self.dlq_shutoff_date
+        if not required or (current and current >= required):
+            return current
+        with workflow("utility.account"):
+            self.dlq_shutoff_date = required
+        return required
+
+    def _dlq_clear_shutoff_date(self):
+        """The delinquency ended (paid): the account has no shut-off date."""
+        accounts = self.filtered("dlq_shutoff_date")
+        if accounts:
+            with workflow("utility.account"):
+                accounts.write({"dlq_shutoff_date": False})
 
     def _dlq_remove_from_shutoff(self, reason):
         self.ensure_one()

@@ -20,10 +20,14 @@ from ..tools.controls import (
     check_protected_write,
     check_role,
 )
+from .utility_account_delinquency import DOOR_HANGER_DAYS, SHUTOFF_DAYS_SB998
 from .utility_delinquency_policy import NOTICE_KIND_BY_ACTION
 from .utility_notice_delinquency import SAFEGUARD_NOTICE_DOMAIN
 
 _logger = logging.getLogger(__name__)
+
+# The notices that carry the account's shut-off date.
+DATED_KINDS = ("final", "shutoff", "door_hanger")
 
 BATCH_SIZE = 500
 CRON_TIME_BUDGET = 600  # seconds a cron call works before handing over
@@ -519,8 +523,32 @@ class UtilityDelinquencyRun(models.Model):
                 self.date,
             )
         )
+        # The delinquency of an account the run did not find delinquent ended:
+        # its shut-off date goes (not for an account that failed: its
+        # delinquency was not checked).
+        self.env.cr.execute(
+            SQL(
+                """UPDATE utility_account
+                      SET dlq_shutoff_date = NULL
+                    WHERE company_id = %(company)s
+                      AND dlq_shutoff_date IS NOT NULL
+                      AND (dlq_run_date IS NULL OR dlq_run_date != %(date)s)
+                      AND id NOT IN (
+                          SELECT account_id FROM utility_delinquency_failure
+                           WHERE run_id = %(run)s AND state = 'open')""",
+                company=self.company_id.id,
+                date=self.date,
+                run=self.id,
+            )
+        )
         self.env["utility.account"].invalidate_model(
-            ["dlq_step_id", "dlq_bill_id", "dlq_amount", "dlq_step_date"]
+            [
+                "dlq_step_id",
+                "dlq_bill_id",
+                "dlq_amount",
+                "dlq_step_date",
+                "dlq_shutoff_date",
+            ]
         )
         self._send_letters()
         self.write({"state": "done", "finished_at": fields.Datetime.now()})
@@ -761,6 +789,7 @@ class UtilityDelinquencyRun(models.Model):
             "event_vals": [],
             "list_candidates": [],  # (account, policy, info, amount)
             "account_rows": [],  # (id, step id, bill id, amount)
+            "shutoff_dates": {},  # {account id: shut-off date its notices print}
             "waived": [],
             "stats": defaultdict(float),
         }
@@ -789,6 +818,7 @@ class UtilityDelinquencyRun(models.Model):
                 "company_id",
                 "lang",
                 "paperless",
+                "dlq_shutoff_date",
             ]
         )
         accounts.partner_id.fetch(["street", "zip", "email", "lang"])
@@ -936,9 +966,14 @@ class UtilityDelinquencyRun(models.Model):
                 policy,
                 steps,
                 out,
-                sent_occupant_date=batch["notice_dates"][account.id].get(
-                    "occupant_notice_date"
-                ),
+                sent={
+                    **batch["notice_dates"][account.id],
+                    "done": {
+                        s.id: done[(bill.id, s.id)]
+                        for s in steps
+                        if (bill.id, s.id) in done
+                    },
+                },
             )
             done[(bill.id, next_step.id)] = self.date
             batch["stepped"].add(account.id)
@@ -1004,17 +1039,12 @@ class UtilityDelinquencyRun(models.Model):
                 stats["penalties"] += 1
                 stats["penalty_amount"] += penalty
 
-    def _plan_step(
-        self,
-        account,
-        step,
-        oldest,
-        amount,
-        policy,
-        steps,
-        out,
-        sent_occupant_date=None,
-    ):
+    def _plan_step(self, account, step, oldest, amount, policy, steps, out, sent=None):
+        """Take ``step`` on the account today: its event, and its notice (with
+        the copy to the occupants for the shut-off notice when due). A notice
+        that carries a shut-off date prints the account's date, moved later
+        when this notice needs a later one (``sent``: the dates of the notices
+        already sent and of the steps already taken, see ``_shutoff_date``)."""
         base = {
             "run_id": self.id,
             "account_id": account.id,
@@ -1032,19 +1062,14 @@ class UtilityDelinquencyRun(models.Model):
         vals = self._prepare_notice_vals(
             account, kind, step, oldest, amount, policy, steps
         )
-        if occupant_days and vals.get("shutoff_date"):
-            # HSC 116916: the occupants' notice (sent with the shut-off notice,
-            # or before this one) at least 10 days (7) before the shut-off.
-            occupant_date = (
-                self.date if kind == "shutoff" else sent_occupant_date or self.date
+        if kind in DATED_KINDS:
+            required = self._shutoff_date(
+                account, step, oldest, policy, steps, sent or {}, occupant_days
             )
-            vals["shutoff_date"] = self.company_id._utility_add_business_days(
-                max(
-                    vals["shutoff_date"],
-                    occupant_date + timedelta(days=occupant_days),
-                ),
-                0,
-            )
+            current = out["shutoff_dates"].get(account.id) or account.dlq_shutoff_date
+            shutoff_date = max(current, required) if current else required
+            vals["shutoff_date"] = shutoff_date
+            out["shutoff_dates"][account.id] = shutoff_date
         out["notice_vals"].append(vals)
         out["notice_events"].append(base)
         if kind == "shutoff" and occupant_days:
@@ -1104,13 +1129,17 @@ class UtilityDelinquencyRun(models.Model):
             eligible, blocked = self._add_to_shutoff_list(out["list_candidates"])
             stats["eligible"] += eligible
             stats["blocked"] += blocked
-        self._write_account_steps(out["account_rows"])
+        self._write_account_steps(out["account_rows"], out["shutoff_dates"])
         for key in ("notices", "penalties", "eligible", "blocked", "waivers"):
             stats[key] = int(stats[key])
         return stats
 
-    def _write_account_steps(self, account_rows):
-        """Record each account's step and amount (one statement per batch)."""
+    def _write_account_steps(self, account_rows, shutoff_dates=None):
+        """Record each account's step and amount (one statement per batch), and
+        its shut-off date: moved to the date its new notices printed (never
+        earlier), cleared when it has no delinquency step (under the minimum,
+        or its bills under a payment plan)."""
+        shutoff_dates = shutoff_dates or {}
         self.env["utility.account"].flush_model()
         if account_rows:
             ids, steps, bills, amounts = zip(*account_rows, strict=True)
@@ -1121,9 +1150,14 @@ class UtilityDelinquencyRun(models.Model):
                               dlq_amount = v.amount, dlq_run_date = %s::date,
                               dlq_step_date = CASE
                                   WHEN ua.dlq_step_id IS DISTINCT FROM v.step_id
-                                  THEN %s::date ELSE ua.dlq_step_date END
-                         FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[])
-                              AS v(id, step_id, bill_id, amount)
+                                  THEN %s::date ELSE ua.dlq_step_date END,
+                              dlq_shutoff_date = CASE
+                                  WHEN v.step_id IS NULL THEN NULL
+                                  ELSE GREATEST(ua.dlq_shutoff_date, v.shutoff_date)
+                                  END
+                         FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[],
+                                     %s::date[])
+                              AS v(id, step_id, bill_id, amount, shutoff_date)
                         WHERE ua.id = v.id""",
                     self.date,
                     self.date,
@@ -1131,6 +1165,7 @@ class UtilityDelinquencyRun(models.Model):
                     list(steps),
                     list(bills),
                     list(amounts),
+                    [shutoff_dates.get(account_id) for account_id in ids],
                 )
             )
         self.env["utility.account"].invalidate_model(
@@ -1140,6 +1175,7 @@ class UtilityDelinquencyRun(models.Model):
                 "dlq_amount",
                 "dlq_run_date",
                 "dlq_step_date",
+                "dlq_shutoff_date",
             ]
         )
 
@@ -1167,7 +1203,9 @@ class UtilityDelinquencyRun(models.Model):
         create_vals = []
         eligible = blocked = 0
         for account, policy, info, amount in candidates:
-            reasons = account._dlq_block_reasons(self.date, policy, info)
+            # Checked for the day the list shuts off (a weekend's run fills
+            # the next business day's list).
+            reasons = account._dlq_block_reasons(shutoff.date, policy, info)
             vals = {
                 "state": "blocked" if reasons else "eligible",
                 "block_reason": "\n".join(label for _code, label in reasons),
@@ -1247,23 +1285,60 @@ class UtilityDelinquencyRun(models.Model):
             "due_date": oldest.date_maturity,
             "company_id": self.company_id.id,
         }
-        if kind in ("shutoff", "door_hanger", "final"):
-            vals["shutoff_date"] = self._shutoff_date(oldest, policy, steps)
         return vals
 
-    def _shutoff_date(self, oldest, policy, steps):
-        """Date on or after which the account may be shut off: the shut-off list
-        step's day, and at least the policy's business days after today (SB 998:
-        7), on a business day."""
+    def _shutoff_date(self, account, step, oldest, policy, steps, sent, occupant_days):
+        """The shut-off date the law and the policy allow for the account, when
+        ``step`` is taken today: counted once, from the dates of the steps
+        taken (``sent``) and, for those to come, the days the policy takes
+        them (one step a day at most):
+
+        * the shut-off list step (SB 998: 60 days delinquent at least);
+        * the shut-off notice and the policy's business days (SB 998: 7);
+        * the door hanger and its 48 hours;
+        * the notice to the occupants and its 10 days (7 for a detached
+          house, HSC 116916), mailed with the shut-off notice;
+
+        the latest of them, on a business day."""
         company = self.company_id
-        list_days = max(
-            (s.days for s in steps if s.action == "shutoff_list"), default=60
-        )
-        by_step = oldest.date_maturity + timedelta(days=list_days)
-        by_notice = company._utility_add_business_days(
-            self.date, policy.shutoff_notice_business_days
-        )
-        return company._utility_add_business_days(max(by_step, by_notice), 0)
+        due = oldest.date_maturity
+        done = sent.get("done", {})
+        planned = {}
+        day = None
+        for other in steps:
+            if other.action == "penalty":
+                continue
+            if other == step:
+                day = self.date
+            elif other.id in done:
+                day = done[other.id]
+            elif day is not None:
+                day = max(day + timedelta(days=1), due + timedelta(days=other.days))
+            else:
+                continue
+            planned.setdefault(other.action, day)
+        candidates = []
+        list_day = planned.get("shutoff_list")
+        if list_day:
+            candidates.append(list_day)
+        else:
+            candidates.append(due + timedelta(days=SHUTOFF_DAYS_SB998))
+        # This delinquency's shut-off notice (a notice of an earlier one, of
+        # another bill, does not count when the policy sends one).
+        notice_day = planned.get("shutoff_notice") or sent.get("shutoff_notice_date")
+        if notice_day:
+            candidates.append(
+                company._utility_add_business_days(
+                    notice_day, policy.shutoff_notice_business_days
+                )
+            )
+        hanger_day = planned.get("door_hanger")
+        if hanger_day:
+            candidates.append(hanger_day + timedelta(days=DOOR_HANGER_DAYS))
+        if occupant_days and notice_day:
+            # The occupants' copy is mailed with the shut-off notice.
+            candidates.append(notice_day + timedelta(days=occupant_days))
+        return company._utility_next_business_day(max(candidates))
 
     # ------------------------------------------------------------
     # Demo

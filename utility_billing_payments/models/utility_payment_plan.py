@@ -11,6 +11,7 @@ from odoo.tools import float_compare, float_round
 from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
 
 from ..tools.controls import check_protected_create, check_protected_write, check_role
+from .utility_account_delinquency import PLAN_BROKEN_NOTICE_BUSINESS_DAYS
 
 # Door "utility.payment.plan". Set by the plan's workflow only, ever:
 # SB 998 116910(c): a shut-off only after 60 days of non-compliance with a plan.
@@ -471,6 +472,9 @@ class UtilityPaymentPlan(models.Model):
         account._dlq_remove_from_shutoff(
             self.env._("Payment plan %(plan)s entered.", plan=self.name)
         )
+        # The shut-off the notices announced is called off; a default gives
+        # the account a new date (the plan-default notice).
+        account._dlq_clear_shutoff_date()
         if account.disconnected:
             account._dlq_request_reconnection(
                 reason=self.env._("Payment plan %(plan)s entered.", plan=self.name)
@@ -555,11 +559,18 @@ class UtilityPaymentPlan(models.Model):
 
     def _break(self, date, run=None, current_charges=False):
         self.ensure_one()
-        with workflow("utility.payment.plan", "utility.notice"):
+        with workflow("utility.payment.plan", "utility.notice", "utility.account"):
             return self._break_plan(date, run, current_charges=current_charges)
 
     def _break_plan(self, date, run, current_charges=False):
         self.write({"state": "broken", "broken_date": date})
+        # The posted final notice of the default, then 5 business days
+        # (116910(c)): the account's shut-off date moves there when later.
+        shutoff_date = self.account_id._dlq_move_shutoff_date(
+            self.company_id._utility_add_business_days(
+                date, PLAN_BROKEN_NOTICE_BUSINESS_DAYS
+            )
+        )
         notice = self.env["utility.notice"].create(
             {
                 "account_id": self.account_id.id,
@@ -568,7 +579,7 @@ class UtilityPaymentPlan(models.Model):
                 "amount_due": self.amount_remaining,
                 "payment_plan_id": self.id,
                 "delinquency_run_id": run.id if run else False,
-                "shutoff_date": self.company_id._utility_add_business_days(date, 5),
+                "shutoff_date": shutoff_date,
                 "company_id": self.company_id.id,
             }
         )

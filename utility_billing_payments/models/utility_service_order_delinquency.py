@@ -3,7 +3,8 @@
 # Split by feature (counter, ACH, delinquency), as the suite's files are.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
 
@@ -30,6 +31,28 @@ class UtilityServiceOrder(models.Model):
     reconnect_fee_move_id = fields.Many2one(
         "account.move", string="Reconnection Fee", readonly=True, copy=False
     )
+
+    @api.constrains("scheduled_date", "result_date", "shutoff_line_id")
+    def _check_shutoff_date(self):
+        """A disconnect for non-payment is never dated before the shut-off date
+        the account's notices printed."""
+        for order in self:
+            if not order.shutoff_line_id or order.state not in ("new", "scheduled"):
+                continue
+            shutoff_date = order.account_id.sudo().dlq_shutoff_date
+            for day in (order.scheduled_date, order.result_date):
+                if day and shutoff_date and day < shutoff_date:
+                    raise ValidationError(
+                        self.env._(
+                            "Disconnect order %(order)s cannot be dated %(date)s: "
+                            "the notices sent to account %(account)s announce the "
+                            "shut-off on or after %(shutoff)s.",
+                            order=order.name,
+                            date=format_date(self.env, day),
+                            account=order.account_id.name,
+                            shutoff=format_date(self.env, shutoff_date),
+                        )
+                    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -308,6 +308,12 @@ class UtilityShutoffListLine(models.Model):
         required=True,
         index=True,
     )
+    shutoff_date = fields.Date(
+        related="account_id.dlq_shutoff_date",
+        string="Shut-off On or After",
+        help="The date the notices sent to the account print: the account is "
+        "not shut off before it.",
+    )
     block_reason = fields.Text(string="Blocked By / Removed Because")
     order_id = fields.Many2one(
         "utility.service.order", string="Disconnect Order", readonly=True

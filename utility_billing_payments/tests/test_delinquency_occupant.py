@@ -71,6 +71,11 @@ class TestDelinquencyOccupant(UtilityDelinquencyCommon):
         self.assertEqual(occupant.channel, "letter")
         # Printed: April 28 + 10 days, not the 7 business days' May 7.
         self.assertEqual(set(notices.mapped("shutoff_date")), {date(2025, 5, 8)})
+        # Counted once, at the final notice of April 2 (issue 13 item 3): the
+        # final notice printed May 8 already, and it is the account's date.
+        final = self._notices(self.building, "final")
+        self.assertEqual(final.shutoff_date, date(2025, 5, 8))
+        self.assertEqual(self.building.dlq_shutoff_date, date(2025, 5, 8))
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("utility_billing.report_utility_notice", occupant.ids)[0]
