@@ -475,8 +475,13 @@ class UtilityBillingRunLine(models.Model):
         if service.service_type_id.billing_channel == "tax_roll":
             return AccountRating()
         inputs = self._prepare_rate_inputs(service, reads, rating, batch)
+        # The bill's lines are labelled in the account's language (the bill
+        # prints in it).
+        schedule = service.rate_schedule_id.with_context(
+            lang=self.account_id.lang or self.env.lang
+        )
         try:
-            charges = service.rate_schedule_id._rate(inputs)
+            charges = schedule._rate(inputs)
         except UserError as exc:
             # A rate that cannot price this account (a meter size missing
             # from its table, no version in effect) holds the account, not

@@ -3,7 +3,9 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
+from odoo.tools.misc import format_date
 
+from ..tools.formatting import format_number
 from .utility_meter import METER_SIZES
 from .utility_service_type import CUSTOMER_CLASSES
 
@@ -247,7 +249,9 @@ class UtilityRateSchedule(models.Model):
         cache = ctx.get("versions_cache")
         key = (self.id, ctx["date_from"], ctx["date_to"])
         if cache is not None and key in cache:
-            versions = cache[key]
+            # Cached by a run for its other accounts, maybe in another
+            # language: the labels are in this environment's.
+            versions = cache[key].with_env(self.env)
         else:
             versions = self._get_versions(ctx["date_from"], ctx["date_to"])
             if cache is not None:
@@ -287,8 +291,8 @@ class UtilityRateSchedule(models.Model):
                 charge["name"] = self.env._(
                     "%(name)s (%(start)s to %(end)s, %(days)s days)",
                     name=charge["name"],
-                    start=start,
-                    end=end,
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, end),
                     days=days,
                 )
                 charges.append(charge)
@@ -532,7 +536,7 @@ class UtilityRateComponent(models.Model):
                 self.env._(
                     "%(name)s (winter average %(units)s a month)",
                     name=self.name,
-                    units=float_round(units, precision_digits=3),
+                    units=format_number(self.env, units),
                 ),
                 quantity,
                 self.unit_price,
@@ -576,15 +580,15 @@ class UtilityRateComponent(models.Model):
                         "%(name)s tier %(n)s (over %(lower)s)",
                         name=self.name,
                         n=index,
-                        lower=lower,
+                        lower=format_number(self.env, lower),
                     )
                 else:
                     label = self.env._(
                         "%(name)s tier %(n)s (%(lower)s to %(upper)s)",
                         name=self.name,
                         n=index,
-                        lower=lower,
-                        upper=upper,
+                        lower=format_number(self.env, lower),
+                        upper=format_number(self.env, upper),
                     )
                 charges.append(
                     self._charge(

@@ -106,8 +106,8 @@ class TestUtilityBillReport(UtilityBillingRunCommon):
             [
                 ["Water"],
                 ['Water service charge (3/4" meter)', "1", "13.80", "$ 13.80"],
-                ["Water usage tier 1 (0.0 to 41.0)", "41", "1.50", "$ 61.50"],
-                ["Water usage tier 2 (over 41.0)", "9", "1.65", "$ 14.85"],
+                ["Water usage tier 1 (0 to 41)", "41", "1.50", "$ 61.50"],
+                ["Water usage tier 2 (over 41)", "9", "1.65", "$ 14.85"],
                 ["Trash"],
                 ["Trash collection", "1", "28.50", "$ 28.50"],
                 ["Utility Users Tax", "$ 4.51"],

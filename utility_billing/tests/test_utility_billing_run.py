@@ -14,8 +14,8 @@ from .common_billing import UtilityBillingRunCommon
 
 RUN_MODULE = "odoo.addons.utility_billing.models.utility_billing_run"
 FIXED_3_4 = 'Water service charge (3/4" meter)'
-TIER_1 = "Water usage tier 1 (0.0 to 41.0)"
-TIER_2 = "Water usage tier 2 (over 41.0)"
+TIER_1 = "Water usage tier 1 (0 to 41)"
+TIER_2 = "Water usage tier 2 (over 41)"
 
 
 @tagged("post_install", "-at_install")
@@ -185,6 +185,25 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
             (wizard.period_start, wizard.read_date),
             (date(2025, 4, 1), date(2025, 4, 30)),
         )
+
+    def test_charge_lines_in_the_account_language(self):
+        """A Spanish-speaking account's bill lines are labelled in Spanish (the
+        bill prints in its language), the others' in English, in one run."""
+        self.env["res.lang"]._activate_lang("es_MX")
+        self.env["ir.module.module"]._load_module_terms(
+            ["utility_billing"], ["es_MX"], overwrite=True
+        )
+        usage = self.water_rate.component_ids.filtered(
+            lambda c: c.component_type == "tiered"
+        )
+        usage.with_context(lang="es_MX").name = "Consumo de agua"
+        self.account_b.lang = "es_MX"
+        run = self._bill(post=False)
+        names_b = self._bill_of(self.account_b, run).invoice_line_ids.mapped("name")
+        names_a = self._bill_of(self.account_a, run).invoice_line_ids.mapped("name")
+        self.assertIn("Consumo de agua, bloque 1 (0 a 41)", names_b)
+        self.assertIn("Consumo de agua, bloque 2 (más de 41)", names_b)
+        self.assertIn("Water usage tier 1 (0 to 41)", names_a)
 
     def test_nothing_to_post_when_every_account_is_held(self):
         """A run whose accounts are all held (no reads in its period) has no

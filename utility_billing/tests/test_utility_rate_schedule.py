@@ -9,8 +9,8 @@ from odoo.tests import tagged
 from .common_billing import UtilityBillingRunCommon
 
 FIXED_3_4 = 'Water service charge (3/4" meter)'
-TIER_1 = "Water usage tier 1 (0.0 to 41.0)"
-TIER_2 = "Water usage tier 2 (over 41.0)"
+TIER_1 = "Water usage tier 1 (0 to 41)"
+TIER_2 = "Water usage tier 2 (over 41)"
 
 
 @tagged("post_install", "-at_install")
@@ -182,12 +182,12 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             ],
         )
         summer = [
-            ("Usage tier 1 (0.0 to 20.0)", 20.0, 2.0),
-            ("Usage tier 2 (over 20.0)", 20.0, 3.0),
+            ("Usage tier 1 (0 to 20)", 20.0, 2.0),
+            ("Usage tier 2 (over 20)", 20.0, 3.0),
         ]
         winter = [
-            ("Usage tier 1 (0.0 to 30.0)", 30.0, 1.0),
-            ("Usage tier 2 (over 30.0)", 10.0, 1.2),
+            ("Usage tier 1 (0 to 30)", 30.0, 1.0),
+            ("Usage tier 2 (over 30)", 10.0, 1.2),
         ]
         for read_date, expected in (
             ("2025-01-15", winter),
@@ -220,8 +220,8 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             (
                 60,
                 [
-                    ("Water usage tier 1 (0.0 to 82.0)", 82.0, 1.50),
-                    ("Water usage tier 2 (over 82.0)", 18.0, 1.65),
+                    ("Water usage tier 1 (0 to 82)", 82.0, 1.50),
+                    ("Water usage tier 2 (over 82)", 18.0, 1.65),
                 ],
             ),
             (
@@ -231,7 +231,7 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             (
                 15,
                 [
-                    ("Water usage tier 1 (0.0 to 20.5)", 20.5, 1.50),
+                    ("Water usage tier 1 (0 to 20.5)", 20.5, 1.50),
                     ("Water usage tier 2 (over 20.5)", 79.5, 1.65),
                 ],
             ),
@@ -248,8 +248,8 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             self._charges_table(charges),
             [
                 ('Water service charge (3/4" meter)', 2.0, 13.80),
-                ("Water usage tier 1 (0.0 to 82.0)", 82.0, 1.50),
-                ("Water usage tier 2 (over 82.0)", 18.0, 1.65),
+                ("Water usage tier 1 (0 to 82)", 82.0, 1.50),
+                ("Water usage tier 2 (over 82)", 18.0, 1.65),
             ],
         )
 
@@ -336,7 +336,7 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             self._charges_table(below),
             [
                 ("Service", 1.0, 5.0),
-                ("Usage tier 1 (over 0.0)", 5.0, 1.5),
+                ("Usage tier 1 (over 0)", 5.0, 1.5),
                 ("Minimum: minimum bill", 1.0, 7.5),
             ],
         )
@@ -438,10 +438,10 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
         self._read(meter_moved, "2025-03-05", 40)
         run = self._bill(post=False)
         expected = {
-            account_avg: ("Sewer usage (winter average 8.0 a month)", 8.0),
-            account_cap: ("Sewer usage (winter average 10.0 a month)", 10.0),
-            account_new: ("Sewer usage (winter average 6.0 a month)", 6.0),
-            account_moved: ("Sewer usage (winter average 6.0 a month)", 6.0),
+            account_avg: ("Sewer usage (winter average 8 a month)", 8.0),
+            account_cap: ("Sewer usage (winter average 10 a month)", 10.0),
+            account_new: ("Sewer usage (winter average 6 a month)", 6.0),
+            account_moved: ("Sewer usage (winter average 6 a month)", 6.0),
         }
         for account, (label, quantity) in expected.items():
             with self.subTest(account=account.premise_id.name):
@@ -481,16 +481,16 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
         when half its days fall on each, tier limits included."""
         first, _second = self._two_versions("prorate")
         charges = first._rate(self._april_ctx(consumption=60, read_date="2025-04-28"))
-        old = " (2025-04-01 to 2025-04-15, 15 days)"
-        new = " (2025-04-16 to 2025-04-30, 15 days)"
+        old = " (04/01/2025 to 04/15/2025, 15 days)"
+        new = " (04/16/2025 to 04/30/2025, 15 days)"
         self.assertEqual(
             self._charges_table(charges),
             [
                 ("Service" + old, 0.5, 20.0),
-                ("Usage tier 1 (0.0 to 20.5)" + old, 20.5, 1.50),
+                ("Usage tier 1 (0 to 20.5)" + old, 20.5, 1.50),
                 ("Usage tier 2 (over 20.5)" + old, 9.5, 1.65),
                 ("Service" + new, 0.5, 30.0),
-                ("Usage tier 1 (0.0 to 20.5)" + new, 20.5, 2.0),
+                ("Usage tier 1 (0 to 20.5)" + new, 20.5, 2.0),
                 ("Usage tier 2 (over 20.5)" + new, 9.5, 2.2),
             ],
         )
@@ -504,8 +504,8 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             self._charges_table(before),
             [
                 ("Service", 1.0, 20.0),
-                ("Usage tier 1 (0.0 to 41.0)", 41.0, 1.50),
-                ("Usage tier 2 (over 41.0)", 19.0, 1.65),
+                ("Usage tier 1 (0 to 41)", 41.0, 1.50),
+                ("Usage tier 2 (over 41)", 19.0, 1.65),
             ],
         )
         after = first._rate(self._april_ctx(consumption=60, read_date="2025-04-16"))
@@ -513,8 +513,8 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
             self._charges_table(after),
             [
                 ("Service", 1.0, 30.0),
-                ("Usage tier 1 (0.0 to 41.0)", 41.0, 2.0),
-                ("Usage tier 2 (over 41.0)", 19.0, 2.2),
+                ("Usage tier 1 (0 to 41)", 41.0, 2.0),
+                ("Usage tier 2 (over 41)", 19.0, 2.2),
             ],
         )
 

@@ -89,7 +89,7 @@ class TestBillingRegister(UtilityReportsCommon):
                 (
                     "charge",
                     "WATER",
-                    "Water usage tier 1 (0.0 to 41.0)",
+                    "Water usage tier 1 (0 to 41)",
                     41.0,
                     1.50,
                     61.50,
@@ -98,7 +98,7 @@ class TestBillingRegister(UtilityReportsCommon):
                 (
                     "charge",
                     "WATER",
-                    "Water usage tier 2 (over 41.0)",
+                    "Water usage tier 2 (over 41)",
                     9.0,
                     1.65,
                     14.85,

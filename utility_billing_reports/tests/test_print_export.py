@@ -40,7 +40,7 @@ class TestPrintExport(UtilityReportsCommon):
         expected = {
             # The April bills (May 3): 262.69; taxes 8.44.
             "billing_register": (
-                ["262.69", "8.44", "Water usage tier 2 (over 41.0)"],
+                ["262.69", "8.44", "Water usage tier 2 (over 41)"],
                 ["226.62"],
             ),
             # 168.75 + 85.50 - 10.00; May 2024: 50.00.
