@@ -15,7 +15,7 @@ UTILITY_CHART = {
     "sewer": ("420000", _lt("Sewer Service Charges - Sewer Fund"), "income", False),
     "trash": ("430000", _lt("Solid Waste Charges - Refuse Fund"), "income", False),
     "penalties": ("440000", _lt("Utility Penalties"), "income", False),
-    "fees": ("450000", _lt("Utility Fees"), "income", False),
+    "fees": ("460000", _lt("Utility Fees"), "income", False),
     "uut": ("221100", _lt("Utility Users Tax Payable"), "liability_current", False),
     "deposits": ("215100", _lt("Customer Deposits"), "liability_current", True),
 }

@@ -42,7 +42,7 @@ class TestUtilityChart(UtilityBillingRunCommon):
     def test_setup_is_idempotent(self):
         self.company._utility_chart_setup()
         self.company._utility_chart_setup()
-        for code in ("410000", "420000", "430000", "440000", "450000", "221100"):
+        for code in ("410000", "420000", "430000", "440000", "460000", "221100"):
             with self.subTest(code=code):
                 self.assertEqual(len(self._account_of(code)), 1)
         self.assertEqual(self._account_of("221100").account_type, "liability_current")

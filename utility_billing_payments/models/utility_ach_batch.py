@@ -1198,7 +1198,8 @@ class UtilityAchBatchLine(models.Model):
     bill_ids = fields.Many2many(
         "account.move",
         string="Bills",
-        help="The bills due by the settlement date when the entry was computed.",
+        help="The bills due by the settlement date when the entry was computed; "
+        "once returned, the bills its payment had paid.",
     )
     trace_number = fields.Char(readonly=True, index="btree_not_null", copy=False)
     state = fields.Selection(

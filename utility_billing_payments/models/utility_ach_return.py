@@ -552,6 +552,13 @@ class UtilityAchReturnLine(models.Model):
         account = entry.account_id
         done = []
         if entry.kind != "prenote" and entry.payment_id:
+            # What the payment paid (the open balance may have taken bills
+            # not due yet): what its re-presentment collects again.
+            paid = entry.payment_id.move_id.line_ids.filtered(
+                lambda ml: ml.account_id.account_type == "asset_receivable"
+            ).matched_debit_ids.debit_move_id.move_id
+            if paid and entry.kind != "fee":
+                entry.bill_ids = [Command.set(paid.ids)]
             self.reversal_move_id = self._reverse_payment()
             done.append(
                 self.env._(

@@ -1,10 +1,11 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .ach_common import UtilityAchCommon
 from .common_counter import UtilityCounterCommon
@@ -192,6 +193,22 @@ class TestAchRepresent(UtilityAchCommon):
         self.assertEqual(new.amount_residual, 0.0)
         self.assertEqual(self.acc_a.balance, 25.0, "the fee, waiting for notice")
 
+    def test_represent_collects_what_the_returned_debit_paid(self):
+        """The open balance debited a bill not due yet too: the re-presentment
+        is for the same amount and pays both bills; no regular debit takes
+        them again."""
+        b1 = self._bill(self.acc_a, 80.0, "2026-03-10")
+        b2 = self._bill(self.acc_a, 30.0, "2026-03-30")
+        self._mandate(self.acc_a)
+        first = self._generate(self.SETTLEMENT, "2026-03-16")
+        self.assertEqual(first.line_ids.amount, 110.0)
+        self._return(first.line_ids, "R01", date(2026, 3, 20), "r1.txt")
+        self.assertEqual(first.line_ids.bill_ids, b1 | b2)
+        second = self._generate(date(2026, 4, 1), "2026-03-30")
+        self.assertEqual(second.line_ids.mapped("kind"), ["represent"])
+        self.assertEqual(second.line_ids.amount, 110.0)
+        self.assertEqual((b1 | b2).mapped("amount_residual"), [0.0, 0.0])
+
     def test_two_represents_at_most(self):
         """Three presentments in all: a third return is not re-presented, and
         says why; one fee only for the item, however often it comes back."""
@@ -272,7 +289,7 @@ class TestReturnedPaymentFeeSchedule(UtilityAchCommon, UtilityCounterCommon):
         # The chart a city uses: returned payment fees on the fees account.
         self.company._utility_chart_setup()
         fees_account = self.env["account.account"].search(
-            [("company_ids", "in", self.company.id), ("code", "=", "450000")]
+            [("company_ids", "in", self.company.id), ("code", "=", "460000")]
         )
         account = self._account("FEE-1", "Ana Ruiz")
         self._bill(account, 80.0, "2026-03-10")
@@ -330,3 +347,101 @@ class TestReturnedPaymentFeeSchedule(UtilityAchCommon, UtilityCounterCommon):
         rline = self._import(self._return_file([(batch.line_ids, "R01", "")])).line_ids
         self.assertEqual(rline.fee_move_id.amount_total, 35.0)
         self.assertEqual(account.balance, 85.0 + 35.0)
+
+
+@tagged("post_install", "-at_install")
+class TestRepresentControlsRpc(UtilityAchCommon, HttpCase):
+    """What decides a re-presentment or a fee entry is written by the return
+    and batch workflows only, over JSON-RPC too; a CSR I sets no return fee
+    authorization."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.acc = cls._account("REP-RPC", "Rita Rpc")
+        cls._bill(cls.acc, 80.0, "2026-03-10")
+        cls.mandate = cls._mandate(cls.acc)
+        with freeze_time("2026-03-16 16:30:00"):
+            batch = (
+                cls.env["utility.ach.batch"]
+                .with_user(cls.csr2)
+                .create({"effective_date": cls.SETTLEMENT})
+            )
+            batch.action_compute()
+            batch.action_generate()
+            batch = batch.with_user(cls.env.user)
+        cls.entry = batch.line_ids
+        ret = (
+            cls.env["utility.ach.return"]
+            .with_user(cls.csr2)
+            ._import_file(
+                cls._return_file(cls, [(cls.entry, "R02", "")]),
+                "r.txt",
+                date=date(2026, 3, 20),
+            )
+        )
+        cls.rline = ret.line_ids
+
+    def _call_kw(self, model, method, args):
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": {"context": {"lang": "en_US"}},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def assertRefused(self, model, method, args):
+        reply = self._call_kw(model, method, args)
+        self.assertIn("error", reply, f"{model}.{method} {args}")
+        self.assertIn(
+            reply["error"]["data"]["name"],
+            ("odoo.exceptions.UserError", "odoo.exceptions.AccessError"),
+        )
+
+    def test_refused_over_jsonrpc(self):
+        self.assertEqual(self.rline.represent_state, "refused")
+        self.authenticate(self.csr2.login, self.csr2.login)
+        self.assertRefused(
+            "utility.ach.return.line",
+            "write",
+            [self.rline.ids, {"represent_state": "pending"}],
+        )
+        self.assertRefused(
+            "utility.ach.return.line",
+            "write",
+            [
+                self.rline.ids,
+                {"fee_entry_state": "pending", "fee_entry_from": "2026-03-21"},
+            ],
+        )
+        self.assertRefused(
+            "utility.ach.batch.line",
+            "write",
+            [
+                self.entry.ids,
+                {"kind": "represent", "source_return_line_id": self.rline.id},
+            ],
+        )
+        self.authenticate(self.csr1.login, self.csr1.login)
+        self.assertRefused(
+            "utility.ach.mandate",
+            "write",
+            [self.mandate.ids, {"return_fee_authorized": True}],
+        )
+        self.rline.invalidate_recordset()
+        self.assertEqual(self.rline.represent_state, "refused")
+        self.assertFalse(self.rline.fee_entry_state)
+        self.assertFalse(self.mandate.return_fee_authorized)
