@@ -1,7 +1,24 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# The accounts a city maps (README "Accounts a city maps"): fund-style income
+# accounts per service, the utility users tax payable and the customer
+# deposits liability. Key: (code, name, account type, reconcile). Codes are
+# searched in the company first: a city's own account with the code is kept.
+UTILITY_CHART = {
+    "water": ("410000", _lt("Water Sales - Water Fund"), "income", False),
+    "sewer": ("420000", _lt("Sewer Service Charges - Sewer Fund"), "income", False),
+    "trash": ("430000", _lt("Solid Waste Charges - Refuse Fund"), "income", False),
+    "penalties": ("440000", _lt("Utility Penalties"), "income", False),
+    "fees": ("460000", _lt("Utility Fees"), "income", False),
+    "uut": ("221100", _lt("Utility Users Tax Payable"), "liability_current", False),
+    "deposits": ("215100", _lt("Customer Deposits"), "liability_current", True),
+}
 
 
 class ResCompany(models.Model):
@@ -75,6 +92,94 @@ class ResCompany(models.Model):
         if vals.get("utility_journal_id"):
             self.utility_journal_id._utility_lock_journal()
         return res
+
+    def _utility_chart_account(self, key):
+        """The company's account of ``key`` in UTILITY_CHART: the account with
+        its code, created when missing."""
+        self.ensure_one()
+        code, name, account_type, reconcile = UTILITY_CHART[key]
+        Account = self.env["account.account"].sudo().with_company(self)
+        return Account.search(
+            [("company_ids", "in", self.id), ("code", "=", code)], limit=1
+        ) or Account.create(
+            {
+                "name": str(name),
+                "code": code,
+                "account_type": account_type,
+                "reconcile": reconcile,
+                "company_ids": [Command.set(self.ids)],
+            }
+        )
+
+    def _utility_ensure_deposit_account(self):
+        """The customer deposits liability account of each company: the one
+        set, else account 215100 (created when missing), set on the company.
+        Return the accounts."""
+        accounts = self.env["account.account"]
+        for company in self:
+            if not company.utility_deposit_account_id:
+                company.sudo().utility_deposit_account_id = (
+                    company._utility_chart_account("deposits")
+                )
+            accounts |= company.utility_deposit_account_id
+        return accounts
+
+    def _utility_chart_products(self):
+        """{product xml id: UTILITY_CHART key} of the products the chart maps
+        (other addons add theirs)."""
+        return {
+            "utility_billing.product_water_fixed": "water",
+            "utility_billing.product_water_usage": "water",
+            "utility_billing.product_minimum": "water",
+            "utility_billing.product_sewer": "sewer",
+            "utility_billing.product_trash": "trash",
+        }
+
+    def _utility_chart_setup(self):
+        """A chart a city uses, idempotent, per company: the fund-style income
+        accounts (water, sewer, solid waste, penalties, fees), the utility
+        users tax payable and the customer deposits liability, created when
+        missing; the utility products without an income account of the
+        company get theirs; the tax lines of the sales taxes on the utility
+        products (the UUT) without an account post to the UUT payable.
+        Accounts and taxes a city set itself are kept. Used by the demo data;
+        a manager runs it from Utility Billing > Configuration > Settings
+        (Set Up Utility Accounts)."""
+        for company in self:
+            company = company.with_company(company)
+            company._utility_ensure_deposit_account()
+            products = self.env["product.product"]
+            for xmlid, key in company._utility_chart_products().items():
+                product = self.env.ref(xmlid, raise_if_not_found=False)
+                if not product or (
+                    product.company_id and product.company_id != company
+                ):
+                    continue
+                product = product.sudo().with_company(company)
+                if not product.property_account_income_id:
+                    product.property_account_income_id = company._utility_chart_account(
+                        key
+                    )
+                products |= product
+            deposit = company.utility_deposit_product_id or self.env.ref(
+                "utility_billing.product_deposit", raise_if_not_found=False
+            )
+            if deposit:
+                deposit = deposit.sudo().with_company(company)
+                if not deposit.property_account_income_id:
+                    deposit.property_account_income_id = (
+                        company.utility_deposit_account_id
+                    )
+            taxes = products.taxes_id.filtered(
+                lambda t, c=company: t.company_id == c and t.amount_type != "group"
+            )
+            taxes = taxes.sudo()
+            lines = (
+                taxes.invoice_repartition_line_ids | taxes.refund_repartition_line_ids
+            ).filtered(lambda ln: ln.repartition_type == "tax" and not ln.account_id)
+            if lines:
+                lines.account_id = company._utility_chart_account("uut")
+        return True
 
     def _get_utility_adjustment_product(self):
         """Product of adjustments entered as an amount: the configured one, else

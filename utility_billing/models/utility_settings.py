@@ -190,6 +190,13 @@ class UtilitySettings(models.TransientModel):
         }
         return super().write(others) if others else True
 
+    def action_utility_chart_setup(self):
+        """Create the accounts a city maps where missing and map the utility
+        products and the users tax to them (res.company._utility_chart_setup)."""
+        self._check_manager(self.company_id)
+        self.company_id.sudo()._utility_chart_setup()
+        return True
+
     def execute(self):
         """The form's Save button: the values are on the company already."""
         self._check_manager(self.company_id)

@@ -29,12 +29,14 @@ class ResCompany(models.Model):
     utility_nsf_fee_first = fields.Monetary(
         string="Returned Check Fee",
         default=25.0,
-        help="Charged for an account's first returned check (Civil Code 1719: $25).",
+        help="Charged for an account's first returned payment, a counter check or "
+        "an autopay debit (Civil Code 1719: $25).",
     )
     utility_nsf_fee_next = fields.Monetary(
         string="Returned Check Fee (Later Checks)",
         default=35.0,
-        help="Charged for each later returned check (Civil Code 1719: $35).",
+        help="Charged for each later returned payment of the account, check or "
+        "autopay debit, over its whole history (Civil Code 1719: $35).",
     )
     utility_nsf_cash_only_count = fields.Integer(
         string="Returned Checks Before Cash Only",
@@ -103,6 +105,47 @@ class ResCompany(models.Model):
                     "utility_billing_payments.product_returned_check_fee",
                     raise_if_not_found=False,
                 )
+        return True
+
+    def _utility_chart_products(self):
+        """Penalties and fees of this addon on the chart's penalty and fee
+        accounts."""
+        products = super()._utility_chart_products()
+        products.update(
+            {
+                "utility_billing_payments.product_late_penalty": "penalties",
+                "utility_billing_payments.product_reconnection_fee": "fees",
+                "utility_billing_payments.product_returned_check_fee": "fees",
+                "utility_billing_payments.product_ach_return_fee": "fees",
+            }
+        )
+        return products
+
+    def _utility_chart_setup(self):
+        """The chart of utility_billing, and the clearing accounts of the
+        payments: counter payments (211900) and ACH autopay (101290)."""
+        res = super()._utility_chart_setup()
+        self._utility_counter_setup()
+        self._utility_ensure_ach_clearing_account()
+        return res
+
+    def _utility_ensure_ach_clearing_account(self):
+        """The ACH clearing account of each company: the one set, else account
+        101290 (created when missing), set on the company."""
+        for company in self.filtered(lambda c: not c.ach_clearing_account_id):
+            Account = company.env["account.account"].sudo().with_company(company)
+            company.sudo().ach_clearing_account_id = Account.search(
+                [("code", "=", "101290"), ("company_ids", "in", company.id)],
+                limit=1,
+            ) or Account.create(
+                {
+                    "name": company.env._("ACH Clearing"),
+                    "code": "101290",
+                    "account_type": "asset_current",
+                    "reconcile": True,
+                    "company_ids": [Command.set(company.ids)],
+                }
+            )
         return True
 
     def _utility_counter_payment_methods(self):

@@ -85,8 +85,15 @@ class ResCompany(models.Model):
     ach_return_fee_product_id = fields.Many2one(
         "product.product",
         string="Returned Payment Fee",
-        help="Charged to the account for a returned autopay payment (its sales "
-        "price is the fee).",
+        help="Product of the fee invoiced for a returned autopay payment (its income "
+        "account); the amount follows the returned payment fee schedule.",
+    )
+    ach_return_fee_notice_days = fields.Integer(
+        string="Return Fee Notice Days",
+        default=10,
+        help="Days between the returned payment notice and the settlement date "
+        "of the fee's own RETURN FEE entry (NACHA: a return fee entry needs "
+        "prior notice). At least 1.",
     )
     ach_nsf_suspend_count = fields.Integer(
         string="Suspend After NSF Returns",
@@ -346,6 +353,7 @@ class ResCompany(models.Model):
                         "routing_number": routing,
                         "bank_account_number": number,
                         "authorization_date": today - timedelta(days=60),
+                        "return_fee_authorized": True,
                     }
                 )
                 mandate.write(

@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import nacha
+
 
 class UtilityAccount(models.Model):
     _inherit = "utility.account"
@@ -71,3 +73,41 @@ class UtilityAccount(models.Model):
             "default_company_id": self.company_id.id,
         }
         return action
+
+    def _utility_returned_payment_count(self, exclude=None):
+        """Returned payments of the account so far, for the Civil Code 1719
+        schedule: its returned counter checks and its autopay debits returned
+        for a reason that bears a fee (the first return of each item; a
+        re-presentment returned again is the same item). ``exclude``: the
+        return line being processed."""
+        self.ensure_one()
+        fee_codes = [
+            code for code, (_r, _a, fee) in nacha.RETURN_REASONS.items() if fee
+        ]
+        ach = (
+            self.env["utility.ach.return.line"]
+            .sudo()
+            .search_count(
+                [
+                    ("account_id", "=", self.id),
+                    ("kind", "=", "return"),
+                    ("state", "=", "done"),
+                    ("code", "in", fee_codes),
+                    ("batch_line_id.kind", "=", "debit"),
+                    ("id", "not in", exclude.ids if exclude else []),
+                ]
+            )
+        )
+        return self.sudo().returned_check_count + ach
+
+    def _utility_returned_payment_fee(self, exclude=None):
+        """The returned payment fee of the account's next returned payment,
+        check or autopay alike (Civil Code 1719, docs/domain-rules.md §1.8):
+        the company's first fee ($25) when the account has never had a payment
+        returned, its later fee ($35) for each subsequent one, over the
+        account's whole history (the statute sets no period)."""
+        self.ensure_one()
+        company = self.company_id
+        if self._utility_returned_payment_count(exclude=exclude):
+            return company.utility_nsf_fee_next
+        return company.utility_nsf_fee_first

@@ -50,7 +50,15 @@ LINE_FIELDS = (
     "return_line_id",
     "payment_id",
     "company_id",
+    "source_return_line_id",
+    "original_line_id",
 )
+# Company Entry Description of the batches of re-presented entries and of
+# return fee entries (NACHA; docs/domain-rules.md §3.4).
+REPRESENT_DESCRIPTION = "RETRY PYMT"
+RETURN_FEE_DESCRIPTION = "RETURN FEE"
+# Entries that debit money (all but prenotes).
+MONEY_KINDS = ("debit", "represent", "fee")
 
 
 class UtilityAchBatch(models.Model):
@@ -155,7 +163,7 @@ class UtilityAchBatch(models.Model):
     def _compute_totals(self):
         for batch in self:
             lines = batch.line_ids.filtered(lambda ln: ln.state != "cancelled")
-            debits = lines.filtered(lambda ln: ln.kind == "debit")
+            debits = lines.filtered(lambda ln: ln.kind in MONEY_KINDS)
             batch.debit_count = len(debits)
             batch.prenote_count = len(lines) - len(debits)
             batch.amount_total = sum(debits.mapped("amount"))
@@ -266,6 +274,8 @@ class UtilityAchBatch(models.Model):
                 batch.effective_date, batch.company_id
             )
             skipped = batch._compute_debit_lines()
+            skipped += batch._add_represent_lines()
+            skipped += batch._add_fee_lines()
             batch._add_prenote_lines()
             body = self.env._(
                 "Entries computed: %(debits)s debits (%(amount)s), %(prenotes)s "
@@ -347,6 +357,7 @@ class UtilityAchBatch(models.Model):
                 prenotes = batch.line_ids.filtered(lambda ln: ln.kind == "prenote")
                 prenotes.mandate_id._prenote_cancelled(batch)
                 batch.line_ids.write({"state": "cancelled"})
+                batch.line_ids._mark_return_lines("pending")
                 batch.message_post(
                     body=self.env._(
                         "File %(file)s (modifier %(modifier)s) cancelled: its "
@@ -500,7 +511,11 @@ class UtilityAchBatch(models.Model):
         Line = self.env["utility.ach.batch.line"]
         mandates = self._get_debit_mandates()
         open_by_account = self._open_receivables(mandates.account_id)
-        existing = {line.mandate_id.id: line for line in self.line_ids}
+        existing = {
+            line.mandate_id.id: line
+            for line in self.line_ids.filtered(lambda ln: ln.kind == "debit")
+        }
+        held = self._held_receivables(mandates.account_id)
         # Bills already in another batch not cancelled, not returned.
         busy = Line.search(
             [
@@ -519,7 +534,7 @@ class UtilityAchBatch(models.Model):
         for mandate in mandates:
             account = mandate.account_id
             amount, bills = self._prepare_debit_amount(
-                open_by_account.get(account.id, self.env["account.move.line"])
+                open_by_account.get(account.id, self.env["account.move.line"]) - held
             )
             line = existing.get(mandate.id)
             if amount <= 0 or (bills and set(bills.ids) & busy_bills[account.id]):
@@ -548,6 +563,154 @@ class UtilityAchBatch(models.Model):
                 line.write({"amount": amount, "bill_ids": [Command.set(bills.ids)]})
                 continue
             vals_list.append(self._prepare_line_vals(mandate, "debit", amount, bills))
+        Line.create(vals_list)
+        return skipped
+
+    def _held_receivables(self, accounts):
+        """Open receivable lines no regular debit takes: the bills of entries
+        returned R01/R09 (collected by their re-presentments only, NACHA
+        re-initiation) and the returned payment fees (collected by their own
+        RETURN FEE entry only, or paid another way)."""
+        returns = self.env["utility.ach.return.line"].search(
+            [
+                ("account_id", "in", accounts.ids),
+                ("kind", "=", "return"),
+                ("state", "=", "done"),
+            ]
+        )
+        moves = (
+            returns.fee_move_id
+            | returns.filtered(
+                lambda r: r.code in ("R01", "R09")
+            ).batch_line_id.bill_ids
+        )
+        return moves.line_ids.filtered(
+            lambda ml: (
+                ml.account_id.account_type == "asset_receivable" and not ml.reconciled
+            )
+        )
+
+    def _add_represent_lines(self):
+        """Re-present the entries returned R01/R09 waiting for it (NACHA
+        re-initiation): same amount, bills and mandate as the returned entry,
+        in a batch of their own described RETRY PYMT. One past its 180 days is
+        refused with the reason on its return line. Return why entries were
+        left out."""
+        self.ensure_one()
+        Line = self.env["utility.ach.batch.line"]
+        returns = self.env["utility.ach.return.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("represent_state", "=", "pending"),
+                ("mandate_id", "not in", self.excluded_mandate_ids.ids),
+            ],
+            order="id",
+        )
+        planned = Line.search(
+            [
+                ("source_return_line_id", "in", returns.ids),
+                ("kind", "=", "represent"),
+                ("state", "!=", "cancelled"),
+                ("batch_id.state", "in", ("draft", "generated", "settled")),
+            ]
+        )
+        returns -= planned.source_return_line_id
+        busy = set(
+            self.line_ids.filtered(lambda ln: ln.kind == "represent").mandate_id.ids
+        )
+        skipped, vals_list = [], []
+        for ret in returns:
+            entry = ret.batch_line_id
+            if self.effective_date > ret.represent_until:
+                with workflow("utility.ach.return"):
+                    ret.write(
+                        {
+                            "represent_state": "refused",
+                            "represent_note": self.env._(
+                                "Not re-presented: more than 180 days since the "
+                                "original entry settled (last day %(date)s).",
+                                date=ret.represent_until,
+                            ),
+                        }
+                    )
+                continue
+            if ret.mandate_id.state != "active" or ret.mandate_id.id in busy:
+                skipped.append(
+                    self.env._(
+                        "%(account)s (re-presentment waits: mandate not active or "
+                        "already re-presented in this batch)",
+                        account=ret.account_id.name,
+                    )
+                )
+                continue
+            busy.add(ret.mandate_id.id)
+            vals = self._prepare_line_vals(
+                ret.mandate_id, "represent", entry.amount, entry.bill_ids
+            )
+            vals.update(
+                source_return_line_id=ret.id,
+                original_line_id=(entry.original_line_id or entry).id,
+            )
+            vals_list.append(vals)
+        Line.create(vals_list)
+        return skipped
+
+    def _add_fee_lines(self):
+        """The RETURN FEE entries due: fees of R01/R09 returns whose mandate
+        authorizes them, once the notice period is over (``fee_entry_from``),
+        the returned entry no longer waiting for its re-presentment, each fee
+        still fully open. Return why entries were left out."""
+        self.ensure_one()
+        Line = self.env["utility.ach.batch.line"]
+        returns = self.env["utility.ach.return.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("fee_entry_state", "=", "pending"),
+                ("fee_entry_from", "<=", self.effective_date),
+                ("mandate_id", "not in", self.excluded_mandate_ids.ids),
+            ],
+            order="id",
+        )
+        planned = Line.search(
+            [
+                ("source_return_line_id", "in", returns.ids),
+                ("kind", "=", "fee"),
+                ("state", "!=", "cancelled"),
+                ("batch_id.state", "in", ("draft", "generated", "settled")),
+            ]
+        )
+        returns -= planned.source_return_line_id
+        busy = set(self.line_ids.filtered(lambda ln: ln.kind == "fee").mandate_id.ids)
+        represented = self.line_ids.filtered(
+            lambda ln: ln.kind == "represent"
+        ).source_return_line_id
+        skipped, vals_list = [], []
+        for ret in returns:
+            fee = ret.fee_move_id
+            if fee.payment_state in ("paid", "in_payment", "reversed"):
+                with workflow("utility.ach.return"):
+                    ret.fee_entry_state = "paid"
+                continue
+            if (
+                ret.represent_state == "pending"
+                or ret in represented
+                or ret.mandate_id.state != "active"
+                or ret.mandate_id.id in busy
+                or self.currency_id.compare_amounts(
+                    fee.amount_residual, fee.amount_total
+                )
+            ):
+                skipped.append(
+                    self.env._(
+                        "%(account)s (return fee entry waits)",
+                        account=ret.account_id.name,
+                    )
+                )
+                continue
+            busy.add(ret.mandate_id.id)
+            vals = self._prepare_line_vals(ret.mandate_id, "fee", fee.amount_total, fee)
+            vals["source_return_line_id"] = ret.id
+            vals_list.append(vals)
         Line.create(vals_list)
         return skipped
 
@@ -673,6 +836,7 @@ class UtilityAchBatch(models.Model):
             }
         )
         lines.write({"state": "sent"})
+        lines._mark_return_lines("sent")
         prenotes = lines.filtered(lambda ln: ln.kind == "prenote")
         prenotes.mandate_id._prenote_sent(self)
         debits = lines - prenotes
@@ -706,7 +870,7 @@ class UtilityAchBatch(models.Model):
         committed first: the amounts read here are the ones in the database.
         """
         self.ensure_one()
-        debits = lines.filtered(lambda ln: ln.kind == "debit")
+        debits = lines.filtered(lambda ln: ln.kind in MONEY_KINDS)
         if not debits:
             return lines
         accounts = debits.account_id
@@ -728,12 +892,22 @@ class UtilityAchBatch(models.Model):
             ["amount_residual", "amount_residual_currency", "reconciled"]
         )
         open_by_account = self._open_receivables(accounts)
+        held = self._held_receivables(accounts)
         empty = self.env["account.move.line"]
         removed = self.env["utility.ach.batch.line"]
         lowered = []
         for line in debits:
+            if line.kind != "debit":
+                # A re-presentment or fee entry keeps its amount (NACHA): sent
+                # only while what it collects is still open in full.
+                still_open = sum(
+                    line._target_receivables(held).mapped("amount_residual")
+                )
+                if self.currency_id.compare_amounts(still_open, line.amount) < 0:
+                    removed |= line
+                continue
             amount, bills = self._prepare_debit_amount(
-                open_by_account.get(line.account_id.id, empty)
+                open_by_account.get(line.account_id.id, empty) - held
             )
             if amount <= 0:
                 removed |= line
@@ -778,16 +952,25 @@ class UtilityAchBatch(models.Model):
         dfi = company._ach_originating_dfi()
         batches = []
         by_class = defaultdict(list)
+        # One batch per entry class and description: regular debits and
+        # prenotes, re-presented entries (RETRY PYMT), return fees (RETURN
+        # FEE), with the same company name and id (NACHA).
+        rank = {"debit": 0, "prenote": 0, "represent": 1, "fee": 2}
         for line in lines:
-            by_class[line.mandate_id.sec_code].append(line)
-        for number, (sec_code, class_lines) in enumerate(
+            by_class[(line.mandate_id.sec_code, rank[line.kind])].append(line)
+        descriptions = {
+            0: company.ach_entry_description or "UTILITY",
+            1: REPRESENT_DESCRIPTION,
+            2: RETURN_FEE_DESCRIPTION,
+        }
+        for number, ((sec_code, kind_rank), class_lines) in enumerate(
             sorted(by_class.items()), start=1
         ):
             batches.append(
                 nacha.Batch(
                     company_name=company.ach_company_name or company.name,
                     company_identification=company.ach_company_identification,
-                    entry_description=company.ach_entry_description or "UTILITY",
+                    entry_description=descriptions[kind_rank],
                     effective_date=self.effective_date,
                     originating_dfi=dfi,
                     batch_number=number,
@@ -945,7 +1128,38 @@ class UtilityAchBatchLine(models.Model):
     bank_account_masked = fields.Char(related="mandate_id.bank_account_masked")
     routing_number = fields.Char(related="mandate_id.routing_number")
     kind = fields.Selection(
-        [("debit", "Debit"), ("prenote", "Prenote")], required=True, default="debit"
+        [
+            ("debit", "Debit"),
+            ("prenote", "Prenote"),
+            ("represent", "Re-presentment"),
+            ("fee", "Return Fee"),
+        ],
+        required=True,
+        default="debit",
+    )
+    source_return_line_id = fields.Many2one(
+        "utility.ach.return.line",
+        string="Returned Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Re-presentment: the return it presents again. Return fee: the "
+        "return whose fee it debits.",
+    )
+    original_line_id = fields.Many2one(
+        "utility.ach.batch.line",
+        string="Original Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Re-presentment: the entry first presented (its settlement date "
+        "starts the 180 days).",
+    )
+    represent_line_ids = fields.One2many(
+        "utility.ach.batch.line",
+        "original_line_id",
+        string="Re-presentments",
+        readonly=True,
     )
     transaction_code = fields.Integer(readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -953,7 +1167,8 @@ class UtilityAchBatchLine(models.Model):
     bill_ids = fields.Many2many(
         "account.move",
         string="Bills",
-        help="The bills due by the settlement date when the entry was computed.",
+        help="The bills due by the settlement date when the entry was computed; "
+        "once returned, the bills its payment had paid.",
     )
     trace_number = fields.Char(readonly=True, index="btree_not_null", copy=False)
     state = fields.Selection(
@@ -980,8 +1195,8 @@ class UtilityAchBatchLine(models.Model):
     _sql_constraints = [
         (
             "mandate_batch_uniq",
-            "unique(batch_id, mandate_id)",
-            "A mandate can have only one entry in an ACH batch.",
+            "unique(batch_id, mandate_id, kind)",
+            "A mandate can have only one entry of each kind in an ACH batch.",
         ),
     ]
 
@@ -1040,7 +1255,7 @@ class UtilityAchBatchLine(models.Model):
         problems = []
         for line in self:
             mandate = line.mandate_id
-            if line.kind == "debit" and mandate.state != "active":
+            if line.kind in MONEY_KINDS and mandate.state != "active":
                 problems.append(
                     self.env._(
                         "%(account)s: mandate %(state)s",
@@ -1056,10 +1271,21 @@ class UtilityAchBatchLine(models.Model):
                         "%(account)s: no prenote due", account=line.account_id.name
                     )
                 )
-            elif line.kind == "debit" and line.amount <= 0:
+            elif line.kind in MONEY_KINDS and line.amount <= 0:
                 problems.append(
                     self.env._(
                         "%(account)s: nothing to debit", account=line.account_id.name
+                    )
+                )
+            elif (
+                line.kind == "represent"
+                and line.batch_id.effective_date
+                > line.source_return_line_id.represent_until
+            ):
+                problems.append(
+                    self.env._(
+                        "%(account)s: re-presentment after its 180 days",
+                        account=line.account_id.name,
                     )
                 )
         if problems:
@@ -1071,6 +1297,27 @@ class UtilityAchBatchLine(models.Model):
                     problems="; ".join(problems),
                 )
             )
+
+    def _target_receivables(self, held):
+        """Open receivable lines a re-presentment or fee entry collects: the
+        returned entry's bills, or the fee invoice (among ``held``)."""
+        self.ensure_one()
+        moves = (
+            self.source_return_line_id.fee_move_id
+            if self.kind == "fee"
+            else self.bill_ids
+        )
+        return held.filtered(lambda ml: ml.move_id in moves)
+
+    def _mark_return_lines(self, state):
+        """Tell the returns behind re-presentments and fee entries that their
+        entry was sent (``sent``) or cancelled with its file (``pending``)."""
+        with workflow("utility.ach.return"):
+            for line in self.filtered("source_return_line_id"):
+                field = (
+                    "represent_state" if line.kind == "represent" else "fee_entry_state"
+                )
+                line.source_return_line_id.write({field: state})
 
     def _set_trace_numbers(self, traces):
         """Write the trace numbers of the entries (one UPDATE for the file: a
@@ -1117,10 +1364,24 @@ class UtilityAchBatchLine(models.Model):
             "date": batch.effective_date,
             "journal_id": batch.journal_id.id,
             "payment_method_line_id": method_line.id,
-            "memo": self.env._(
-                "ACH autopay %(batch)s, account %(account)s",
-                batch=batch.name,
-                account=self.account_id.name,
+            "memo": {
+                "represent": self.env._(
+                    "ACH re-presentment %(batch)s, account %(account)s",
+                    batch=batch.name,
+                    account=self.account_id.name,
+                ),
+                "fee": self.env._(
+                    "ACH return fee %(batch)s, account %(account)s",
+                    batch=batch.name,
+                    account=self.account_id.name,
+                ),
+            }.get(
+                self.kind,
+                self.env._(
+                    "ACH autopay %(batch)s, account %(account)s",
+                    batch=batch.name,
+                    account=self.account_id.name,
+                ),
             ),
             "payment_reference": self.trace_number,
             "company_id": batch.company_id.id,
@@ -1234,6 +1495,9 @@ class UtilityAchBatchLine(models.Model):
         """Apply each posted payment to the open receivable lines of its account
         (bills oldest due first, and any credit left on the account)."""
         open_by_account = self.batch_id._open_receivables(self.account_id)
+        held = self.batch_id._held_receivables(self.account_id)
+        # The payments of the other entries of an account pay their own lines.
+        batch_payments = self.payment_id.move_id.line_ids
         plan = []
         for line in self:
             credit = line.payment_id.move_id.line_ids.filtered(
@@ -1242,6 +1506,13 @@ class UtilityAchBatchLine(models.Model):
             others = open_by_account.get(line.account_id.id)
             if not others:
                 continue
+            # A re-presentment pays the returned bills, a fee entry its fee,
+            # a regular debit the rest.
+            others -= batch_payments
+            if line.kind == "debit":
+                others -= held
+            else:
+                others = line._target_receivables(held)
             others = (others - credit).filtered(
                 lambda ml, account=credit.account_id: ml.account_id == account
             )

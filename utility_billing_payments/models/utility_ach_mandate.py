@@ -144,6 +144,13 @@ class UtilityAchMandate(models.Model):
         help="Most the customer authorized per debit; a larger debit is not "
         "sent (zero: no maximum).",
     )
+    return_fee_authorized = fields.Boolean(
+        string="Authorizes Return Fee Debits",
+        tracking=True,
+        help="The signed authorization covers a returned payment fee: after a "
+        "return for insufficient or uncollected funds (R01, R09) and its notice, "
+        "the fee is debited by its own RETURN FEE entry.",
+    )
     state = fields.Selection(
         MANDATE_STATES,
         required=True,

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import logging
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -42,7 +43,19 @@ RETURN_LINE_FIELDS = (
     "fee_move_id",
     "notice_id",
     "company_id",
+    "represent_state",
+    "represent_until",
+    "represent_note",
+    "fee_entry_state",
+    "fee_entry_from",
 )
+# NACHA: an entry returned R01 or R09 may be presented again at most twice
+# (three presentments in all) within 180 days of the settlement date of the
+# original entry; a return fee entry only for these codes
+# (docs/domain-rules.md §3.4).
+REINITIATION_CODES = ("R01", "R09")
+REINITIATION_DAYS = 180
+MAX_PRESENTMENTS = 3
 
 
 class UtilityAchReturn(models.Model):
@@ -439,6 +452,44 @@ class UtilityAchReturnLine(models.Model):
         "account.move", string="Fee Invoice", readonly=True, copy=False
     )
     notice_id = fields.Many2one("utility.notice", readonly=True, copy=False)
+    represent_state = fields.Selection(
+        [
+            ("pending", "To Re-present"),
+            ("sent", "Re-presented"),
+            ("refused", "Not Re-presented"),
+        ],
+        string="Re-presentment",
+        readonly=True,
+        copy=False,
+        help="NACHA re-initiation of the returned entry: R01 and R09 only, at most "
+        "twice, within 180 days of the original entry's settlement date.",
+    )
+    represent_until = fields.Date(
+        string="Re-present Until",
+        readonly=True,
+        copy=False,
+        help="180 days after the settlement date of the original entry.",
+    )
+    represent_note = fields.Char(string="Re-presentment Note", readonly=True)
+    fee_entry_state = fields.Selection(
+        [
+            ("pending", "To Debit"),
+            ("sent", "Debited"),
+            ("paid", "Paid Otherwise"),
+        ],
+        string="Return Fee Entry",
+        readonly=True,
+        copy=False,
+        help="The fee debited by its own RETURN FEE entry, in a file settling "
+        "after the notice period, when the mandate authorizes return fees.",
+    )
+    fee_entry_from = fields.Date(
+        string="Fee Debit From",
+        readonly=True,
+        copy=False,
+        help="First settlement date of the RETURN FEE entry: the notice date "
+        "plus the company's notice days.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -500,7 +551,14 @@ class UtilityAchReturnLine(models.Model):
         entry = self.batch_line_id
         account = entry.account_id
         done = []
-        if entry.kind == "debit" and entry.payment_id:
+        if entry.kind != "prenote" and entry.payment_id:
+            # What the payment paid (the open balance may have taken bills
+            # not due yet): what its re-presentment collects again.
+            paid = entry.payment_id.move_id.line_ids.filtered(
+                lambda ml: ml.account_id.account_type == "asset_receivable"
+            ).matched_debit_ids.debit_move_id.move_id
+            if paid and entry.kind != "fee":
+                entry.bill_ids = [Command.set(paid.ids)]
             self.reversal_move_id = self._reverse_payment()
             done.append(
                 self.env._(
@@ -509,7 +567,9 @@ class UtilityAchReturnLine(models.Model):
                     amount=self.currency_id.format(entry.amount),
                 )
             )
-            if nacha.RETURN_REASONS[self.code][2]:
+            # One fee per returned item: a re-presentment or a return fee
+            # entry returned again charges none.
+            if nacha.RETURN_REASONS[self.code][2] and entry.kind == "debit":
                 self.fee_move_id = self._charge_fee()
                 if self.fee_move_id:
                     done.append(
@@ -526,7 +586,11 @@ class UtilityAchReturnLine(models.Model):
         mandate_text = entry.mandate_id._apply_return(self)
         if mandate_text:
             done.append(mandate_text)
+        if entry.kind in ("debit", "represent"):
+            done.append(self._plan_representment())
         self.notice_id = self._send_notice()
+        if self.fee_move_id and self.code in REINITIATION_CODES:
+            done.append(self._plan_fee_entry())
         self.message = "; ".join(done)
         body = self.env._(
             "ACH %(kind)s of %(date)s returned by the bank: %(code)s %(reason)s "
@@ -542,6 +606,82 @@ class UtilityAchReturnLine(models.Model):
             done="; ".join(done),
         )
         account.message_post(body=body)
+
+    def _plan_representment(self):
+        """Decide whether the returned entry is presented again (NACHA
+        re-initiation): R01 and R09 only, at most two re-presentments, within
+        180 days of the original entry's settlement date, on a mandate still
+        active. Return the text saying it."""
+        entry = self.batch_line_id
+        original = entry.original_line_id or entry
+        until = original.batch_id.effective_date + timedelta(days=REINITIATION_DAYS)
+        presentments = 1 + len(
+            original.represent_line_ids.filtered(lambda ln: ln.state == "sent")
+        )
+        if self.code not in REINITIATION_CODES:
+            note = self.env._(
+                "Not re-presented: NACHA allows re-initiation of R01 and R09 returns "
+                "only; %(code)s needs its cause fixed or a new authorization.",
+                code=self.code,
+            )
+        elif presentments >= MAX_PRESENTMENTS:
+            note = self.env._(
+                "Not re-presented: presented %(count)s times already (the original "
+                "entry and two re-presentments, the NACHA limit).",
+                count=presentments,
+            )
+        elif self.return_id.date > until:
+            note = self.env._(
+                "Not re-presented: more than 180 days since the original entry "
+                "settled on %(date)s.",
+                date=original.batch_id.effective_date,
+            )
+        elif entry.mandate_id.state != "active":
+            note = self.env._(
+                "Not re-presented: the autopay mandate is no longer active."
+            )
+        else:
+            self.write(
+                {
+                    "represent_state": "pending",
+                    "represent_until": until,
+                    "represent_note": self.env._(
+                        "To be re-presented (RETRY PYMT) by the next ACH file "
+                        "settling by %(date)s (presentment %(number)s of 3).",
+                        date=until,
+                        number=presentments + 1,
+                    ),
+                }
+            )
+            return self.represent_note
+        self.write(
+            {
+                "represent_state": "refused",
+                "represent_until": until,
+                "represent_note": note,
+            }
+        )
+        return note
+
+    def _plan_fee_entry(self):
+        """The fee's own RETURN FEE entry, after notice: in a file settling at
+        least the company's notice days after the notice, only when the mandate
+        authorizes return fee debits. Return the text saying it."""
+        mandate = self.batch_line_id.mandate_id
+        if not mandate.return_fee_authorized:
+            return self.env._(
+                "The fee is not debited by ACH: the mandate does not authorize "
+                "return fees."
+            )
+        start = self.return_id.date + timedelta(
+            days=max(self.company_id.ach_return_fee_notice_days, 1)
+        )
+        self.write({"fee_entry_state": "pending", "fee_entry_from": start})
+        return self.env._(
+            "The fee will be debited by its own RETURN FEE entry settling on or "
+            "after %(date)s.",
+            date=start,
+        )
 
     def _reverse_payment(self):
         """Reverse the entry's payment: its receivable line is unreconciled
@@ -576,7 +716,7 @@ class UtilityAchReturnLine(models.Model):
         )
         if not product or product.company_id and product.company_id != company:
             return self.env["account.move"]
-        price = product.with_company(company).lst_price
+        price = account._utility_returned_payment_fee(exclude=self)
         if self.currency_id.is_zero(price):
             return self.env["account.move"]
         journal = company._get_utility_journal()

@@ -76,6 +76,9 @@ class UtilitySettings(models.TransientModel):
     ach_return_fee_product_id = fields.Many2one(
         related="company_id.ach_return_fee_product_id", readonly=False
     )
+    ach_return_fee_notice_days = fields.Integer(
+        related="company_id.ach_return_fee_notice_days", readonly=False
+    )
     ach_nsf_suspend_count = fields.Integer(
         related="company_id.ach_nsf_suspend_count", readonly=False
     )

@@ -14,6 +14,7 @@ from . import test_ach_nacha
 from . import test_ach_mandate
 from . import test_ach_batch
 from . import test_ach_return
+from . import test_ach_represent
 from . import test_controls_payments
 from . import test_utility_settings
 from . import test_business_days

@@ -95,7 +95,10 @@ class TestAchReturn(UtilityAchCommon):
         self._import(self._return_file([(self._line(first, self.acc_a), "R01", "")]))
         self.assertEqual(mandate.state, "active")
         second = self._generated(day="2026-03-19", settlement=date(2026, 3, 20))
-        self.assertEqual(second.amount_total, 105.0, "the bill and the fee")
+        # NACHA: the returned entry presented again alone (RETRY PYMT), the fee
+        # never merged into it.
+        self.assertEqual(second.line_ids.kind, "represent")
+        self.assertEqual(second.amount_total, 80.0, "the returned entry only")
         self._import(
             self._return_file([(self._line(second, self.acc_a), "R09", "")]),
             name="return2.txt",

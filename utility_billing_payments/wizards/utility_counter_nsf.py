@@ -235,11 +235,8 @@ class UtilityCounterNsf(models.TransientModel):
             ],
             limit=1,
         )
-        amount = (
-            company.utility_nsf_fee_next
-            if account.returned_check_count
-            else company.utility_nsf_fee_first
-        )
+        # One schedule for returned checks and returned autopay debits.
+        amount = account._utility_returned_payment_fee()
         invoice = (
             self.env["account.move"]
             .sudo()
