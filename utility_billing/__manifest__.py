@@ -58,6 +58,7 @@
         "views/utility_route_views.xml",
         "views/utility_premise_views.xml",
         "views/utility_meter_views.xml",
+        "views/utility_sb998_case_views.xml",
         "views/utility_account_views.xml",
         "views/utility_meter_read_views.xml",
         "views/utility_read_import_views.xml",

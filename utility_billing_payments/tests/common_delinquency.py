@@ -131,6 +131,15 @@ class UtilityDelinquencyCommon(UtilityBillingCommon):
         _premise, _meter, account = cls._setup_account(
             serial, customer_class=customer_class, partner=partner
         )
+        # The SB 998 flags follow the account's cases: record them.
+        for flag, kind in (
+            ("appeal_pending", "appeal"),
+            ("medical_certification", "medical"),
+            ("low_income", "inability"),
+            ("plan_willing", "willingness"),
+        ):
+            if vals.pop(flag, False):
+                cls._sb998_case(account, kind)
         if vals:
             account.write(vals)
         return account
