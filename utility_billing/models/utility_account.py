@@ -167,7 +167,7 @@ class UtilityAccount(models.Model):
         compute="_compute_sb998_flags",
         store=True,
         tracking=True,
-        help="Effective date of the medical certification in force.",
+        help="Date the medical certification in force was received.",
     )
     appeal_pending = fields.Boolean(
         string="Appeal / Bill Review Pending",
@@ -202,8 +202,8 @@ class UtilityAccount(models.Model):
             medical = cases.filtered(lambda c: c.kind == "medical")
             account.low_income = any(c.kind == "inability" for c in cases)
             account.medical_certification = bool(medical)
-            account.medical_certification_date = min(
-                (c.effective_date or c.received_date for c in medical), default=False
+            account.medical_certification_date = max(
+                medical.mapped("received_date"), default=False
             )
             account.appeal_pending = any(c.kind == "appeal" for c in cases)
 

@@ -474,3 +474,51 @@ class UtilityContactLog(models.Model):
     def _local_date(self):
         self.ensure_one()
         return self.company_id._utility_utc_to_local_date(self.contact_date)
+
+
+def sb998_cases_from_flags(env, kinds_by_flag):
+    """Upgrade from the checkboxes: an SB 998 case for each ticked flag column
+    of ``kinds_by_flag`` ({column: case kind}) of the accounts that have no
+    case of that kind. Medical certifications start on the date keyed beside
+    the box; the others on the upgrade day. Accepted by the superuser (an
+    appeal stays pending) with a note saying where it comes from."""
+    cr = env.cr
+    Case = env["utility.sb998.case"].sudo()
+    vals_list = []
+    for column, kind in kinds_by_flag.items():
+        cr.execute(
+            "SELECT id FROM information_schema.columns "
+            "WHERE table_name = 'utility_account' AND column_name = %s",
+            [column],
+        )
+        if not cr.fetchone():
+            continue
+        date_column = (
+            "medical_certification_date" if kind == "medical" else "NULL::date"
+        )
+        # The column names come from the constant mapping above, not from input.
+        cr.execute(
+            f"SELECT a.id, {date_column} FROM utility_account a "  # noqa: S608
+            f"WHERE a.{column} IS TRUE AND NOT EXISTS (SELECT 1 FROM "
+            "utility_sb998_case c WHERE c.account_id = a.id AND c.kind = %s)",
+            [kind],
+        )
+        for account_id, day in cr.fetchall():
+            account = env["utility.account"].browse(account_id)
+            today = account.company_id._utility_today()
+            vals = {
+                "account_id": account_id,
+                "kind": kind,
+                "received_date": min(day or today, today),
+                # The renewal period runs from the upgrade.
+                "effective_date": today,
+                "note": "Recorded at the upgrade from the former checkbox.",
+            }
+            if kind == "inability":
+                vals["inability_basis"] = "declaration"
+            vals_list.append(vals)
+    if not vals_list:
+        return Case
+    cases = Case.create(vals_list)
+    cases.filtered(lambda c: c.kind != "appeal").action_accept()
+    return cases

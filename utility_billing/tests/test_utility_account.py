@@ -542,7 +542,7 @@ class TestUtilityAccount(UtilityBillingCommon):
         medical = self._sb998_case(account, "medical")
         self._sb998_case(account, "inability")
         self.assertEqual([account[f] for f in flags], [True, True, True])
-        self.assertEqual(account.medical_certification_date, medical.effective_date)
+        self.assertEqual(account.medical_certification_date, medical.received_date)
         self.assertEqual(
             self.env["utility.account"].search([("appeal_pending", "=", True)])
             & account,
