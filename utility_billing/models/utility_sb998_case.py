@@ -487,7 +487,7 @@ def sb998_cases_from_flags(env, kinds_by_flag):
     vals_list = []
     for column, kind in kinds_by_flag.items():
         cr.execute(
-            "SELECT id FROM information_schema.columns "
+            "SELECT 1 FROM information_schema.columns "
             "WHERE table_name = 'utility_account' AND column_name = %s",
             [column],
         )
