@@ -242,6 +242,8 @@ class UtilitySb998Case(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_decision_note(vals)
         if not is_trusted(self.env, CASE_DOOR):
             for vals in vals_list:
                 set_fields = {
@@ -261,7 +263,22 @@ class UtilitySb998Case(models.Model):
                 )
         return super().create(vals_list)
 
+    def _check_decision_note(self, vals):
+        """The decision's note is the decider's (CSR II or manager)."""
+        if (
+            vals.get("decision_note")
+            and not self.env.su
+            and not self.env.user.has_group("utility_billing.group_csr_2")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Customer Service Representative II or a manager "
+                    "decides an SB 998 case."
+                )
+            )
+
     def write(self, vals):
+        self._check_decision_note(vals)
         if not is_trusted(self.env, CASE_DOOR):
             protected = CASE_WORKFLOW_FIELDS
             if self.filtered(lambda c: c.state != "received"):

@@ -174,6 +174,8 @@ class TestSb998Case(Sb998CaseCommon):
         ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 as_csr1.write(vals)
+        with self.assertRaises(AccessError):
+            as_csr1.write({"decision_note": "Accepted by me"})
         with self.assertRaises(UserError):
             self.env["utility.sb998.case"].with_user(self.csr1).create(
                 {"account_id": self.account.id, "kind": "appeal", "state": "decided"}
