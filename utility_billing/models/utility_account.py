@@ -144,9 +144,7 @@ class UtilityAccount(models.Model):
     sb998_case_count = fields.Integer(
         string="SB 998 Case Count", compute="_compute_sb998_case_count"
     )
-    contact_log_ids = fields.One2many(
-        "utility.contact.log", "account_id", string="Contact Log"
-    )
+    contact_log_ids = fields.One2many("utility.contact.log", "account_id")
     low_income = fields.Boolean(
         string="Low Income (SB 998)",
         compute="_compute_sb998_flags",

@@ -155,7 +155,6 @@ class UtilitySb998Case(models.Model):
     note = fields.Text(string="Notes")
     recorded_by_id = fields.Many2one(
         "res.users",
-        string="Recorded By",
         readonly=True,
         default=lambda self: self.env.user,
         copy=False,
@@ -163,7 +162,7 @@ class UtilitySb998Case(models.Model):
     decision = fields.Selection(CASE_DECISIONS, readonly=True, tracking=True)
     decision_note = fields.Text(tracking=True)
     decided_by_id = fields.Many2one(
-        "res.users", string="Decided By", readonly=True, tracking=True, copy=False
+        "res.users", readonly=True, tracking=True, copy=False
     )
     decided_date = fields.Date(string="Decided On", readonly=True, copy=False)
     in_force = fields.Boolean(
@@ -465,7 +464,6 @@ class UtilityContactLog(models.Model):
     phone = fields.Char(help="The number called.")
     notice_id = fields.Many2one(
         "utility.notice",
-        string="Notice",
         check_company=True,
         domain="[('account_id', '=', account_id)]",
         help="The letter returned, or the notice left at the residence.",

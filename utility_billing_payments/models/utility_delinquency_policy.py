@@ -75,7 +75,6 @@ class UtilityDelinquencyPolicy(models.Model):
         "at least 7).",
     )
     contact_attempt_required = fields.Boolean(
-        string="Contact Attempt Required",
         tracking=True,
         help="SB 998 accounts go on a shut-off list only when the contact log "
         "shows a phone call, or a site visit and a notice posted at the residence, "
