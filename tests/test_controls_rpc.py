@@ -1094,3 +1094,82 @@ class TestControlsRpc(UtilityBillingRunCommon, HttpCase):
             [bill.ids],
             unchanged=lambda: self._values(bill, "state", "date"),
         )
+
+    # ------------------------------------------------------------
+    # SB 998 evidence (issue 13, item 10)
+    # ------------------------------------------------------------
+
+    def test_csr1_records_sb998_evidence_but_cannot_decide(self):
+        """The demo CSR I records an appeal and logs a contact; accepting,
+        deciding or closing a case, ticking a protection on the account or
+        forging a decided case is refused, with or without the trusted keys;
+        the demo CSR II decides."""
+        account = self.account_a
+        case_id = self.rpc_ok(
+            "csr1",
+            "utility.sb998.case",
+            "create",
+            [{"account_id": account.id, "kind": "appeal"}],
+        )
+        case = self.env["utility.sb998.case"].browse(case_id)
+        self.assertEqual(case.recorded_by_id, self.csr1)
+        self.assertTrue(account.appeal_pending)
+        self.rpc_ok(
+            "csr1",
+            "utility.contact.log",
+            "create",
+            [{"account_id": account.id, "kind": "phone_attempt"}],
+        )
+        medical_id = self.rpc_ok(
+            "csr1",
+            "utility.sb998.case",
+            "create",
+            [{"account_id": account.id, "kind": "medical"}],
+        )
+
+        def unchanged():
+            return self._values(
+                account.sb998_case_ids,
+                "state",
+                "decision",
+                "decided_by_id",
+                "expiry_date",
+            ) + self._values(
+                account, "appeal_pending", "medical_certification", "low_income"
+            )
+
+        for model, method, args in (
+            ("utility.sb998.case", "action_decide_against_customer", [[case_id]]),
+            ("utility.sb998.case", "action_close", [[case_id]]),
+            ("utility.sb998.case", "action_accept", [[medical_id]]),
+            ("utility.sb998.case", "write", [[case_id], {"state": "decided"}]),
+            (
+                "utility.sb998.case",
+                "write",
+                [[medical_id], {"state": "active", "decision": "accepted"}],
+            ),
+            (
+                "utility.sb998.case",
+                "create",
+                [
+                    {
+                        "account_id": account.id,
+                        "kind": "inability",
+                        "inability_basis": "declaration",
+                        "state": "active",
+                        "decided_by_id": self.csr2.id,
+                    }
+                ],
+            ),
+            ("utility.account", "write", [account.ids, {"low_income": True}]),
+            ("utility.account", "write", [account.ids, {"appeal_pending": False}]),
+            ("utility.contact.log", "unlink", [account.contact_log_ids.ids]),
+        ):
+            self.assertRefused("csr1", model, method, args, unchanged=unchanged)
+        self.rpc_ok("csr2", "utility.sb998.case", "action_accept", [[medical_id]])
+        self.rpc_ok(
+            "csr2", "utility.sb998.case", "action_decide_against_customer", [[case_id]]
+        )
+        self.assertEqual(case.decided_by_id, self.csr2)
+        self.assertFalse(account.appeal_pending)
+        self.assertTrue(account.medical_certification)

@@ -4,7 +4,7 @@
     "name": "Utility Billing",
     "summary": "Premises, meters, service accounts and meter reads for a "
     "municipal water, sewer and trash utility",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Alpha",
     "category": "Accounting/Accounting",
     "website": "https://github.com/utility-billing/utility-billing",
@@ -58,6 +58,7 @@
         "views/utility_route_views.xml",
         "views/utility_premise_views.xml",
         "views/utility_meter_views.xml",
+        "views/utility_sb998_case_views.xml",
         "views/utility_account_views.xml",
         "views/utility_meter_read_views.xml",
         "views/utility_read_import_views.xml",

@@ -4,7 +4,7 @@
     "name": "Utility Billing Payments",
     "summary": "Counter payments at the Point of Sale, ACH autopay, delinquency "
     "notices under California SB 998, payment plans and collections",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Alpha",
     "category": "Accounting/Accounting",
     "website": "https://github.com/utility-billing/utility-billing",

@@ -86,6 +86,30 @@ class ResCompany(models.Model):
         default=True,
         help="Refuse a leak credit when the account had one in the last 12 months.",
     )
+    # SB 998 evidence: how long an accepted case protects the account when the
+    # document itself gives no end date (0: until it is closed).
+    utility_sb998_medical_days = fields.Integer(
+        string="Medical Certification Valid (Days)",
+        default=180,
+        help="An accepted medical certification protects the account this many "
+        "days from its effective date, unless the certificate gives its own end "
+        "date; the customer then renews it. 0: until it is closed.",
+    )
+    utility_sb998_inability_days = fields.Integer(
+        string="Proof of Inability to Pay Valid (Days)",
+        default=365,
+        help="An accepted proof of inability to pay (assistance program or "
+        "declaration) protects the account this many days from its effective "
+        "date (12 months by default). 0: until it is closed.",
+    )
+
+    def _utility_sb998_validity_days(self, kind):
+        """Days an accepted SB 998 case of ``kind`` lasts (0: no expiry)."""
+        self.ensure_one()
+        return {
+            "medical": self.utility_sb998_medical_days,
+            "inability": self.utility_sb998_inability_days,
+        }.get(kind, 0)
 
     def write(self, vals):
         res = super().write(vals)

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero, format_date, formatLang
 
 from ..tools.workflow import check_protected, is_trusted, workflow
+from .utility_sb998_case import CASE_DOOR, SB998_FLAG_FIELDS
 
 ACCOUNT_LANGS = [("en_US", "English"), ("es_MX", "Spanish")]
 # The account's door (tools/workflow.py): its state, the deposit it holds and its
@@ -144,21 +145,44 @@ class UtilityAccount(models.Model):
         ACCOUNT_LANGS, string="Language", required=True, default="en_US", tracking=True
     )
     forwarding_address = fields.Text(tracking=True)
-    # SB 998 protections (Health & Safety Code 116900 et seq.)
+    # SB 998 protections (Health & Safety Code 116900 et seq.), computed from
+    # the account's SB 998 cases (utility.sb998.case) as of today.
+    sb998_case_ids = fields.One2many(
+        "utility.sb998.case", "account_id", string="SB 998 Cases"
+    )
+    sb998_case_count = fields.Integer(
+        string="SB 998 Case Count", compute="_compute_sb998_case_count"
+    )
+    contact_log_ids = fields.One2many("utility.contact.log", "account_id")
     low_income = fields.Boolean(
         string="Low Income (SB 998)",
+        compute="_compute_sb998_flags",
+        store=True,
         tracking=True,
-        help="Household income below 200% of the federal poverty line, or a member "
-        "on CalWORKs, CalFresh, GA, Medi-Cal, SSI/SSP or WIC.",
+        help="An accepted, unexpired SB 998 case of financial inability: household "
+        "income below 200% of the federal poverty line, or a member on CalWORKs, "
+        "CalFresh, GA, Medi-Cal, SSI/SSP or WIC.",
     )
     medical_certification = fields.Boolean(
-        string="Medical Certification on File", tracking=True
+        string="Medical Certification on File",
+        compute="_compute_sb998_flags",
+        store=True,
+        tracking=True,
+        help="An accepted, unexpired SB 998 case of medical certification.",
     )
-    medical_certification_date = fields.Date(tracking=True)
+    medical_certification_date = fields.Date(
+        compute="_compute_sb998_flags",
+        store=True,
+        tracking=True,
+        help="Date the medical certification in force was received.",
+    )
     appeal_pending = fields.Boolean(
         string="Appeal / Bill Review Pending",
+        compute="_compute_sb998_flags",
+        store=True,
         tracking=True,
-        help="No shutoff while an appeal or bill review is pending.",
+        help="An SB 998 appeal or bill review case received and not decided yet: no "
+        "shutoff while it is pending.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -171,6 +195,61 @@ class UtilityAccount(models.Model):
             "An account with this number already exists.",
         ),
     ]
+
+    @api.depends(
+        "sb998_case_ids.state",
+        "sb998_case_ids.kind",
+        "sb998_case_ids.received_date",
+        "sb998_case_ids.effective_date",
+        "sb998_case_ids.expiry_date",
+    )
+    def _compute_sb998_flags(self):
+        for account in self:
+            cases = account._sb998_cases_in_force()
+            medical = cases.filtered(lambda c: c.kind == "medical")
+            account.low_income = any(c.kind == "inability" for c in cases)
+            account.medical_certification = bool(medical)
+            account.medical_certification_date = max(
+                medical.mapped("received_date"), default=False
+            )
+            account.appeal_pending = any(c.kind == "appeal" for c in cases)
+
+    def _sb998_cases_in_force(self, day=None):
+        """The account's SB 998 cases that protect it on ``day`` (today in the
+        company's zone by default)."""
+        self.ensure_one()
+        day = day or self.company_id._utility_today()
+        return self.sb998_case_ids.filtered(lambda c: c._in_force_on(day))
+
+    def _sb998_flag_fields(self):
+        """The account fields computed from the SB 998 cases."""
+        return list(SB998_FLAG_FIELDS)
+
+    def _sb998_recompute_flags(self):
+        """Recompute the flags as of today (cases starting or expiring)."""
+        if not self:
+            return
+        for fname in self._sb998_flag_fields():
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(self._sb998_flag_fields())
+
+    def _compute_sb998_case_count(self):
+        counts = dict(
+            self.env["utility.sb998.case"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.sb998_case_count = counts.get(account, 0)
+
+    def action_view_sb998_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_sb998_case_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
 
     @api.depends("premise_id.route_id.cycle_id")
     def _compute_billing_cycle_id(self):
@@ -364,8 +443,25 @@ class UtilityAccount(models.Model):
                 (account.company_id.id, account.premise_id.customer_class), 0.0
             )
 
+    def _sb998_check_flags(self, vals):
+        """The SB 998 flags follow the cases: a CSR records a case, it is not
+        a checkbox."""
+        check_protected(
+            self,
+            vals,
+            self._sb998_flag_fields(),
+            CASE_DOOR,
+            message=self.env._(
+                "The SB 998 protections of an account follow its SB 998 cases: "
+                "record an appeal, a medical certification, a proof of inability "
+                "to pay or a willingness on the account's SB 998 tab."
+            ),
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._sb998_check_flags({k: v for k, v in vals.items() if v})
         if not is_trusted(self.env, ACCOUNT_DOOR):
             for vals in vals_list:
                 # A new account is a draft holding no deposit.
@@ -396,6 +492,7 @@ class UtilityAccount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._sb998_check_flags(vals)
         if not is_trusted(self.env, ACCOUNT_DOOR):
             protected = ACCOUNT_WORKFLOW_FIELDS
             if self.filtered(lambda a: a.state != "draft"):

@@ -257,7 +257,6 @@ class UtilityDemoTown(models.AbstractModel):
                     "start_date": start_date,
                     "lang": "es_MX" if index % 3 == 0 else "en_US",
                     "paperless": index % 4 == 0,
-                    "low_income": index % 17 == 0,
                     "service_ids": [fields.Command.create(s) for s in services],
                 }
             )
@@ -274,6 +273,21 @@ class UtilityDemoTown(models.AbstractModel):
         accounts_rs = env["utility.account"].browse(account_ids)
         if fast:
             self._activate_accounts(env, account_ids)
+        # One household in 17 showed it cannot pay (an assistance program):
+        # an accepted SB 998 case of financial inability (utility.sb998.case).
+        env["utility.sb998.case"].sudo().create(
+            [
+                {
+                    "account_id": account_id,
+                    "kind": "inability",
+                    "received_date": end_date - relativedelta(months=1),
+                    "inability_basis": "program",
+                    "program": "calfresh",
+                }
+                for index, account_id in enumerate(account_ids)
+                if index % 17 == 0
+            ]
+        ).action_accept()
 
         # Read history: an initial read at installation, then one read a month.
         read_plan = []

@@ -80,6 +80,13 @@ class UtilitySettings(models.TransientModel):
     utility_leak_once_a_year = fields.Boolean(
         related="company_id.utility_leak_once_a_year", readonly=False
     )
+    # SB 998 evidence
+    utility_sb998_medical_days = fields.Integer(
+        related="company_id.utility_sb998_medical_days", readonly=False
+    )
+    utility_sb998_inability_days = fields.Integer(
+        related="company_id.utility_sb998_inability_days", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_display_name(self):

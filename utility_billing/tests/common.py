@@ -169,6 +169,31 @@ class UtilityBillingCommon(TransactionCase):
         return reads
 
     @classmethod
+    def _sb998_case(cls, account, kind, accept=True, **vals):
+        """An SB 998 case the way the office records it: a CSR I keys what the
+        customer brought, a CSR II accepts it (``accept``; appeals stay
+        pending)."""
+        if kind == "inability":
+            vals = {"inability_basis": "program", "program": "calfresh", **vals}
+        case = (
+            cls.env["utility.sb998.case"]
+            .with_user(cls.csr1)
+            .create({"account_id": account.id, "kind": kind, **vals})
+        )
+        if accept and kind != "appeal":
+            case.with_user(cls.csr2).action_accept()
+        return case.with_env(cls.env)
+
+    @classmethod
+    def _sb998_protect(cls, account):
+        """Medical certification, inability to pay and willingness on file."""
+        return (
+            cls._sb998_case(account, "medical")
+            | cls._sb998_case(account, "inability")
+            | cls._sb998_case(account, "willingness")
+        )
+
+    @classmethod
     def _service_order(cls, order_type, account=None, **vals):
         """A new service order of ``order_type`` on ``account`` (its premise and
         meter by default)."""

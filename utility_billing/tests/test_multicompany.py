@@ -108,6 +108,29 @@ class TestMultiCompany(UtilityBillingCommon):
                 "col_reading": "r",
             }
         )
+        # SB 998 evidence of each company's account.
+        cls.case_a, cls.case_b = (
+            cls.env["utility.sb998.case"]
+            .sudo()
+            .create(
+                [
+                    {"account_id": cls.account_a.id, "kind": "appeal"},
+                    {"account_id": cls.account_b.id, "kind": "appeal"},
+                ]
+            )
+            .with_env(cls.env)
+        )
+        cls.log_a, cls.log_b = (
+            cls.env["utility.contact.log"]
+            .sudo()
+            .create(
+                [
+                    {"account_id": cls.account_a.id, "kind": "site_visit"},
+                    {"account_id": cls.account_b.id, "kind": "site_visit"},
+                ]
+            )
+            .with_env(cls.env)
+        )
 
     @classmethod
     def _company_user(cls, login, *companies):
@@ -163,6 +186,8 @@ class TestMultiCompany(UtilityBillingCommon):
             ),
             ("utility.deposit.rule", self.deposit_a, self.deposit_b),
             ("utility.read.import.mapping", self.mapping_a, self.mapping_b),
+            ("utility.sb998.case", self.case_a, self.case_b),
+            ("utility.contact.log", self.log_a, self.log_b),
         ]
 
     # ------------------------------------------------------------
@@ -227,6 +252,19 @@ class TestMultiCompany(UtilityBillingCommon):
             self.meter_b.with_user(self.user_a).write({"make": "Sensus"})
         self.assertFalse(self.account_b.paperless)
         self.assertFalse(self.meter_b.make)
+
+    def test_other_company_sb998_case_cannot_be_decided(self):
+        """A manager of company A cannot decide company B's appeal; B's
+        manager can."""
+        with self.assertRaises(AccessError):
+            self.case_b.with_user(self.user_a).action_decide_against_customer()
+        self.assertEqual(self.case_b.state, "received")
+        self.assertTrue(self.account_b.appeal_pending)
+        self.case_b.with_user(self.user_b).with_context(
+            allowed_company_ids=[self.company_b.id]
+        ).action_decide_against_customer()
+        self.assertEqual(self.case_b.state, "decided")
+        self.assertFalse(self.account_b.appeal_pending)
 
     def test_company_switcher(self):
         """A user of both companies sees both, or only the companies selected

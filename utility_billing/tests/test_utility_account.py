@@ -525,8 +525,9 @@ class TestUtilityAccount(UtilityBillingCommon):
 
     def test_sb998_flags(self):
         """The SB 998 protections (low income, medical certification, appeal
-        pending) are on the account, off by default, tracked, shown on the form
-        and set by a CSR."""
+        pending) are on the account, off by default, tracked and shown on the
+        form; they follow the account's SB 998 cases (test_sb998_case.py), a
+        CSR cannot tick them."""
         _premise, _meter, account = self._setup_account("SB-1")
         flags = ["low_income", "medical_certification", "appeal_pending"]
         self.assertEqual([account[f] for f in flags], [False, False, False])
@@ -535,15 +536,13 @@ class TestUtilityAccount(UtilityBillingCommon):
         arch = self.env["utility.account"].get_view(view_type="form")["arch"]
         for name in [*flags, "medical_certification_date"]:
             self.assertIn(f'name="{name}"', arch)
-        account.with_user(self.csr1).write(
-            {
-                "low_income": True,
-                "medical_certification": True,
-                "medical_certification_date": "2025-02-01",
-                "appeal_pending": True,
-            }
-        )
+        with self.assertRaisesRegex(UserError, "follow its SB 998 cases"):
+            account.with_user(self.csr1).write({"low_income": True})
+        self._sb998_case(account, "appeal")
+        medical = self._sb998_case(account, "medical")
+        self._sb998_case(account, "inability")
         self.assertEqual([account[f] for f in flags], [True, True, True])
+        self.assertEqual(account.medical_certification_date, medical.received_date)
         self.assertEqual(
             self.env["utility.account"].search([("appeal_pending", "=", True)])
             & account,

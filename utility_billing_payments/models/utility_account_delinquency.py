@@ -88,9 +88,12 @@ class UtilityAccount(models.Model):
     )
     plan_willing = fields.Boolean(
         string="Willing to Enter a Payment Plan",
+        compute="_compute_sb998_flags",
+        store=True,
         tracking=True,
-        help="The customer agreed to an amortization, alternative or deferred "
-        "payment plan (SB 998 116910(a)(3)).",
+        help="An accepted, unexpired SB 998 case of willingness: the customer "
+        "agreed to an amortization, alternative or deferred payment plan (SB 998 "
+        "116910(a)(3)).",
     )
     disconnected = fields.Boolean(
         string="Disconnected for Non-payment", readonly=True, tracking=True, copy=False
@@ -144,6 +147,17 @@ class UtilityAccount(models.Model):
     def write(self, vals):
         check_protected_write(self, vals, DLQ_PROTECTED_FIELDS, "utility.account")
         return super().write(vals)
+
+    def _compute_sb998_flags(self):
+        res = super()._compute_sb998_flags()
+        for account in self:
+            account.plan_willing = any(
+                c.kind == "willingness" for c in account._sb998_cases_in_force()
+            )
+        return res
+
+    def _sb998_flag_fields(self):
+        return [*super()._sb998_flag_fields(), "plan_willing"]
 
     @api.depends("payment_plan_ids.state")
     def _compute_payment_plan_id(self):
@@ -328,6 +342,10 @@ class UtilityAccount(models.Model):
                     ),
                 )
             )
+        if sb998:
+            contact = self._dlq_contact_reason(date, policy, info.get("oldest_due"))
+            if contact:
+                reasons.append(contact)
         if self.appeal_pending:
             reasons.append(
                 ("appeal", self.env._("An appeal or bill review is pending."))
@@ -356,6 +374,47 @@ class UtilityAccount(models.Model):
                 )
             )
         return reasons
+
+    def _dlq_contact_reason(self, date, policy, since):
+        """(code, reason) when the contact log does not show what SB 998 asks
+        before a shut-off on ``date``, counting the contacts logged since
+        ``since`` (the oldest delinquent bill's due date), else None.
+
+        * A letter came back undeliverable and the customer was not reached by
+          phone: a good-faith visit to the residence and a notice posted there
+          must be logged (HSC 116908(a)(2)).
+        * The policy asks for a contact attempt (``contact_attempt_required``):
+          a phone call, a site visit or a posted notice must be logged.
+        """
+        self.ensure_one()
+        since = since or date
+        kinds = {
+            log.kind
+            for log in self.contact_log_ids
+            if since <= log._local_date() <= date
+        }
+        reached = "phone_reached" in kinds
+        visited = bool(kinds & {"site_visit", "notice_posted"})
+        if "letter_returned" in kinds and not reached and not visited:
+            return (
+                "unreachable",
+                self.env._(
+                    "SB 998: the letter came back undeliverable and the customer "
+                    "was not reached by phone: log the good-faith visit and the "
+                    "notice posted at the residence (HSC 116908(a)(2))."
+                ),
+            )
+        attempts = {"phone_attempt", "phone_reached", "site_visit", "notice_posted"}
+        if policy and policy.contact_attempt_required and not kinds & attempts:
+            return (
+                "contact",
+                self.env._(
+                    "No contact attempt logged since %(date)s: a phone call, or a "
+                    "site visit with the notice posted at the residence.",
+                    date=format_date(self.env, since, lang_code=self.env.lang),
+                ),
+            )
+        return None
 
     def _dlq_occupant_notice_days(self):
         """Days the notice to the occupants must precede the shut-off (HSC

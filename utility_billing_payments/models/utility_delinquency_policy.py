@@ -74,6 +74,14 @@ class UtilityDelinquencyPolicy(models.Model):
         help="Business days between the shut-off notice and the shut-off (SB 998: "
         "at least 7).",
     )
+    contact_attempt_required = fields.Boolean(
+        tracking=True,
+        help="SB 998 accounts go on a shut-off list only when the contact log "
+        "shows a phone call, or a site visit and a notice posted at the residence, "
+        "since the oldest unpaid bill fell due. Whatever this says, a letter "
+        "returned undeliverable to a customer not reached by phone calls for the "
+        "site visit and the posted notice (HSC 116908(a)(2)).",
+    )
     step_ids = fields.One2many(
         "utility.delinquency.policy.step", "policy_id", string="Steps", copy=True
     )

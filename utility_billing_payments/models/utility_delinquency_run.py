@@ -1379,14 +1379,29 @@ class UtilityDelinquencyRun(models.Model):
         product = env.ref("utility_billing.product_water_usage")
         journal = company._get_utility_journal()
         first, second, third = accounts
-        second.write(
-            {
-                "low_income": True,
-                "medical_certification": True,
-                "medical_certification_date": today - timedelta(days=40),
-                "plan_willing": True,
-            }
-        )
+        received = today - timedelta(days=40)
+        env["utility.sb998.case"].sudo().create(
+            [
+                {
+                    "account_id": second.id,
+                    "kind": "medical",
+                    "received_date": received,
+                    "provider_name": "Dr. Elena Ruiz, Coachella Family Clinic",
+                },
+                {
+                    "account_id": second.id,
+                    "kind": "inability",
+                    "received_date": received,
+                    "inability_basis": "program",
+                    "program": "calfresh",
+                },
+                {
+                    "account_id": second.id,
+                    "kind": "willingness",
+                    "received_date": received,
+                },
+            ]
+        ).action_accept()
         due_old = today - timedelta(days=62)
         for account, due, amount in (
             (first, due_old, 96.45),

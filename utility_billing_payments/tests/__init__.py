@@ -27,3 +27,4 @@ from . import test_delinquency_idempotent
 from . import test_delinquency_occupant
 from . import test_record_payment
 from . import test_counter_numbering
+from . import test_sb998_evidence

@@ -25,6 +25,9 @@ class UtilityDelinquencyCommon(UtilityBillingCommon):
         env = cls.env
         company = cls.company
         env["utility.delinquency.policy"].search([]).action_archive()
+        company.write(
+            {"utility_sb998_medical_days": 0, "utility_sb998_inability_days": 0}
+        )
         # The demo's runs are dated around today, after the 2025 calendar of
         # the tests: a run for a date before the latest run is refused.
         env["utility.delinquency.run"].search([]).unlink()
@@ -127,10 +130,27 @@ class UtilityDelinquencyCommon(UtilityBillingCommon):
         )
 
     @classmethod
+    def _sb998_case(cls, account, kind, accept=True, **vals):
+        """Received before the 2025 timeline; the test company's cases do not
+        expire (renewal periods 0), so they hold on the timeline's days as on
+        the day the test runs."""
+        vals.setdefault("received_date", date(2025, 1, 2))
+        return super()._sb998_case(account, kind, accept=accept, **vals)
+
+    @classmethod
     def _account(cls, serial, customer_class="residential", partner=None, **vals):
         _premise, _meter, account = cls._setup_account(
             serial, customer_class=customer_class, partner=partner
         )
+        # The SB 998 flags follow the account's cases: record them.
+        for flag, kind in (
+            ("appeal_pending", "appeal"),
+            ("medical_certification", "medical"),
+            ("low_income", "inability"),
+            ("plan_willing", "willingness"),
+        ):
+            if vals.pop(flag, False):
+                cls._sb998_case(account, kind)
         if vals:
             account.write(vals)
         return account

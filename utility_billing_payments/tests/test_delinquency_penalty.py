@@ -128,7 +128,7 @@ class TestDelinquencyPenalty(UtilityDelinquencyCommon):
         self.assertEqual(notices.delinquency_bill_id.utility_penalty_bill_id.ids, [])
 
     def test_low_income_waiver_once_in_12_months(self):
-        self.account.low_income = True
+        self._sb998_case(self.account, "inability")
         self._bill(self.account, 100.0)
         self._run(self._days(1))
         self.assertFalse(self._penalties(self.account))

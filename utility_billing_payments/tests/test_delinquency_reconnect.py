@@ -63,7 +63,7 @@ class TestDelinquencyReconnect(UtilityDelinquencyCommon):
         self.assertFalse(self.account.disconnected)
 
     def test_low_income_after_hours_from_the_wizard(self):
-        self.account.low_income = True
+        self._sb998_case(self.account, "inability")
         self._disconnect()
         wizard_form = Form(
             self.env["utility.delinquency.reconnect"].with_context(

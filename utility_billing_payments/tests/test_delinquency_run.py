@@ -175,7 +175,7 @@ class TestDelinquencyRun(UtilityDelinquencyCommon):
         self._walk_to_list(account)
         self._run(self._days(60))
         line = self._shutoff_line(account, self._days(60))
-        account.appeal_pending = True
+        self._sb998_case(account, "appeal")
         line.list_id.with_user(self.csr2).action_confirm()
         self.assertEqual(line.state, "blocked")
         self.assertIn("appeal", line.block_reason)

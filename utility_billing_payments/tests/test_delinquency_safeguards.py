@@ -61,23 +61,26 @@ class TestDelinquencySafeguards(UtilityDelinquencyCommon):
 
     def test_appeal_pending_blocks_until_resolved(self):
         self._walk_to_list(self.account)
-        self.account.appeal_pending = True
+        appeal = self._sb998_case(self.account, "appeal")
+        self.assertTrue(self.account.appeal_pending)
         state, reason = self._list_state(self.account, 60)
         self.assertEqual(state, "blocked")
         self.assertIn("appeal or bill review is pending", reason)
-        self.account.appeal_pending = False
+        appeal.with_user(self.csr2).action_decide_against_customer()
+        self.assertFalse(self.account.appeal_pending)
         self.assertEqual(self._list_state(self.account, 61)[0], "eligible")
 
     def test_medical_certification_needs_all_three(self):
         self._walk_to_list(self.account)
-        self.account.write({"medical_certification": True, "low_income": True})
+        medical = self._sb998_case(self.account, "medical")
+        self._sb998_case(self.account, "inability")
         self.assertNotIn("medical", self._codes(self.account, self._days(60)))
-        self.account.plan_willing = True
+        self._sb998_case(self.account, "willingness")
         state, reason = self._list_state(self.account, 60)
         self.assertEqual(state, "blocked")
         self.assertIn("medical certification", reason)
         self.assertIn("medical certification", self.account.dlq_block_reason)
-        self.account.medical_certification = False
+        medical.with_user(self.csr2).action_close()
         self.assertEqual(self._list_state(self.account, 61)[0], "eligible")
 
     def test_no_shutoff_notice_no_shutoff(self):
@@ -161,10 +164,8 @@ class TestDelinquencySafeguards(UtilityDelinquencyCommon):
         self.assertEqual(self._list_state(self.account, 61)[0], "eligible")
 
     def test_blocked_reason_shown_on_account(self):
+        self._sb998_case(self.account, "appeal")
         self.account.write(
-            {
-                "appeal_pending": True,
-                "service_ids": [Command.create({"service_type_id": self.sewer.id})],
-            }
+            {"service_ids": [Command.create({"service_type_id": self.sewer.id})]}
         )
         self.assertIn("appeal", self.account.dlq_block_reason)

@@ -46,9 +46,9 @@ class TestDelinquencyTruck(UtilityDelinquencyCommon):
 
     def test_appeal_after_confirmation_stops_the_truck(self):
         order = self._ordered()
-        self.account.appeal_pending = True
+        appeal = self._sb998_case(self.account, "appeal")
         self._assert_refused(order, self.csr2, "appeal")
-        self.account.appeal_pending = False
+        appeal.with_user(self.csr2).action_decide_against_customer()
         self._complete(order, self.csr2)
         self.assertEqual(order.state, "done")
         self.assertEqual(order.result_date, self._days(60))
@@ -56,9 +56,7 @@ class TestDelinquencyTruck(UtilityDelinquencyCommon):
 
     def test_medical_financial_willing_after_confirmation(self):
         order = self._ordered()
-        self.account.write(
-            {"medical_certification": True, "low_income": True, "plan_willing": True}
-        )
+        self._sb998_protect(self.account)
         self._assert_refused(order, self.csr2, "medical certification")
 
     def test_payment_not_applied_yet_stops_the_truck(self):
@@ -106,9 +104,7 @@ class TestDelinquencyTruck(UtilityDelinquencyCommon):
         """A CSR I (or anyone) making a disconnect order by hand on an account
         that owes a past due amount, here with medical certification, low
         income and willingness on file, is refused."""
-        self.account.write(
-            {"medical_certification": True, "low_income": True, "plan_willing": True}
-        )
+        self._sb998_protect(self.account)
         vals = {
             "order_type": "disconnect",
             "account_id": self.account.id,
@@ -166,8 +162,8 @@ class TestDelinquencyTruckOverJsonRpc(UtilityDelinquencyCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.account = cls._account("TRUCKRPC")
-        cls.account.write(
-            {"medical_certification": True, "low_income": True, "plan_willing": True}
+        cls.medical = cls._sb998_protect(cls.account).filtered(
+            lambda c: c.kind == "medical"
         )
         cls._bill(cls.account, 120.0)
 
@@ -214,13 +210,13 @@ class TestDelinquencyTruckOverJsonRpc(UtilityDelinquencyCommon, HttpCase):
         )
         # An order of a confirmed list: the CSR I may not complete it.
         self._walk_to_list(self.account)
-        self.account.write({"medical_certification": False})
+        self.medical.with_user(self.csr2).action_close()
         self._run(self._days(60))
         line = self._shutoff_line(self.account, self._days(60))
         line.list_id.with_user(self.csr2).action_confirm()
         order = line.order_id
         self.assertEqual(order.state, "scheduled")
-        self.account.write({"medical_certification": True})
+        self._sb998_case(self.account, "medical")
         reply = self._call_kw("utility.service.order", "action_done", [order.ids])
         self.assertIn("error", reply)
         self.assertIn("Representative II", reply["error"]["data"]["message"])
