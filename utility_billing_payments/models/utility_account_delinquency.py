@@ -231,6 +231,23 @@ class UtilityAccount(models.Model):
             ),
         }
 
+    def _dlq_shutoff_date_reason(self, date):
+        """[(code, reason)]: the shut-off date the notices announced is not
+        reached on ``date``."""
+        shutoff_date = self.dlq_shutoff_date
+        if not shutoff_date or date >= shutoff_date:
+            return []
+        return [
+            (
+                "date",
+                self.env._(
+                    "The notices sent to this account announce the shut-off "
+                    "on or after %(date)s.",
+                    date=format_date(self.env, shutoff_date),
+                ),
+            )
+        ]
+
     def _dlq_block_reasons(self, date, policy=None, info=None):
         """[(code, reason)] of what forbids shutting this account off on ``date``.
 
@@ -330,18 +347,7 @@ class UtilityAccount(models.Model):
                         ),
                     )
                 )
-        shutoff_date = self.dlq_shutoff_date
-        if shutoff_date and date < shutoff_date:
-            reasons.append(
-                (
-                    "date",
-                    self.env._(
-                        "The notices sent to this account announce the shut-off "
-                        "on or after %(date)s.",
-                        date=format_date(self.env, shutoff_date),
-                    ),
-                )
-            )
+        reasons += self._dlq_shutoff_date_reason(date)
         if sb998:
             contact = self._dlq_contact_reason(date, policy, info.get("oldest_due"))
             if contact:
