@@ -264,14 +264,19 @@ class TestSb998Walk(UtilityDelinquencyCommon):
         self.assertFalse(self.counter.dlq_shutoff_date)
 
     def _day_appeal(self, day):
-        self.appeal_before.appeal_pending = True
+        # The customer appeals: a CSR I records the case (SB 998 evidence).
+        self.appeal_before_case = self._sb998_case(
+            self.appeal_before, "appeal", received_date=day
+        )
+        self.assertTrue(self.appeal_before.appeal_pending)
 
     def _day_low_income_pays(self, day):
         self._counter_pay(self.low_income, 100.0, day)
         self.assertFalse(self.low_income.dlq_shutoff_date)
 
     def _day_appeal_dropped(self, day):
-        self.appeal_before.appeal_pending = False
+        self.appeal_before_case.with_user(self.csr2).action_decide_against_customer()
+        self.assertFalse(self.appeal_before.appeal_pending)
 
     def _day_appeal_before_listed(self, day):
         line = self._line(self.appeal_before, day)
@@ -294,7 +299,8 @@ class TestSb998Walk(UtilityDelinquencyCommon):
         self.assertEqual(line.shutoff_date, d(12, 16))
 
     def _day_appeal_after_dropped(self, day):
-        self.appeal_after.appeal_pending = False
+        self.appeal_after_case.with_user(self.csr2).action_decide_against_customer()
+        self.assertFalse(self.appeal_after.appeal_pending)
         self._truck(self.appeal_after, day)
 
     def _day_plan_broken_five_days(self, day):
@@ -342,7 +348,9 @@ class TestSb998Walk(UtilityDelinquencyCommon):
         self.assertEqual(self._line(self.register, DEC_1).state, "removed")
         self.assertFalse(self.register.dlq_shutoff_date)
         # An appeal recorded after the list was confirmed stops the truck.
-        self.appeal_after.appeal_pending = True
+        self.appeal_after_case = self._sb998_case(
+            self.appeal_after, "appeal", received_date=day
+        )
         with self.assertRaisesRegex(UserError, "appeal"):
             self._truck(self.appeal_after, DEC_1)
         self.assertEqual(self._orders(self.appeal_after).state, "scheduled")
