@@ -1345,6 +1345,24 @@ class UtilityDelinquencyRun(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _demo_today(self):
+        """Demo data: today's daily run, after the timeline, so that every
+        past-due account of the demo town is at its delinquency step (late
+        notice first) or shows why not (a safeguard, a plan, under the
+        policy's minimum), as the office would find it the morning the
+        scheduled action has run."""
+        company = self.env.company
+        if not self.env["utility.delinquency.policy"].search_count(
+            [("company_id", "=", company.id)]
+        ):
+            return False
+        run = self._get_or_create(company, company._utility_today())
+        if run.state == "done" or run._later_run():
+            return False
+        run._run_all()
+        return True
+
+    @api.model
     def _demo_timeline(self):
         """Demo data: three residential accounts with an unpaid bill.
 
