@@ -9,6 +9,8 @@ PAYMENT_SOURCES = [
     ("counter", "Counter"),
     ("ach", "ACH Autopay"),
     ("mail", "Mail"),
+    ("drop_box", "Drop Box"),
+    ("lockbox", "Lockbox"),
     ("online", "Online"),
     ("other", "Other"),
 ]
