@@ -193,9 +193,11 @@ class UtilityPaymentBatch(models.Model):
             )
         return super().write(vals)
 
-    def _check_draft(self, fnames=True):
+    def _check_draft(self, fnames=None):
+        """Refuse changing ``fnames`` (every field when None) of a posted batch;
+        its note stays editable."""
         posted = self.filtered(lambda b: b.state != "draft")
-        if posted and fnames and set(fnames) - {"note"}:
+        if posted and (fnames is None or set(fnames) - {"note"}):
             raise UserError(
                 self.env._(
                     "Batch %(batch)s is posted: its payments are in the ledger and "

@@ -25,3 +25,4 @@ from . import test_delinquency_run_failures
 from . import test_delinquency_idempotent
 from . import test_delinquency_occupant
 from . import test_record_payment
+from . import test_payment_batch
