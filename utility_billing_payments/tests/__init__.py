@@ -26,3 +26,4 @@ from . import test_delinquency_idempotent
 from . import test_delinquency_occupant
 from . import test_record_payment
 from . import test_payment_batch
+from . import test_lockbox_import

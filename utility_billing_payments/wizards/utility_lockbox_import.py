@@ -46,6 +46,7 @@ class UtilityLockboxImport(models.TransientModel):
         string="Deposit Journal",
         compute="_compute_journal_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
@@ -79,7 +80,19 @@ class UtilityLockboxImport(models.TransientModel):
             "utility_billing.group_csr_1",
             self.env._("Only a CSR or a manager can import a lockbox file."),
         )
-        check_company(self.mapping_id | self.journal_id)
+        check_company(self.mapping_id)
+        check_company(self.journal_id)
+        if self.company_id not in self.env.companies or (
+            self.mapping_id.sudo().company_id != self.company_id
+            or self.journal_id.sudo().company_id != self.company_id
+        ):
+            raise UserError(
+                self.env._(
+                    "The mapping and the journal must be of %(company)s, a company "
+                    "you work in.",
+                    company=self.company_id.name,
+                )
+            )
         batch = self._import(
             base64.b64decode(self.file or b""), self.filename or "lockbox.csv"
         )
