@@ -10,7 +10,7 @@ from odoo.addons.utility_billing.tools.workflow import (
     workflow,
 )
 
-from ..tools.controls import check_company, check_role
+from ..tools.controls import check_company, check_protected_create, check_role
 
 # The batch's door (utility_billing/tools/workflow.py): its state, its
 # payments and what a lockbox file put in it change only in its own methods.
@@ -167,24 +167,21 @@ class UtilityPaymentBatch(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not is_trusted(self.env, BATCH_DOOR):
-            for vals in vals_list:
-                check_protected(
-                    self,
-                    {k: v for k, v in vals.items() if v and k != "state"}
-                    | ({"state": 1} if vals.get("state", "draft") != "draft" else {}),
-                    BATCH_PROTECTED,
-                    BATCH_DOOR,
-                )
+        check_protected_create(
+            self, vals_list, BATCH_PROTECTED, BATCH_DOOR, defaults={"state": "draft"}
+        )
+        trusted = is_trusted(self.env, BATCH_DOOR)
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            # The number is the sequence's: a batch is not created under the
+            # name of another.
+            if not trusted or vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("utility.payment.batch") or "/"
                 )
         return super().create(vals_list)
 
     def write(self, vals):
-        check_protected(self, vals, BATCH_PROTECTED, BATCH_DOOR)
+        check_protected(self, vals, (*BATCH_PROTECTED, "name"), BATCH_DOOR)
         if not is_trusted(self.env, BATCH_DOOR):
             self._check_draft(
                 set(vals)
@@ -394,14 +391,7 @@ class UtilityPaymentBatchLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not is_trusted(self.env, BATCH_DOOR):
-            for vals in vals_list:
-                check_protected(
-                    self,
-                    {k: v for k, v in vals.items() if v},
-                    LINE_PROTECTED,
-                    BATCH_DOOR,
-                )
+        check_protected_create(self, vals_list, LINE_PROTECTED, BATCH_DOOR)
         lines = super().create(vals_list)
         if not is_trusted(self.env, BATCH_DOOR):
             lines.batch_id._check_draft()

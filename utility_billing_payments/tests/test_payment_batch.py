@@ -139,9 +139,28 @@ class TestPaymentBatch(PaymentBatchCommon):
         controls, lines and payments are the ledger's."""
         batch = self._batch(self.csr1, [(self.account_b, 20.0, {})], 20.0, 1)
         for ctx in ({}, FORGED):
+            for vals in ({"state": "posted"}, {"name": "PB/FORGED"}):
+                with self.subTest(ctx=ctx, vals=vals), self.assertRaises(UserError):
+                    batch.with_user(self.csr1).with_context(**ctx).write(vals)
             with self.subTest(ctx=ctx), self.assertRaises(UserError):
-                batch.with_user(self.csr1).with_context(**ctx).write(
-                    {"state": "posted"}
+                self.env["utility.payment.batch"].with_user(self.csr1).with_context(
+                    **ctx
+                ).create(
+                    {
+                        "journal_id": self.bank_journal.id,
+                        "control_total": 0.0,
+                        "control_count": 0,
+                        "state": "posted",
+                    }
+                )
+            with self.subTest(ctx=ctx), self.assertRaises(UserError):
+                batch.line_ids.with_user(self.csr1).with_context(**ctx).create(
+                    {
+                        "batch_id": batch.id,
+                        "account_id": self.account_b.id,
+                        "amount": 1.0,
+                        "move_id": self.b_bill.id,
+                    }
                 )
         batch.with_user(self.csr1).action_post()
         line = batch.line_ids
