@@ -14,10 +14,14 @@ MAPPING_COLUMNS = (
 
 
 class UtilityLockboxMapping(models.Model):
-    """A saved CSV layout of the bank's lockbox file.
+    """A saved layout of the bank's lockbox file.
 
-    Each column is named by its header text (case-insensitive) or by its
-    1-based position when the file has no header line.
+    CSV: each column is named by its header text (case-insensitive) or by its
+    1-based position when the file has no header line. Fixed width (the BAI
+    lockbox transmission and the banks' own variants of it): each field is the
+    1-based, inclusive position range of the detail records (e.g. ``21-34``),
+    which are the lines starting with the record code (``6`` in BAI, ``60`` in
+    some banks' layouts); the other records (headers, totals) are skipped.
     """
 
     _name = "utility.lockbox.mapping"
@@ -27,6 +31,18 @@ class UtilityLockboxMapping(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
+    file_format = fields.Selection(
+        [("csv", "CSV"), ("fixed", "Fixed width")],
+        required=True,
+        default="csv",
+        tracking=True,
+    )
+    record_code = fields.Char(
+        string="Detail Record Code",
+        tracking=True,
+        help="Fixed width: the detail (check) records are the lines that start "
+        "with this code, e.g. 6 (BAI lockbox) or 60; the others are skipped.",
+    )
     delimiter = fields.Selection(
         [(",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Pipe")],
         required=True,
@@ -68,9 +84,37 @@ class UtilityLockboxMapping(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
-    @api.constrains("has_header", *MAPPING_COLUMNS)
+    @api.model
+    def _position_range(self, spec):
+        """``(start, end)`` of a fixed-width position range ``21-34`` (or a
+        single position ``35``), 1-based and inclusive; None when it is not
+        one."""
+        parts = (spec or "").replace(" ", "").split("-")
+        if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+            return None
+        start, end = int(parts[0]), int(parts[-1])
+        if start < 1 or end < start:
+            return None
+        return start, end
+
+    @api.constrains("has_header", "file_format", *MAPPING_COLUMNS)
     def _check_columns(self):
         for mapping in self:
+            if mapping.file_format == "fixed":
+                for field_name in MAPPING_COLUMNS:
+                    value = mapping[field_name]
+                    if value and not self._position_range(value):
+                        raise ValidationError(
+                            self.env._(
+                                "Mapping %(name)s is fixed width: column '%(field)s' "
+                                "must be a position range such as 21-34, not "
+                                "'%(value)s'.",
+                                name=mapping.name,
+                                field=self._fields[field_name].string,
+                                value=value,
+                            )
+                        )
+                continue
             if mapping.has_header:
                 continue
             for field_name in MAPPING_COLUMNS:

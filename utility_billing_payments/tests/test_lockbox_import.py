@@ -3,7 +3,7 @@
 import base64
 from datetime import date
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .test_payment_batch import PaymentBatchCommon
@@ -146,6 +146,66 @@ class TestLockboxImport(PaymentBatchCommon):
         batch = self._import("901;PB-B;7500\n902;PB-A;4000\n".replace(";", ","))
         self.assertEqual(batch.line_ids.mapped("amount"), [75.0, 40.0])
         self.assertFalse(batch.error_ids)
+
+    def test_fixed_width_bank_layout(self):
+        """A bank's published fixed-width lockbox layout (80-character
+        records): file header '1000', one '60' detail record per check with
+        the customer's account number zero-filled in 21-34, the amount in
+        cents in 42-51 and the bank's reference in 64-76; other records are
+        skipped."""
+        self.mapping.write(
+            {
+                "file_format": "fixed",
+                "record_code": "60",
+                "col_batch_ref": "13-20",
+                "col_item_ref": "64-76",
+                "col_account": "21-34",
+                "col_amount": "42-51",
+                "col_check": "3-12",
+                "col_payer": False,
+                "amount_in_cents": True,
+            }
+        )
+
+        def detail(aux, account, cents, ref):
+            line = (
+                "60"
+                + f"{aux:010d}"
+                + "LBX00042"
+                + account.rjust(14, "0")
+                + " "
+                + "000020"
+                + f"{cents:010d}"
+                + "250410"
+                + "041025"
+                + f"{ref:013d}"
+                + "    "
+            )
+            self.assertEqual(len(line), 80)
+            return line
+
+        number_b = "".join(c for c in self.account_b.name if c.isdigit())
+        self.account_b.name = number_b
+        header = "1000250410  041025 00000111122222       CITY OF TESTS".ljust(80)
+        text = "\n".join(
+            [
+                header,
+                detail(3001, number_b, 7500, 1),
+                detail(3002, "99999", 1000, 2),  # line 3: no such account
+                "9000" + "0" * 76,
+            ]
+        )
+        batch = self._import(text, filename="lockbox_fixed.txt")
+        self.assertEqual(batch.line_ids.account_id, self.account_b)
+        self.assertEqual(batch.line_ids.amount, 75.0)
+        self.assertEqual(batch.line_ids.check_number, "0000003001")
+        self.assertEqual(batch.line_ids.bank_item_ref, "LBX00042/0000000000001")
+        self.assertEqual(
+            [(e.line_number, e.field) for e in batch.error_ids],
+            [(3, "Account Number Column")],
+        )
+        with self.assertRaises(ValidationError):
+            self.mapping.col_amount = "amount"
 
     def test_missing_column_and_role(self):
         with self.assertRaisesRegex(UserError, "line 1: the header has no column"):

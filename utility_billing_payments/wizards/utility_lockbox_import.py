@@ -216,42 +216,10 @@ class UtilityLockboxImport(models.TransientModel):
                 "col_item_ref",
             )
         }
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
-        rows = []
-        try:
-            for row in reader:
-                rows.append((reader.line_num, row))
-        except csv.Error as exc:
-            raise UserError(
-                self.env._(
-                    "%(file)s, line %(line)s: the file cannot be read as CSV "
-                    "(%(error)s). Nothing was imported.",
-                    file=filename,
-                    line=reader.line_num,
-                    error=str(exc),
-                )
-            ) from exc
-        header = []
-        if mapping.has_header and rows:
-            header = rows.pop(0)[1]
-        columns = {name: self._column_index(header, mapping[name]) for name in labels}
-        missing = [
-            f"{labels[name]} ({mapping[name]})"
-            for name, index in columns.items()
-            if index == -1
-        ]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "%(file)s, line 1: the header has no column %(missing)s of "
-                    "mapping %(mapping)s. Columns found: %(found)s. Nothing was "
-                    "imported.",
-                    file=filename,
-                    missing=", ".join(missing),
-                    mapping=mapping.name,
-                    found=", ".join(header),
-                )
-            )
+        if mapping.file_format == "fixed":
+            rows, columns = self._read_fixed(text, labels)
+        else:
+            rows, columns = self._read_csv(text, filename, labels)
         rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
         numbers = {
             (
@@ -261,12 +229,19 @@ class UtilityLockboxImport(models.TransientModel):
             )
             for _n, row in rows
         } - {""}
+        # Bank layouts zero-fill numeric account numbers: 000001234 is 1234.
+        numbers |= {n.lstrip("0") for n in numbers if n.isdigit()} - {""}
         accounts = {
             a.name: a
             for a in self.env["utility.account"].search(
                 [("name", "in", list(numbers)), ("company_id", "=", self.company_id.id)]
             )
         }
+        for number in list(numbers):
+            if number not in accounts and number.isdigit():
+                account = accounts.get(number.lstrip("0"))
+                if account:
+                    accounts[number] = account
         good, errors, seen = [], [], {}
         existing = self._existing_items(rows, columns)
         for line_number, row in rows:
@@ -366,6 +341,64 @@ class UtilityLockboxImport(models.TransientModel):
             "bank_item_ref": key or False,
             "batch_ref": batch_ref,
         }, []
+
+    def _read_csv(self, text, filename, labels):
+        """The CSV file's rows and the index of each mapped column."""
+        mapping = self.mapping_id
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
+        rows = []
+        try:
+            for row in reader:
+                rows.append((reader.line_num, row))
+        except csv.Error as exc:
+            raise UserError(
+                self.env._(
+                    "%(file)s, line %(line)s: the file cannot be read as CSV "
+                    "(%(error)s). Nothing was imported.",
+                    file=filename,
+                    line=reader.line_num,
+                    error=str(exc),
+                )
+            ) from exc
+        header = []
+        if mapping.has_header and rows:
+            header = rows.pop(0)[1]
+        columns = {name: self._column_index(header, mapping[name]) for name in labels}
+        missing = [
+            f"{labels[name]} ({mapping[name]})"
+            for name, index in columns.items()
+            if index == -1
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(file)s, line 1: the header has no column %(missing)s of "
+                    "mapping %(mapping)s. Columns found: %(found)s. Nothing was "
+                    "imported.",
+                    file=filename,
+                    missing=", ".join(missing),
+                    mapping=mapping.name,
+                    found=", ".join(header),
+                )
+            )
+        return rows, columns
+
+    def _read_fixed(self, text, labels):
+        """The fixed-width file's detail records (those starting with the
+        mapping's record code) cut at the mapped positions."""
+        mapping = self.mapping_id
+        names = [name for name in labels if mapping[name]]
+        ranges = [mapping._position_range(mapping[name]) for name in names]
+        prefix = mapping.record_code or ""
+        rows = [
+            (number, [line[start - 1 : end] for start, end in ranges])
+            for number, line in enumerate(text.splitlines(), 1)
+            if line.strip() and line.startswith(prefix)
+        ]
+        columns = {
+            name: (names.index(name) if name in names else None) for name in labels
+        }
+        return rows, columns
 
     def _existing_items(self, rows, columns):
         """Bank items of the file already imported: {key: batch name}."""
