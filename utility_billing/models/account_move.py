@@ -87,6 +87,8 @@ class AccountMove(models.Model):
             ("counter", "Counter"),
             ("ach", "ACH Autopay"),
             ("mail", "Mail"),
+            ("drop_box", "Drop Box"),
+            ("lockbox", "Lockbox"),
             ("online", "Online"),
             ("other", "Other"),
         ],

@@ -3,7 +3,12 @@
 from odoo import api, fields, models
 
 # Where a payment registered by hand on a utility bill came from.
-REGISTER_SOURCES = [("mail", "Mail"), ("online", "Online"), ("other", "Other")]
+REGISTER_SOURCES = [
+    ("mail", "Mail"),
+    ("drop_box", "Drop Box"),
+    ("online", "Online"),
+    ("other", "Other"),
+]
 
 
 class AccountPaymentRegister(models.TransientModel):

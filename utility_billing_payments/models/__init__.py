@@ -6,6 +6,9 @@ from . import product_template
 from . import pos_config
 from . import pos_payment_method
 from . import utility_account
+from . import utility_account_payment
+from . import utility_lockbox_mapping
+from . import utility_payment_batch
 from . import pos_order
 from . import pos_session
 from . import res_company_ach

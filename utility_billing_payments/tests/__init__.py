@@ -28,3 +28,5 @@ from . import test_delinquency_occupant
 from . import test_record_payment
 from . import test_counter_numbering
 from . import test_sb998_evidence
+from . import test_payment_batch
+from . import test_lockbox_import

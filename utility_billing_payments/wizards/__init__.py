@@ -9,3 +9,4 @@ from . import utility_delinquency_run_wizard
 from . import utility_delinquency_reconnect
 from . import utility_delinquency_sb998_report
 from . import utility_record_payment
+from . import utility_lockbox_import

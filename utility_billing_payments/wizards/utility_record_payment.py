@@ -1,13 +1,14 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.controls import check_company
 
 # Where a payment recorded in the back office came from.
 RECORD_SOURCES = [
-    ("mail", "Mail / Drop Box"),
+    ("mail", "Mail"),
+    ("drop_box", "Drop Box"),
     ("online", "Online"),
     ("other", "Other Department"),
 ]
@@ -73,89 +74,15 @@ class UtilityRecordPayment(models.TransientModel):
                 )
             )
 
-    def _outstanding_account(self):
-        """The journal's outstanding receipts account (matched with the bank
-        statement's deposit), else its bank account."""
-        journal = self.journal_id.sudo()
-        line = journal.inbound_payment_method_line_ids.filtered("payment_account_id")[
-            :1
-        ]
-        account = line.payment_account_id or journal.default_account_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Journal %(journal)s has no outstanding receipts account.",
-                    journal=journal.name,
-                )
-            )
-        return account
-
     def action_record(self):
         self.ensure_one()
         self._check_rights()
-        if self.currency_id.compare_amounts(self.amount, 0.0) <= 0:
-            raise UserError(
-                self.env._(
-                    "Account %(account)s: the payment must be a positive amount.",
-                    account=self.account_id.name,
-                )
-            )
-        account = self.account_id.sudo()
-        source_label = dict(self._fields["source"]._description_selection(self.env))[
-            self.source
-        ]
-        label = self.env._(
-            "%(origin)s payment, account %(account)s",
-            origin=source_label,
-            account=account.name,
-        )
-        if self.check_number:
-            label = self.env._(
-                "%(label)s, check %(number)s", label=label, number=self.check_number
-            )
-        if self.memo:
-            label = f"{label} ({self.memo})"
-        amount = self.currency_id.round(self.amount)
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(account.company_id)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": self.journal_id.id,
-                    "date": self.date,
-                    "ref": label,
-                    "utility_account_id": account.id,
-                    "utility_payment_source": self.source,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": label,
-                                "account_id": self._outstanding_account().id,
-                                "debit": amount,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "name": label,
-                                "account_id": account._utility_receivable_account().id,
-                                "partner_id": account.partner_id.id,
-                                "credit": amount,
-                            }
-                        ),
-                    ],
-                }
-            )
-        )
-        move._post(soft=False)
-        account._utility_apply_credit(move.line_ids)
-        account.message_post(
-            body=self.env._(
-                "Payment of %(amount)s received on %(date)s recorded: %(entry)s.",
-                amount=self.currency_id.format(amount),
-                date=fields.Date.to_string(self.date),
-                entry=move.display_name,
-            )
+        self.account_id._utility_record_payment(
+            self.amount,
+            self.date,
+            self.journal_id,
+            self.source,
+            check_number=self.check_number,
+            memo=self.memo,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -1,6 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .utility_report_mixin import NON_COUNTER_SOURCES
@@ -9,6 +9,8 @@ PAYMENT_SOURCES = [
     ("counter", "Counter"),
     ("ach", "ACH Autopay"),
     ("mail", "Mail"),
+    ("drop_box", "Drop Box"),
+    ("lockbox", "Lockbox"),
     ("online", "Online"),
     ("other", "Other"),
 ]
@@ -18,14 +20,22 @@ class UtilityReportCashReceipt(models.Model):
     """The cash receipts journal: every receipt by day, tender, cashier and
     source.
 
-    Counter receipts are the payments of the Point of Sale orders (paid,
-    posted or invoiced; change given back counts against the cash tendered),
-    whatever they paid (utility accounts, citations, fees); their tender is the
-    POS payment method, their cashier the order's user. Other receipts are the
-    utility payment entries that did not come from the counter (ACH, mail,
-    online, other, and customers' inbound payments without a source), for what
-    they credited the customers' receivables; a payment returned or voided
-    later shows as a negative receipt on the day of its reversal.
+    Counter receipts are the payments of the Point of Sale orders of the
+    utility billing counters (paid, posted or invoiced; change given back
+    counts against the cash tendered), whatever they paid (utility accounts,
+    citations, fees); their tender is the POS payment method, their cashier the
+    order's user. Other Points of Sale (a shop of the same company) are no
+    receipts of the utility. A counter check returned by the bank shows as a
+    negative counter receipt of its tender on the day it was returned, for
+    what its returned check entries took back from the receivables.
+
+    Other receipts are the utility payment entries that did not come from the
+    counter (ACH, mail, drop box, lockbox, online, other, and customers'
+    inbound payments without a source), for what they credited the customers'
+    receivables; a payment returned or voided later shows as a negative
+    receipt on the day of its reversal. The payments a Point of Sale session
+    posts when it closes (its card and check deposits) are the counter's
+    receipts again, counted once as such: they are no other receipts.
     """
 
     _name = "utility.report.cash.receipt"
@@ -50,7 +60,7 @@ class UtilityReportCashReceipt(models.Model):
             "partner_id",
             "company_id",
         ],
-        "pos.session": ["name"],
+        "pos.session": ["name", "config_id"],
         "pos.payment.method": ["name", "journal_id"],
         "account.move": [
             "state",
@@ -66,7 +76,12 @@ class UtilityReportCashReceipt(models.Model):
             "create_uid",
         ],
         "account.move.line": ["move_id", "account_id", "balance"],
-        "account.payment": ["payment_type", "partner_type"],
+        "account.payment": [
+            "payment_type",
+            "partner_type",
+            "pos_session_id",
+            "pos_payment_method_id",
+        ],
         "account.journal": ["name"],
         "utility.account": [
             "billing_cycle_id",
@@ -107,16 +122,40 @@ class UtilityReportCashReceipt(models.Model):
 
     @property
     def _table_query(self):
-        return SQL(
-            "%s UNION ALL %s", self._ub_counter_receipts(), self._ub_other_receipts()
-        )
+        parts = [self._ub_counter_receipts()]
+        if self._ub_counter_returns_available():
+            parts.append(self._ub_counter_returns())
+        parts.append(self._ub_other_receipts())
+        return SQL(" UNION ALL ").join(parts)
+
+    @api.model
+    def _ub_counter_condition(self, config_alias):
+        """Whether the Point of Sale ``config_alias`` is a utility counter.
+
+        The counter payments addon marks its counters (``utility_counter``);
+        without it, every Point of Sale of the company is a counter.
+        """
+        field = self.env["pos.config"]._fields.get("utility_counter")
+        if not (field and field.store):
+            return SQL("TRUE")
+        self.env["pos.config"].flush_model(["utility_counter"])
+        return SQL("%s.utility_counter", SQL.identifier(config_alias))
+
+    @api.model
+    def _ub_counter_returns_available(self):
+        """Whether checks can be returned at the counter (the counter payments
+        addon's returned check entries)."""
+        field = self.env["pos.payment"]._fields.get("utility_return_move_ids")
+        if field:
+            self.env["pos.payment"].flush_model(["utility_return_move_ids"])
+        return bool(field)
 
     def _ub_counter_receipts(self):
         # The utility's time zone (its business calendar's), as every utility date.
         tz = SQL("COALESCE(cal.tz, NULLIF(cp.tz, ''), NULLIF(up.tz, ''), 'UTC')")
         return SQL(
             """
-            SELECT pp.id * 2 AS id,
+            SELECT pp.id * 3 AS id,
                    %(date)s AS date,
                    'counter' AS source,
                    %(tender)s AS tender,
@@ -136,6 +175,7 @@ class UtilityReportCashReceipt(models.Model):
               FROM pos_payment pp
               JOIN pos_order po ON po.id = pp.pos_order_id
               JOIN pos_session ps ON ps.id = po.session_id
+              JOIN pos_config pc ON pc.id = ps.config_id AND %(counter)s
               JOIN pos_payment_method ppm ON ppm.id = pp.payment_method_id
               JOIN res_company company ON company.id = po.company_id
               JOIN res_partner cp ON cp.id = company.partner_id
@@ -147,13 +187,59 @@ class UtilityReportCashReceipt(models.Model):
             """,
             date=self._ub_local_date(SQL("pp.payment_date"), tz),
             tender=self._ub_translated(SQL("ppm.name")),
+            counter=self._ub_counter_condition("pc"),
+        )
+
+    def _ub_counter_returns(self):
+        """Counter checks returned by the bank: their returned check entries
+        (not the fee invoice), negative, on the day of the return, with the
+        check's tender and session."""
+        return SQL(
+            """
+            SELECT m.id * 3 + 1 AS id,
+                   m.date AS date,
+                   'counter' AS source,
+                   %(tender)s AS tender,
+                   ppm.journal_id AS journal_id,
+                   m.create_uid AS cashier_id,
+                   ps.name AS session,
+                   m.name AS reference,
+                   m.id AS move_id,
+                   COALESCE(ua.partner_id, po.partner_id) AS partner_id,
+                   m.utility_account_id AS account_id,
+                   ua.billing_cycle_id AS billing_cycle_id,
+                   ua.route_id AS route_id,
+                   m.company_id AS company_id,
+                   company.currency_id AS currency_id,
+                   rec.amount AS amount,
+                   0 AS receipt_count
+              FROM pos_payment_utility_return_move_rel rel
+              JOIN account_move m ON m.id = rel.move_id
+              JOIN pos_payment pp ON pp.id = rel.payment_id
+              JOIN pos_order po ON po.id = pp.pos_order_id
+              JOIN pos_session ps ON ps.id = po.session_id
+              JOIN pos_config pc ON pc.id = ps.config_id AND %(counter)s
+              JOIN pos_payment_method ppm ON ppm.id = pp.payment_method_id
+              JOIN res_company company ON company.id = m.company_id
+         LEFT JOIN utility_account ua ON ua.id = m.utility_account_id
+              JOIN LATERAL (
+                   SELECT -sum(l.balance) AS amount
+                     FROM account_move_line l
+                    WHERE l.move_id = m.id AND l.account_id = ANY(%(receivable)s)
+                   ) rec ON rec.amount IS NOT NULL
+             WHERE m.state = 'posted'
+               AND m.move_type = 'entry'
+            """,
+            tender=self._ub_translated(SQL("ppm.name")),
+            receivable=self._ub_receivable_account_ids(),
+            counter=self._ub_counter_condition("pc"),
         )
 
     def _ub_other_receipts(self):
         source = self._ub_payment_source("m")
         return SQL(
             """
-            SELECT m.id * 2 + 1 AS id,
+            SELECT m.id * 3 + 2 AS id,
                    m.date AS date,
                    %(source)s AS source,
                    %(tender)s AS tender,
@@ -187,6 +273,10 @@ class UtilityReportCashReceipt(models.Model):
                     OR m.origin_payment_id IS NOT NULL
                     OR m.reversed_entry_id IS NOT NULL)
                AND %(source)s = ANY(%(sources)s)
+               AND m_pay.pos_session_id IS NULL
+               AND m_pay.pos_payment_method_id IS NULL
+               AND m_orig_pay.pos_session_id IS NULL
+               AND m_orig_pay.pos_payment_method_id IS NULL
             """,
             source=source,
             tender=self._ub_translated(SQL("j.name")),

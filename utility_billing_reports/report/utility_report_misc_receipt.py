@@ -6,7 +6,8 @@ from odoo.tools import SQL
 
 class UtilityReportMiscReceipt(models.Model):
     """Miscellaneous counter receipts (citations, permits, fees) by revenue
-    account: the lines of the paid Point of Sale orders that are not utility
+    account: the lines of the paid orders of the utility counters (not of any
+    other Point of Sale of the company) that are not utility
     account payments, with the income account of their product (the
     product's, else its category's, as the session's journal entry books
     them)."""
@@ -34,7 +35,7 @@ class UtilityReportMiscReceipt(models.Model):
             "company_id",
             "date_order",
         ],
-        "pos.session": ["name"],
+        "pos.session": ["name", "config_id"],
         "product.template": ["property_account_income_id", "categ_id"],
         "product.category": ["property_account_income_categ_id"],
         "res.company": ["currency_id", "partner_id"],
@@ -83,6 +84,7 @@ class UtilityReportMiscReceipt(models.Model):
               FROM pos_order_line pol
               JOIN pos_order po ON po.id = pol.order_id
               JOIN pos_session ps ON ps.id = po.session_id
+              JOIN pos_config pc ON pc.id = ps.config_id AND %(counter)s
               JOIN product_product pp ON pp.id = pol.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN product_category categ ON categ.id = pt.categ_id
@@ -108,6 +110,7 @@ class UtilityReportMiscReceipt(models.Model):
             ._get("product.category", "property_account_income_categ_id")
             .id,
             misc=self._ub_misc_line_condition(),
+            counter=self.env["utility.report.cash.receipt"]._ub_counter_condition("pc"),
         )
 
     @api.model

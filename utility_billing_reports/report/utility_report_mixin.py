@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 # Payment sources of the cash receipts journal that are not counter (POS) receipts.
-NON_COUNTER_SOURCES = ("ach", "mail", "online", "other")
+NON_COUNTER_SOURCES = ("ach", "mail", "drop_box", "lockbox", "online", "other")
 # Memory a report query may use to sort and hash its groups (SET LOCAL).
 REPORT_WORK_MEM = "128MB"
 

@@ -68,14 +68,14 @@ class TestCounterReceipts(TransactionCase):
                 "receivable_account_id": pos_receivable.id,
             }
         )
-        cls.config = cls.env["pos.config"].create(
-            {
-                "name": "City Hall Counter",
-                "payment_method_ids": [
-                    Command.set((cls.cash | cls.check | cls.card).ids)
-                ],
-            }
-        )
+        config_vals = {
+            "name": "City Hall Counter",
+            "payment_method_ids": [Command.set((cls.cash | cls.check | cls.card).ids)],
+        }
+        if "utility_counter" in cls.env["pos.config"]._fields:
+            # With the counter payments addon, only its counters are receipts.
+            config_vals["utility_counter"] = True
+        cls.config = cls.env["pos.config"].create(config_vals)
         category = cls.env["product.category"].create(
             {
                 "name": "Permits",
