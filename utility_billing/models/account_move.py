@@ -47,6 +47,12 @@ POSTING_FACT_FIELDS = (
     "utility_route_id",
     "utility_billing_cycle_id",
 )
+# What a customer deposit entry is: set by the deposit workflows only.
+DEPOSIT_KINDS = [
+    ("bill", "Deposit Billed"),
+    ("apply", "Deposit Applied"),
+    ("release", "Unpaid Deposit Cancelled"),
+]
 SECURE_BATCH = 5000  # entries hashed per transaction by the securing cron
 SECURE_TIME_BUDGET = 300  # seconds the securing cron works before handing over
 
@@ -152,6 +158,17 @@ class AccountMove(models.Model):
         "entry first posted.",
     )
 
+    utility_deposit_kind = fields.Selection(
+        DEPOSIT_KINDS,
+        string="Customer Deposit",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="A customer deposit entry of the account: the deposit billed at start "
+        "of service (on the customer deposits account), the deposit applied to the "
+        "final bill, or the unpaid deposit cancelled at the final bill.",
+    )
+
     def init(self):
         res = super().init()
         # An account is billed once per period: enforced by the database, so that
@@ -222,7 +239,7 @@ class AccountMove(models.Model):
                 check_protected(
                     self,
                     {key: value for key, value in vals.items() if value},
-                    POSTING_FACT_FIELDS,
+                    (*POSTING_FACT_FIELDS, "utility_deposit_kind"),
                     BOOKS_DOOR,
                     message=self._utility_facts_message(),
                 )
@@ -242,7 +259,7 @@ class AccountMove(models.Model):
         check_protected(
             self,
             vals,
-            POSTING_FACT_FIELDS,
+            (*POSTING_FACT_FIELDS, "utility_deposit_kind"),
             BOOKS_DOOR,
             message=self._utility_facts_message(),
         )
@@ -262,7 +279,8 @@ class AccountMove(models.Model):
     def _utility_facts_message(self):
         return self.env._(
             "Journal entry: the customer class, route and billing cycle a utility "
-            "entry posted under are set when it posts, not by editing."
+            "entry posted under, and whether it is a customer deposit, are set when "
+            "it posts, not by editing."
         )
 
     def button_draft(self):
@@ -479,9 +497,13 @@ class AccountMove(models.Model):
         an open credit and an open debit; the others cost nothing more. Payment
         entries apply themselves through their own workflow.
         """
+        # The deposit applied to a final bill and an unpaid deposit cancelled
+        # are reconciled by their own workflow (then the credits apply).
         moves = self.filtered(
             lambda m: (
-                m.utility_account_id and m.move_type in ("out_invoice", "out_refund")
+                m.utility_account_id
+                and m.move_type in ("out_invoice", "out_refund")
+                and m.utility_deposit_kind not in ("apply", "release")
             )
         )
         if not moves:

@@ -17,3 +17,4 @@ from . import test_utility_dates
 from . import test_business_calendar
 from . import test_controls_reads
 from . import test_utility_credit_apply
+from . import test_utility_deposit

@@ -34,6 +34,7 @@ class UtilityReportBillingRegister(models.Model):
             "utility_route_id",
             "utility_billing_cycle_id",
             "utility_adjustment_id",
+            "utility_deposit_kind",
             "partner_id",
             "company_id",
             "amount_untaxed_signed",
@@ -118,6 +119,7 @@ class UtilityReportBillingRegister(models.Model):
          LEFT JOIN utility_billing_run run ON run.id = m.utility_billing_run_id
              WHERE m.move_type = 'out_invoice'
                AND m.utility_adjustment_id IS NULL
+               AND m.utility_deposit_kind IS NULL
                AND m.state IN ('draft', 'posted')
             """
         )

@@ -32,6 +32,7 @@ class UtilityReportBillingRegisterLine(models.Model):
             "utility_route_id",
             "utility_billing_cycle_id",
             "utility_adjustment_id",
+            "utility_deposit_kind",
             "partner_id",
         ],
         "account.move.line": [
@@ -133,6 +134,7 @@ class UtilityReportBillingRegisterLine(models.Model):
          LEFT JOIN utility_billing_run run ON run.id = m.utility_billing_run_id
              WHERE m.move_type = 'out_invoice'
                AND m.utility_adjustment_id IS NULL
+               AND m.utility_deposit_kind IS NULL
                AND m.state IN ('draft', 'posted')
                AND l.display_type IN ('product', 'tax')
             """

@@ -224,36 +224,19 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
 
     @classmethod
     def _deposit(cls, account, amount, when, deposit_account):
-        cash = cls.env["account.journal"].search(
-            [("company_id", "=", account.company_id.id), ("type", "=", "cash")],
-            limit=1,
-        )
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": cash.id,
-                "date": when,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": cash.default_account_id.id,
-                            "debit": amount,
-                            "name": "Deposit",
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": deposit_account.id,
-                            "credit": amount,
-                            "name": "Deposit",
-                        }
-                    ),
-                ],
-            }
-        )
-        move.action_post()
-        account.sudo().deposit_held = amount
-        return move
+        """A deposit of ``amount`` billed on ``when`` as Start Service bills it
+        (on ``deposit_account``, the company's customer deposits account) and
+        paid by mail the same day."""
+        account.company_id.utility_deposit_account_id = deposit_account
+        invoice = account._utility_bill_deposit(amount, when)
+        journal = cls.bank_journal
+        if journal.company_id != account.company_id:
+            journal = cls.env["account.journal"].search(
+                [("company_id", "=", account.company_id.id), ("type", "=", "bank")],
+                limit=1,
+            )
+        cls._pay(account, amount, when, "mail", journal=journal)
+        return invoice
 
     @classmethod
     def _manual_bill(cls, account, when, amount):
