@@ -33,7 +33,8 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
     pays 61.89 online on May 28 (its March bill was open on April 30 and on
     May 26). A gets a 10.00 credit (adjustment) on its April bill on May 20;
     the rest of B's March bill, 14.49, is written off to bad debts on May 31.
-    C holds a 100.00 deposit since March 1. A had a 50.00 bill on
+    C holds a 100.00 deposit since March 1 (billed on the customer deposits
+    account and paid by mail that day). A had a 50.00 bill on
     2024-05-15 (the same period last year), paid by mail on 2024-06-01. The
     company's fiscal year ends on June 30.
     """
@@ -118,7 +119,9 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
                 "account_type": "liability_current",
             }
         )
-        cls._deposit(cls.account_c, 100.0, "2025-03-01", cls.deposit_account)
+        cls.deposit_invoice, cls.deposit_payment = cls._deposit(
+            cls.account_c, 100.0, "2025-03-01", cls.deposit_account
+        )
         cls.prior_bill = cls._manual_bill(cls.account_a, "2024-05-15", 50.0)
         cls.prior_payment = cls._pay(cls.account_a, 50.0, "2024-06-01", "mail")
         cls.filters = {
@@ -235,8 +238,8 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
                 [("company_id", "=", account.company_id.id), ("type", "=", "bank")],
                 limit=1,
             )
-        cls._pay(account, amount, when, "mail", journal=journal)
-        return invoice
+        payment = cls._pay(account, amount, when, "mail", journal=journal)
+        return invoice, payment
 
     @classmethod
     def _manual_bill(cls, account, when, amount):
