@@ -463,7 +463,8 @@ class AccountMove(models.Model):
     def _utility_fix_posting_facts(self):
         """Fix on each utility entry posting for the first time the customer
         class, route and billing cycle of its account (the cycle of its billing
-        run first). A re-post keeps those of the first posting. One write per
+        run first; a reversal takes those of the entry it reverses). A re-post
+        keeps those of the first posting. One write per
         combination, as superuser: posting was allowed, and the facts are the
         posting's own (users cannot write them)."""
         moves = self.filtered(
@@ -472,11 +473,23 @@ class AccountMove(models.Model):
         groups = {}
         for move in moves:
             account = move.utility_account_id
-            key = (
-                account.customer_class or False,
-                account.route_id.id,
-                (move.utility_billing_run_id.cycle_id or account.billing_cycle_id).id,
-            )
+            origin = move.reversed_entry_id
+            if origin.utility_customer_class:
+                # A reversal (a bill correction's, an adjustment's credit note)
+                # takes back the revenue where the entry it reverses put it.
+                key = (
+                    origin.utility_customer_class,
+                    origin.utility_route_id.id,
+                    origin.utility_billing_cycle_id.id,
+                )
+            else:
+                key = (
+                    account.customer_class or False,
+                    account.route_id.id,
+                    (
+                        move.utility_billing_run_id.cycle_id or account.billing_cycle_id
+                    ).id,
+                )
             groups.setdefault(key, []).append(move.id)
         for (customer_class, route_id, cycle_id), ids in groups.items():
             self.browse(ids).sudo().write(
@@ -581,6 +594,7 @@ class AccountMove(models.Model):
             lambda m: (
                 m.move_type == "out_invoice"
                 and not m.utility_adjustment_id
+                and not m.utility_deposit_kind
                 and m.invoice_date < self.invoice_date
             )
         )

@@ -289,3 +289,33 @@ class TestRevenue(UtilityReportsCommon):
             with self.assertRaisesRegex(UserError, "set when it posts"):
                 bill.with_user(self.manager).write(vals)
         self.assertEqual(bill.utility_customer_class, "residential")
+
+    def test_credit_note_follows_the_bill_it_corrects(self):
+        """A credit (adjustment) on a bill posted under residential, route 1,
+        after the account moved to commercial, route 2: the credit takes the
+        revenue back from residential, route 1, where the bill put it."""
+        route_2 = self.env["utility.route"].create(
+            {"name": "Test Route 3", "code": "TR3", "cycle_id": self.cycle.id}
+        )
+        self.account_a.premise_id.write(
+            {"customer_class": "commercial", "route_id": route_2.id}
+        )
+        adjustment = self._credit(
+            self.account_a, self.bill["a", "april"], 5.0, when="2025-05-25"
+        )
+        note = adjustment.move_id
+        self.assertEqual(
+            (note.utility_customer_class, note.utility_route_id),
+            ("residential", self.route),
+        )
+        groups = {
+            (customer_class, route): amount
+            for customer_class, route, amount in self._group(
+                REVENUE,
+                ["customer_class", "route_id"],
+                ["amount:sum"],
+                date_from="2025-05-25",
+                date_to="2025-05-25",
+            )
+        }
+        self.assertEqual(groups, {("residential", self.route): -5.0})
