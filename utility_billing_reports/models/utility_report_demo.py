@@ -158,15 +158,17 @@ class UtilityReportDemo(models.AbstractModel):
         )
         if not journal:
             return
-        accounts = self.env["utility.account"].search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                ("customer_class", "=", "residential"),
-                ("deposit_move_ids", "=", False),
-            ],
-            limit=8,
-            order="name",
+        accounts = (
+            self.env["utility.account"]
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                    ("customer_class", "=", "residential"),
+                ],
+                order="name",
+            )
+            .filtered(lambda a: not a.deposit_move_ids)[:8]
         )
         today = fields.Date.context_today(self)
         for index, account in enumerate(accounts):
