@@ -927,6 +927,7 @@ class UtilityAccount(models.Model):
             "context": {
                 "default_account_id": self.id,
                 "default_company_id": self.company_id.id,
+                "default_amount": max(-self.balance, 0.0),
             },
         }
 
