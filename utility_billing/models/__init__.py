@@ -6,6 +6,7 @@ from . import utility_meter
 from . import utility_meter_event
 from . import utility_deposit_rule
 from . import utility_sb998_case
+from . import utility_deposit_refund
 from . import utility_account
 from . import utility_account_service
 from . import utility_read_exception_rule

@@ -8,7 +8,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.formatting import format_number
-from ..tools.workflow import is_trusted
+from ..tools.workflow import check_protected, is_trusted
+from .utility_service_type import CUSTOMER_CLASSES
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +40,20 @@ POSTED_WRITABLE_FIELDS = frozenset(
         "website_message_ids",
     }
 )
+# The facts of the bill's day: the account's customer class, route and cycle
+# when the entry first posted. Set by posting only; revenue stays with them
+# after the account is reclassified, and after a reset, cancel or re-post.
+POSTING_FACT_FIELDS = (
+    "utility_customer_class",
+    "utility_route_id",
+    "utility_billing_cycle_id",
+)
+# What a customer deposit entry is: set by the deposit workflows only.
+DEPOSIT_KINDS = [
+    ("bill", "Deposit Billed"),
+    ("apply", "Deposit Applied"),
+    ("release", "Unpaid Deposit Cancelled"),
+]
 SECURE_BATCH = 5000  # entries hashed per transaction by the securing cron
 SECURE_TIME_BUDGET = 300  # seconds the securing cron works before handing over
 
@@ -122,6 +137,41 @@ class AccountMove(models.Model):
         "any) bills its period instead.",
     )
 
+    utility_customer_class = fields.Selection(
+        CUSTOMER_CLASSES,
+        string="Customer Class (Posted)",
+        copy=False,
+        readonly=True,
+        help="The account's customer class when this entry first posted; revenue "
+        "is reported under it even after the account is reclassified.",
+    )
+    utility_route_id = fields.Many2one(
+        "utility.route",
+        string="Route (Posted)",
+        copy=False,
+        readonly=True,
+        help="The premise's route when this entry first posted.",
+    )
+    utility_billing_cycle_id = fields.Many2one(
+        "utility.billing.cycle",
+        string="Billing Cycle (Posted)",
+        copy=False,
+        readonly=True,
+        help="The billing cycle (of its billing run, else of the account) when this "
+        "entry first posted.",
+    )
+
+    utility_deposit_kind = fields.Selection(
+        DEPOSIT_KINDS,
+        string="Customer Deposit",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="A customer deposit entry of the account: the deposit billed at start "
+        "of service (on the customer deposits account), the deposit applied to the "
+        "final bill, or the unpaid deposit cancelled at the final bill.",
+    )
+
     def init(self):
         res = super().init()
         # An account is billed once per period: enforced by the database, so that
@@ -188,6 +238,14 @@ class AccountMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not is_trusted(self.env, BOOKS_DOOR):
+            for vals in vals_list:
+                check_protected(
+                    self,
+                    {key: value for key, value in vals.items() if value},
+                    (*POSTING_FACT_FIELDS, "utility_deposit_kind"),
+                    BOOKS_DOOR,
+                    message=self._utility_facts_message(),
+                )
             # Odoo's Reverse (and a credit note made from a bill) would cancel a
             # utility document outside the utility workflows.
             reversed_ids = {vals.get("reversed_entry_id") for vals in vals_list}
@@ -201,6 +259,13 @@ class AccountMove(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_protected(
+            self,
+            vals,
+            (*POSTING_FACT_FIELDS, "utility_deposit_kind"),
+            BOOKS_DOOR,
+            message=self._utility_facts_message(),
+        )
         forbidden = stored_changes(self, vals, POSTED_WRITABLE_FIELDS)
         if forbidden and not is_trusted(self.env, BOOKS_DOOR):
             if vals.get("reversed_entry_id"):
@@ -213,6 +278,13 @@ class AccountMove(models.Model):
                 self.filtered(lambda m: m.state == "posted"),
             )
         return super().write(vals)
+
+    def _utility_facts_message(self):
+        return self.env._(
+            "Journal entry: the customer class, route and billing cycle a utility "
+            "entry posted under, and whether it is a customer deposit, are set when "
+            "it posts, not by editing."
+        )
 
     def button_draft(self):
         self._utility_check_books(self.env._("reset to draft"))
@@ -386,9 +458,50 @@ class AccountMove(models.Model):
         ).made_sequence_gap = made_gap
 
     def _post(self, soft=True):
+        self._utility_fix_posting_facts()
         posted = super()._post(soft=soft)
         posted._utility_apply_credits_on_post()
         return posted
+
+    def _utility_fix_posting_facts(self):
+        """Fix on each utility entry posting for the first time the customer
+        class, route and billing cycle of its account (the cycle of its billing
+        run first; a reversal takes those of the entry it reverses). A re-post
+        keeps those of the first posting. One write per
+        combination, as superuser: posting was allowed, and the facts are the
+        posting's own (users cannot write them)."""
+        moves = self.filtered(
+            lambda m: m.utility_account_id and not m.utility_customer_class
+        )
+        groups = {}
+        for move in moves:
+            account = move.utility_account_id
+            origin = move.reversed_entry_id
+            if origin.utility_customer_class:
+                # A reversal (a bill correction's, an adjustment's credit note)
+                # takes back the revenue where the entry it reverses put it.
+                key = (
+                    origin.utility_customer_class,
+                    origin.utility_route_id.id,
+                    origin.utility_billing_cycle_id.id,
+                )
+            else:
+                key = (
+                    account.customer_class or False,
+                    account.route_id.id,
+                    (
+                        move.utility_billing_run_id.cycle_id or account.billing_cycle_id
+                    ).id,
+                )
+            groups.setdefault(key, []).append(move.id)
+        for (customer_class, route_id, cycle_id), ids in groups.items():
+            self.browse(ids).sudo().write(
+                {
+                    "utility_customer_class": customer_class,
+                    "utility_route_id": route_id,
+                    "utility_billing_cycle_id": cycle_id,
+                }
+            )
 
     def _utility_apply_credits_on_post(self):
         """Credits apply themselves: when bills or credit notes of utility
@@ -400,9 +513,13 @@ class AccountMove(models.Model):
         an open credit and an open debit; the others cost nothing more. Payment
         entries apply themselves through their own workflow.
         """
+        # The deposit applied to a final bill and an unpaid deposit cancelled
+        # are reconciled by their own workflow (then the credits apply).
         moves = self.filtered(
             lambda m: (
-                m.utility_account_id and m.move_type in ("out_invoice", "out_refund")
+                m.utility_account_id
+                and m.move_type in ("out_invoice", "out_refund")
+                and m.utility_deposit_kind not in ("apply", "release")
             )
         )
         if not moves:
@@ -480,6 +597,7 @@ class AccountMove(models.Model):
             lambda m: (
                 m.move_type == "out_invoice"
                 and not m.utility_adjustment_id
+                and not m.utility_deposit_kind
                 and m.invoice_date < self.invoice_date
             )
         )

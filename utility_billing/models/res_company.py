@@ -213,6 +213,36 @@ class ResCompany(models.Model):
             "utility_billing.product_adjustment"
         )
 
+    def _get_utility_deposit_product(self):
+        """Product of the customer deposit lines: the configured one, else the
+        shipped *Customer Deposit* product."""
+        self.ensure_one()
+        return self.utility_deposit_product_id or self.env.ref(
+            "utility_billing.product_deposit"
+        )
+
+    def _get_utility_deposit_account(self):
+        """The liability account customer deposits are billed to: the
+        configured one, else a *Customer Deposits* current liability account
+        created on first use (code 2150 or the next free one) and set on the
+        company. A city maps its own account in Utility Billing >
+        Configuration > Settings."""
+        self.ensure_one()
+        if self.utility_deposit_account_id:
+            return self.utility_deposit_account_id
+        Account = self.env["account.account"].sudo().with_company(self)
+        code = Account._search_new_account_code("2150", cache=set())
+        account = Account.create(
+            {
+                "name": self.env._("Customer Deposits"),
+                "code": code,
+                "account_type": "liability_current",
+                "company_ids": [Command.set(self.ids)],
+            }
+        )
+        self.sudo().utility_deposit_account_id = account
+        return account
+
     def _utility_penalty_product(self):
         """Product of the late penalties: the configured one (the payments
         addon, which bills the penalties, falls back on its shipped product)."""

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero, format_date, formatLang
 
 from ..tools.workflow import check_protected, is_trusted, workflow
+from .account_move import BOOKS_DOOR
 from .utility_sb998_case import CASE_DOOR, SB998_FLAG_FIELDS
 
 ACCOUNT_LANGS = [("en_US", "English"), ("es_MX", "Spanish")]
@@ -15,7 +16,7 @@ ACCOUNT_LANGS = [("en_US", "English"), ("es_MX", "Spanish")]
 # end date change only through start and stop of service and the account's
 # own methods (activate, close, final bill, settlement).
 ACCOUNT_DOOR = "utility.account"
-ACCOUNT_WORKFLOW_FIELDS = ("state", "deposit_held", "end_date")
+ACCOUNT_WORKFLOW_FIELDS = ("state", "deposit_held", "deposit_unpaid", "end_date")
 # Entered while the account is a draft; set by the workflow afterwards.
 ACCOUNT_STARTED_FIELDS = ("premise_id", "start_date")
 
@@ -117,7 +118,32 @@ class UtilityAccount(models.Model):
         help="Deposit due at start of service, from the deposit rule of the "
         "premise's customer class.",
     )
-    deposit_held = fields.Monetary(tracking=True, readonly=True, copy=False)
+    deposit_move_ids = fields.One2many(
+        "account.move",
+        "utility_account_id",
+        string="Deposit Entries",
+        domain=[("utility_deposit_kind", "!=", False)],
+        readonly=True,
+    )
+    deposit_held = fields.Monetary(
+        compute="_compute_deposit",
+        store=True,
+        copy=False,
+        tracking=True,
+        help="Customer deposit paid and not yet applied: the deposits billed on "
+        "the customer deposits account, less what is still unpaid on them and "
+        "what was applied to the final bill. Never keyed.",
+    )
+    deposit_unpaid = fields.Monetary(
+        string="Deposit Billed, Unpaid",
+        compute="_compute_deposit",
+        store=True,
+        copy=False,
+        help="What is still owed on the deposits billed to this account.",
+    )
+    deposit_refund_ids = fields.One2many(
+        "utility.deposit.refund", "account_id", string="Credit Refunds"
+    )
     uut_exempt = fields.Boolean(
         string="Utility Users Tax Exempt",
         tracking=True,
@@ -458,6 +484,25 @@ class UtilityAccount(models.Model):
             ),
         )
 
+    @api.depends(
+        "deposit_move_ids.state",
+        "deposit_move_ids.amount_total_signed",
+        "deposit_move_ids.amount_residual_signed",
+    )
+    def _compute_deposit(self):
+        """Deposit held = the posted deposit entries (billed, less applied and
+        cancelled) less what is still unpaid on the deposits billed: always
+        what the account holds on the customer deposits account, paid."""
+        for account in self:
+            moves = account.deposit_move_ids.filtered(lambda m: m.state == "posted")
+            unpaid = sum(
+                moves.filtered(lambda m: m.utility_deposit_kind == "bill").mapped(
+                    "amount_residual_signed"
+                )
+            )
+            account.deposit_unpaid = unpaid
+            account.deposit_held = sum(moves.mapped("amount_total_signed")) - unpaid
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -735,63 +780,212 @@ class UtilityAccount(models.Model):
             )
         return history
 
-    def _apply_deposit_to_final_bill(self, final_bill):
-        """Credit the deposit held against the final bill; what is left is a credit
-        to refund. Closes the account when nothing is owed."""
+    # ------------------------------------------------------------
+    # Customer deposits
+    # ------------------------------------------------------------
+
+    def _utility_bill_deposit(self, amount=None, day=None):
+        """Bill the customer deposit of this account: an invoice of its own,
+        on the customer deposits (liability) account, due like a bill. Paid
+        through any door (counter, ACH, Record Payment, Register Payment), it
+        becomes the deposit held.
+
+        Called by Start Service (and the demo) once the role is checked: the
+        invoice is created and posted as superuser (CSRs read accounting only).
+
+        :param amount: the deposit (the deposit required by default)
+        :param day: the invoice date (the start of service by default)
+        :return: the posted deposit invoice, or an empty recordset
+        """
         self.ensure_one()
-        if float_is_zero(
-            self.deposit_held, precision_rounding=self.currency_id.rounding
-        ):
-            self._close_if_settled()
+        currency = self.currency_id
+        amount = currency.round(self.deposit_required if amount is None else amount)
+        if currency.compare_amounts(amount, 0.0) <= 0:
             return self.env["account.move"]
         company = self.company_id
-        if not company.utility_deposit_account_id:
+        day = fields.Date.to_date(day) or self.start_date or company._utility_today()
+        journal = company._get_utility_journal()
+        if not journal:
             raise UserError(
                 self.env._(
-                    "Set the customer deposits account (Utility Billing > "
-                    "Configuration > "
-                    "Settings) before posting final bills that apply a deposit."
+                    "Account %(account)s: the company has no sales journal to bill "
+                    "the deposit in.",
+                    account=self.name,
                 )
             )
-        product = company.utility_deposit_product_id or self.env.ref(
-            "utility_billing.product_deposit"
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "journal_id": journal.id,
+            "invoice_date": day,
+            "date": day,
+            "invoice_date_due": day
+            + relativedelta(days=self.billing_cycle_id.due_days or 0),
+            "currency_id": currency.id,
+            "company_id": company.id,
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "utility_account_id": self.id,
+            "utility_deposit_kind": "bill",
+            "payment_reference": self.name,
+            "ref": self.env._(
+                "Customer deposit, account %(account)s", account=self.name
+            ),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": company._get_utility_deposit_product().id,
+                        "name": self.env._("Customer deposit"),
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": company._get_utility_deposit_account().id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        # Numbered from the bills' sequence, as a debit note is, so that it
+        # never takes a number a later bill will get.
+        sequence = journal.utility_bill_sequence_id
+        if sequence:
+            sequence = sequence.sudo().with_context(ir_sequence_date=day)
+            self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
+            vals["name"] = sequence.next_by_id(sequence_date=day)
+        with workflow(BOOKS_DOOR):
+            move = (
+                self.env["account.move"]
+                .sudo()
+                .with_context(default_move_type="out_invoice")
+                .create(vals)
+            )
+            move._post(soft=False)
+        self.sudo().message_post(
+            body=self.env._(
+                "Deposit of %(amount)s billed: %(invoice)s.",
+                amount=currency.format(amount),
+                invoice=move.name,
+            )
         )
-        credit = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.partner_id.id,
-                "journal_id": final_bill.journal_id.id,
-                "invoice_date": final_bill.invoice_date,
-                "date": final_bill.date,
-                "currency_id": final_bill.currency_id.id,
-                "utility_account_id": self.id,
-                "ref": self.env._(
-                    "Deposit applied to final bill %(bill)s", bill=final_bill.name
-                ),
-                "payment_reference": self.name,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "name": self.env._("Deposit applied"),
-                            "quantity": 1,
-                            "price_unit": self.deposit_held,
-                            "account_id": company.utility_deposit_account_id.id,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
+        return move
+
+    def _utility_deposit_liability_account(self):
+        """The account the deposits of this account were billed to (the
+        company's customer deposits account when none was)."""
+        self.ensure_one()
+        billed = self.deposit_move_ids.filtered(
+            lambda m: m.utility_deposit_kind == "bill" and m.state == "posted"
         )
-        credit._post(soft=False)
-        receivable = (credit.line_ids | final_bill.line_ids).filtered(
+        lines = billed.line_ids.filtered(lambda ln: ln.display_type == "product")
+        return lines.account_id[-1:] or self.company_id._get_utility_deposit_account()
+
+    def _utility_deposit_note(self, kind, amount, day, journal, label, reverses=None):
+        """A posted credit note of ``amount`` on the deposits account, of
+        deposit ``kind`` (``apply`` or ``release``)."""
+        self.ensure_one()
+        vals = {
+            "move_type": "out_refund",
+            "partner_id": self.partner_id.id,
+            "journal_id": journal.id,
+            "invoice_date": day,
+            "date": day,
+            "currency_id": self.currency_id.id,
+            "company_id": self.company_id.id,
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "utility_account_id": self.id,
+            "utility_deposit_kind": kind,
+            "ref": label,
+            "payment_reference": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": self.company_id._get_utility_deposit_product().id,
+                        "name": label,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": self._utility_deposit_liability_account().id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        if reverses:
+            vals["reversed_entry_id"] = reverses.id
+        with workflow(BOOKS_DOOR):
+            note = (
+                self.env["account.move"]
+                .sudo()
+                .with_context(default_move_type="out_refund")
+                .create(vals)
+            )
+            note._post(soft=False)
+        return note
+
+    @staticmethod
+    def _utility_reconcile_receivables(moves):
+        lines = moves.line_ids.filtered(
             lambda ln: (
                 ln.account_id.account_type == "asset_receivable" and not ln.reconciled
             )
         )
-        receivable.reconcile()
-        with workflow(ACCOUNT_DOOR):
-            self.deposit_held = 0.0
+        if lines.filtered(lambda ln: ln.balance > 0) and lines.filtered(
+            lambda ln: ln.balance < 0
+        ):
+            lines.sudo().reconcile()
+
+    def _utility_release_unpaid_deposit(self, final_bill):
+        """Cancel what is unpaid on the deposits billed to this account (the
+        customer leaves: no deposit is owed any more) with a credit note on
+        the deposits account, reconciled with the deposit invoice."""
+        self.ensure_one()
+        notes = self.env["account.move"]
+        billed = self.deposit_move_ids.filtered(
+            lambda m: (
+                m.utility_deposit_kind == "bill"
+                and m.state == "posted"
+                and not self.currency_id.is_zero(m.amount_residual)
+            )
+        )
+        for invoice in billed:
+            note = self._utility_deposit_note(
+                "release",
+                invoice.amount_residual,
+                final_bill.invoice_date,
+                final_bill.journal_id,
+                self.env._(
+                    "Unpaid deposit %(invoice)s cancelled at final bill %(bill)s",
+                    invoice=invoice.name,
+                    bill=final_bill.name,
+                ),
+                reverses=invoice,
+            )
+            self._utility_reconcile_receivables(note | invoice)
+            notes |= note
+        return notes
+
+    def _apply_deposit_to_final_bill(self, final_bill):
+        """Credit the deposit held against the final bill (a credit note on the
+        deposits account); what it leaves is applied to the account's other
+        open bills, and what is then left is a credit to refund or transfer (a
+        credit refund request is drafted). Unpaid deposits are cancelled.
+        Closes the account when nothing is owed."""
+        self.ensure_one()
+        self._utility_release_unpaid_deposit(final_bill)
+        self.env.flush_all()
+        self.invalidate_recordset(["deposit_held", "deposit_unpaid"])
+        held = self.deposit_held
+        if self.currency_id.compare_amounts(held, 0.0) <= 0:
+            self._close_if_settled()
+            return self.env["account.move"]
+        credit = self._utility_deposit_note(
+            "apply",
+            held,
+            final_bill.invoice_date,
+            final_bill.journal_id,
+            self.env._("Deposit applied to final bill %(bill)s", bill=final_bill.name),
+        )
+        self._utility_reconcile_receivables(credit | final_bill)
+        self.sudo()._utility_apply_open_credits()
         self.message_post(
             body=self.env._(
                 "Deposit of %(amount)s applied to final bill %(bill)s.",
@@ -800,7 +994,54 @@ class UtilityAccount(models.Model):
             )
         )
         self._close_if_settled()
+        self._utility_draft_credit_refund()
         return credit
+
+    def _utility_draft_credit_refund(self):
+        """A final account left with a credit (its deposit was more than it
+        owed): draft the request to refund it, or to transfer it to the
+        customer's other account, for a CSR II to submit."""
+        Refund = self.env["utility.deposit.refund"].sudo()
+        for account in self.filtered(lambda a: a.state == "final"):
+            account.invalidate_recordset(["balance"])
+            if account.currency_id.compare_amounts(account.balance, 0.0) >= 0:
+                continue
+            if Refund.search_count(
+                [
+                    ("account_id", "=", account.id),
+                    ("state", "in", ("draft", "to_approve")),
+                ]
+            ):
+                continue
+            request = Refund._utility_draft_for(account)
+            account.message_post(
+                body=self.env._(
+                    "Credit of %(amount)s left after the final bill: refund request "
+                    "%(request)s drafted.",
+                    amount=account.currency_id.format(-account.balance),
+                    request=request.name,
+                )
+            )
+
+    def action_request_credit_refund(self):
+        """Open the refund (or transfer) request of this account's credit."""
+        self.ensure_one()
+        request = self.deposit_refund_ids.filtered(
+            lambda r: r.state in ("draft", "to_approve")
+        )[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Refund Credit"),
+            "res_model": "utility.deposit.refund",
+            "view_mode": "form",
+            "res_id": request.id,
+            "target": "current",
+            "context": {
+                "default_account_id": self.id,
+                "default_company_id": self.company_id.id,
+                "default_amount": max(-self.balance, 0.0),
+            },
+        }
 
     def _close_if_settled(self):
         """Final accounts with nothing owed and no credit left are closed."""

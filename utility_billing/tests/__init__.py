@@ -19,3 +19,4 @@ from . import test_controls_reads
 from . import test_utility_credit_apply
 from . import test_utility_chart
 from . import test_sb998_case
+from . import test_utility_deposit

@@ -212,7 +212,8 @@ class TestUtilityAccount(UtilityBillingCommon):
     def test_start_service_existing_customer(self):
         """Move-in for an existing customer: the premise's meter is proposed with
         its last reading, the account starts active with an initial read, and
-        the chatter notes the deposit due and the use while vacant."""
+        the deposit of the class is billed; the chatter notes it and the use while
+        vacant."""
         premise, meter = self._vacant_premise_with_meter("STA-1", reading=120.0)
         form = self._start_form(premise, start_date="2025-02-01")
         self.assertEqual(len(form.line_ids), 1)
@@ -252,7 +253,9 @@ class TestUtilityAccount(UtilityBillingCommon):
         )
         self.assertEqual(str(initial.read_date), "2025-02-01")
         bodies = " ".join(account.message_ids.mapped("body"))
-        self.assertRegex(bodies, r"Deposit due for this customer class: .*85\.00")
+        self.assertRegex(bodies, r"Deposit of .*85\.00 billed")
+        self.assertEqual(account.deposit_move_ids.amount_total, 85.0)
+        self.assertEqual(account.deposit_unpaid, 85.0)
         self.assertIn("advanced from 120.0 to 131.0", bodies)
 
     def test_start_service_new_customer(self):
@@ -283,7 +286,8 @@ class TestUtilityAccount(UtilityBillingCommon):
         self.assertEqual(account.state, "active")
         self.assertEqual(account.deposit_required, 0.0)
         bodies = " ".join(account.message_ids.mapped("body"))
-        self.assertNotIn("Deposit due", bodies)
+        self.assertNotIn("Deposit of", bodies)
+        self.assertFalse(account.deposit_move_ids)
 
     def test_start_service_needs_customer(self):
         """Start service needs the existing customer chosen, or the new

@@ -600,7 +600,11 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
         """A customer moves out on March 15 (20 HCF used) holding ``deposit``:
         the run of March bills the final bill."""
         _p, _meter, account = self._billing_account("BR-FIN")
-        account.sudo().deposit_held = deposit
+        if deposit:
+            # Billed at start of service, paid with Odoo's Register Payment.
+            invoice = account._utility_bill_deposit(deposit, date(2025, 2, 28))
+            self._pay(invoice, deposit, "2025-03-01")
+            self.assertEqual(account.deposit_held, deposit)
         self._stop(account, "2025-03-15", readings=[20])
         self.assertEqual(account.state, "final")
         run = self._bill(post=post)
@@ -611,6 +615,7 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
             [
                 ("utility_account_id", "=", account.id),
                 ("move_type", "=", "out_refund"),
+                ("utility_deposit_kind", "=", "apply"),
             ]
         )
 
@@ -672,14 +677,29 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
         self.assertEqual(account.balance, 0.0)
         self.assertEqual(account.state, "closed")
 
-    def test_final_bill_deposit_needs_deposits_account(self):
-        """A deposit cannot be applied without the company's deposits account."""
+    def test_final_bill_deposit_account_created_on_first_use(self):
+        """Without a customer deposits account configured, billing the first
+        deposit creates a current liability account *Customer Deposits* and
+        sets it on the company; the final bill applies the deposit from it."""
         self.company.utility_deposit_account_id = False
-        run, account, bill = self._final_bill(50.0, post=False)
-        with self.assertRaisesRegex(UserError, "customer deposits account"):
-            run.action_post()
-        self.assertEqual(bill.state, "draft")
-        self.assertEqual(account.deposit_held, 50.0)
+        _run, account, bill = self._final_bill(50.0)
+        liability = self.company.utility_deposit_account_id
+        self.assertEqual(liability.account_type, "liability_current")
+        self.assertEqual(
+            self._deposit_credit(account).invoice_line_ids.account_id, liability
+        )
+        self.assertEqual(account.deposit_held, 0.0)
+        self.assertEqual(bill.amount_residual, 2.30)
+        self.assertEqual(
+            sum(
+                self.env["account.move.line"]
+                .search(
+                    [("account_id", "=", liability.id), ("parent_state", "=", "posted")]
+                )
+                .mapped("balance")
+            ),
+            0.0,
+        )
 
     def test_move_out_move_in_same_period(self):
         """A move-out and a move-in at the same meter in one period: the leaving

@@ -11,6 +11,7 @@ from . import utility_stop_service
 from . import utility_tax_roll_export
 from . import utility_service_order_day_list
 from . import utility_adjustment_reject
+from . import utility_deposit_refund_reject
 from . import utility_adjustment_register
 from . import utility_account_statement
 from . import utility_bill_correction_reject

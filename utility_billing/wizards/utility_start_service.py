@@ -1,7 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.utility_account import ACCOUNT_LANGS
 from ..models.utility_meter_read import ROLLOVER_MAX_FRACTION
@@ -195,13 +195,17 @@ class UtilityStartService(models.TransientModel):
                         reading=read.reading,
                     )
                 )
-        if account.deposit_required:
-            account.message_post(
-                body=self.env._(
-                    "Deposit due for this customer class: %(amount)s.",
-                    amount=account.currency_id.format(account.deposit_required),
+        if account.currency_id.compare_amounts(account.deposit_required, 0.0) > 0:
+            # The deposit the customer class requires is billed (on the
+            # customer deposits account) by the workflow: a CSR bills it
+            # without rights in Odoo Accounting.
+            if not (
+                self.env.su or self.env.user.has_group("utility_billing.group_csr_1")
+            ):
+                raise AccessError(
+                    self.env._("Only a Customer Service Representative starts service.")
                 )
-            )
+            account._utility_bill_deposit(day=self.start_date)
         return {
             "type": "ir.actions.act_window",
             "res_model": "utility.account",

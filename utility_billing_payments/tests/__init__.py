@@ -30,3 +30,5 @@ from . import test_counter_numbering
 from . import test_sb998_evidence
 from . import test_payment_batch
 from . import test_lockbox_import
+from . import test_sb998_walk
+from . import test_shutoff_date

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ PAYMENT_MIX = [("ach", 0.40), ("mail", 0.20), ("online", 0.20), ("other", 0.05)]
 class UtilityReportDemo(models.AbstractModel):
     """A ledger for the demo town, so that the reports show figures: billing
     runs of the last months, payments from every source (some partial, some
-    late, some missing), an adjustment and deposits held."""
+    late, some missing), an adjustment and deposits billed and held."""
 
     _name = "utility.report.demo"
     _description = "Utility Billing Reports Demo Ledger"
@@ -46,6 +46,9 @@ class UtilityReportDemo(models.AbstractModel):
         )
         if not cycles:
             return False
+        # Deposits first: billed and paid when service started, before the
+        # bills of the months that follow.
+        self._demo_deposits(company)
         bills = env["account.move"]
         first = today.replace(day=1) - relativedelta(months=months)
         for index in range(months):
@@ -67,7 +70,6 @@ class UtilityReportDemo(models.AbstractModel):
                 bills |= run.invoice_ids.filtered(lambda m: m.state == "posted")
         self._demo_payments(bills, rng, today)
         self._demo_adjustment(bills)
-        self._demo_deposits(company)
         return True
 
     @api.model
@@ -148,49 +150,31 @@ class UtilityReportDemo(models.AbstractModel):
 
     @api.model
     def _demo_deposits(self, company):
-        """Deposits of a few residential accounts, booked to the customer
-        deposits account."""
-        deposit_account = company.utility_deposit_account_id
+        """Deposits of a few residential accounts, billed as Start Service
+        bills them (on the customer deposits account) and paid by mail on
+        the day service started, but the last one's, still owed."""
         journal = self.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "cash")], limit=1
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
         )
-        if not (deposit_account and journal):
+        if not journal:
             return
-        accounts = self.env["utility.account"].search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                ("customer_class", "=", "residential"),
-            ],
-            limit=8,
-            order="name",
-        )
-        for account in accounts:
-            amount = account.deposit_required or 100.0
-            move = self.env["account.move"].create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": account.start_date or fields.Date.context_today(self),
-                    "ref": self.env._("Deposit %(account)s", account=account.name),
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "account_id": journal.default_account_id.id,
-                                "debit": amount,
-                                "name": account.name,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "account_id": deposit_account.id,
-                                "credit": amount,
-                                "name": account.name,
-                                "partner_id": account.partner_id.id,
-                            }
-                        ),
-                    ],
-                }
+        accounts = (
+            self.env["utility.account"]
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                    ("customer_class", "=", "residential"),
+                ],
+                order="name",
             )
-            move.action_post()
-            account.sudo().deposit_held = amount
+            .filtered(lambda a: not a.deposit_move_ids)[:8]
+        )
+        today = fields.Date.context_today(self)
+        for index, account in enumerate(accounts):
+            day = account.start_date or today
+            invoice = account._utility_bill_deposit(
+                account.deposit_required or 100.0, day
+            )
+            if index < len(accounts) - 1:
+                self._demo_pay(account, journal, invoice.amount_total, day, "mail")

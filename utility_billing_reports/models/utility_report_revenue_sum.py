@@ -29,8 +29,10 @@ class UtilityReportRevenueSum(models.Model):
     parallel never wait on each other). ``_ub_compact`` merges the rows of a
     key; ``_ub_rebuild`` sums everything again from the journal items.
 
-    The cycle, route and customer class are the account's when the entry
-    posted: revenue stays with the class it was billed to.
+    The cycle, route and customer class are those fixed on the entry when it
+    first posted (``account.move.utility_customer_class`` and the like; the
+    account's for entries posted before they existed): revenue stays with the
+    class it was billed to, and a reset or cancel takes it back from there.
     """
 
     _name = "utility.report.revenue.sum"
@@ -90,7 +92,9 @@ class UtilityReportRevenueSum(models.Model):
                    CASE WHEN m.utility_adjustment_id IS NULL THEN 'bill'
                         ELSE 'adjustment' END,
                    l.utility_service_type_id, l.product_id, l.account_id,
-                   ua.billing_cycle_id, ua.route_id, ua.customer_class,
+                   COALESCE(m.utility_billing_cycle_id, ua.billing_cycle_id),
+                   COALESCE(m.utility_route_id, ua.route_id),
+                   COALESCE(m.utility_customer_class, ua.customer_class),
                    l.company_id, %(sign)s * count(*), %(sign)s * sum(-l.balance)
               FROM account_move m
               JOIN account_move_line l ON l.move_id = m.id

@@ -40,6 +40,9 @@ class UtilityReportAdjustment(models.Model):
             "amount_untaxed_signed",
             "amount_tax_signed",
             "amount_total_signed",
+            "utility_customer_class",
+            "utility_route_id",
+            "utility_billing_cycle_id",
         ],
         "utility.account": [
             "billing_cycle_id",
@@ -93,9 +96,11 @@ class UtilityReportAdjustment(models.Model):
                    adj.bill_id AS bill_id,
                    adj.account_id AS account_id,
                    ua.partner_id AS partner_id,
-                   ua.billing_cycle_id AS billing_cycle_id,
-                   ua.route_id AS route_id,
-                   ua.customer_class AS customer_class,
+                   COALESCE(m.utility_billing_cycle_id, ua.billing_cycle_id)
+                       AS billing_cycle_id,
+                   COALESCE(m.utility_route_id, ua.route_id) AS route_id,
+                   COALESCE(m.utility_customer_class, ua.customer_class)
+                       AS customer_class,
                    adj.requested_by AS requested_by,
                    adj.approver_id AS approver_id,
                    adj.company_id AS company_id,

@@ -30,7 +30,11 @@ class UtilityReportBillingRegister(models.Model):
             "utility_is_final",
             "utility_billing_run_id",
             "utility_account_id",
+            "utility_customer_class",
+            "utility_route_id",
+            "utility_billing_cycle_id",
             "utility_adjustment_id",
+            "utility_deposit_kind",
             "partner_id",
             "company_id",
             "amount_untaxed_signed",
@@ -96,9 +100,11 @@ class UtilityReportBillingRegister(models.Model):
                    m.utility_billing_run_id AS run_id,
                    m.utility_account_id AS account_id,
                    m.partner_id AS partner_id,
-                   COALESCE(run.cycle_id, ua.billing_cycle_id) AS billing_cycle_id,
-                   ua.route_id AS route_id,
-                   ua.customer_class AS customer_class,
+                   COALESCE(m.utility_billing_cycle_id, run.cycle_id,
+                            ua.billing_cycle_id) AS billing_cycle_id,
+                   COALESCE(m.utility_route_id, ua.route_id) AS route_id,
+                   COALESCE(m.utility_customer_class, ua.customer_class)
+                       AS customer_class,
                    m.company_id AS company_id,
                    company.currency_id AS currency_id,
                    COALESCE((SELECT sum(r.consumption) FROM utility_meter_read r
@@ -113,6 +119,7 @@ class UtilityReportBillingRegister(models.Model):
          LEFT JOIN utility_billing_run run ON run.id = m.utility_billing_run_id
              WHERE m.move_type = 'out_invoice'
                AND m.utility_adjustment_id IS NULL
+               AND m.utility_deposit_kind IS NULL
                AND m.state IN ('draft', 'posted')
             """
         )

@@ -28,7 +28,11 @@ class UtilityReportBillingRegisterLine(models.Model):
             "utility_period_end",
             "utility_billing_run_id",
             "utility_account_id",
+            "utility_customer_class",
+            "utility_route_id",
+            "utility_billing_cycle_id",
             "utility_adjustment_id",
+            "utility_deposit_kind",
             "partner_id",
         ],
         "account.move.line": [
@@ -102,9 +106,11 @@ class UtilityReportBillingRegisterLine(models.Model):
                    m.utility_billing_run_id AS run_id,
                    m.utility_account_id AS account_id,
                    m.partner_id AS partner_id,
-                   COALESCE(run.cycle_id, ua.billing_cycle_id) AS billing_cycle_id,
-                   ua.route_id AS route_id,
-                   ua.customer_class AS customer_class,
+                   COALESCE(m.utility_billing_cycle_id, run.cycle_id,
+                            ua.billing_cycle_id) AS billing_cycle_id,
+                   COALESCE(m.utility_route_id, ua.route_id) AS route_id,
+                   COALESCE(m.utility_customer_class, ua.customer_class)
+                       AS customer_class,
                    CASE WHEN l.display_type = 'tax' THEN 'tax' ELSE 'charge' END
                        AS line_kind,
                    l.utility_service_type_id AS service_type_id,
@@ -128,6 +134,7 @@ class UtilityReportBillingRegisterLine(models.Model):
          LEFT JOIN utility_billing_run run ON run.id = m.utility_billing_run_id
              WHERE m.move_type = 'out_invoice'
                AND m.utility_adjustment_id IS NULL
+               AND m.utility_deposit_kind IS NULL
                AND m.state IN ('draft', 'posted')
                AND l.display_type IN ('product', 'tax')
             """

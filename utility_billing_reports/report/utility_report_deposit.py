@@ -14,9 +14,11 @@ ACCOUNT_STATES = [
 
 
 class UtilityReportDeposit(models.Model):
-    """Deposits held: every account holding a customer deposit. Their total
-    ties to the balance of the company's customer deposits (liability)
-    account."""
+    """Deposits held: every account holding a customer deposit, or owing one
+    billed. The deposits held and the deposits billed not yet paid together
+    tie to the balance of the company's customer deposits (liability)
+    account, which every deposit invoice credits and every deposit applied
+    or cancelled debits."""
 
     _name = "utility.report.deposit"
     _description = "Utility Deposits Held"
@@ -36,6 +38,7 @@ class UtilityReportDeposit(models.Model):
             "company_id",
             "deposit_required",
             "deposit_held",
+            "deposit_unpaid",
         ],
         "res.company": ["currency_id"],
     }
@@ -52,6 +55,7 @@ class UtilityReportDeposit(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     deposit_required = fields.Monetary(readonly=True)
     deposit_held = fields.Monetary(readonly=True)
+    deposit_unpaid = fields.Monetary(string="Billed, Unpaid", readonly=True)
 
     @property
     def _table_query(self):
@@ -69,24 +73,28 @@ class UtilityReportDeposit(models.Model):
                    ua.company_id AS company_id,
                    company.currency_id AS currency_id,
                    COALESCE(ua.deposit_required, 0.0) AS deposit_required,
-                   ua.deposit_held AS deposit_held
+                   COALESCE(ua.deposit_held, 0.0) AS deposit_held,
+                   COALESCE(ua.deposit_unpaid, 0.0) AS deposit_unpaid
               FROM utility_account ua
               JOIN res_company company ON company.id = ua.company_id
              WHERE COALESCE(ua.deposit_held, 0.0) != 0.0
+                OR COALESCE(ua.deposit_unpaid, 0.0) != 0.0
             """
         )
 
     @api.model
     def _ub_tie_out(self, company, as_of=None):
-        """{'held', 'ledger', 'difference', 'gl_account'}: the deposits held by
-        the company's accounts beside the balance of its customer deposits
-        account (posted entries up to ``as_of``, today by default)."""
-        held = sum(
-            amount
-            for (amount,) in self._read_group(
-                [("company_id", "=", company.id)], [], ["deposit_held:sum"]
-            )
-        )
+        """{'held', 'unpaid', 'total', 'ledger', 'difference', 'gl_account',
+        'ties'}: the deposits held by the company's accounts and the deposits
+        billed to them not yet paid, beside the balance of its customer
+        deposits account (posted entries up to ``as_of``, today by
+        default)."""
+        held, unpaid = self._read_group(
+            [("company_id", "=", company.id)],
+            [],
+            ["deposit_held:sum", "deposit_unpaid:sum"],
+        )[0]
+        held, unpaid = held or 0.0, unpaid or 0.0
         gl_account = company.utility_deposit_account_id
         ledger = 0.0
         if gl_account:
@@ -104,12 +112,15 @@ class UtilityReportDeposit(models.Model):
             )
             ledger = -(groups[0][0] or 0.0)
         currency = company.currency_id
+        total = held + unpaid
         return {
             "held": currency.round(held),
+            "unpaid": currency.round(unpaid),
+            "total": currency.round(total),
             "ledger": currency.round(ledger),
-            "difference": currency.round(held - ledger),
+            "difference": currency.round(total - ledger),
             "gl_account": gl_account,
-            "ties": currency.is_zero(held - ledger),
+            "ties": currency.is_zero(total - ledger),
         }
 
     def _ub_pdf_values(self, data):
@@ -118,6 +129,7 @@ class UtilityReportDeposit(models.Model):
         return {
             "rows": rows,
             "total_held": sum(rows.mapped("deposit_held")),
+            "total_unpaid": sum(rows.mapped("deposit_unpaid")),
             "total_required": sum(rows.mapped("deposit_required")),
             "tie": self._ub_tie_out(company),
             "company": company,

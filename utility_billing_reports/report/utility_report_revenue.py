@@ -140,7 +140,7 @@ class UtilityReportRevenue(models.Model):
           GROUP BY r.date, r.origin, r.service_type_id, r.product_id,
                    r.gl_account_id, r.billing_cycle_id, r.route_id,
                    r.customer_class, r.company_id
-            HAVING sum(r.item_count) != 0
+            HAVING sum(r.item_count) != 0 OR sum(r.amount) != 0
             """,
             conditions=SQL(" AND ").join(conditions),
         )

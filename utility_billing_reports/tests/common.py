@@ -33,7 +33,8 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
     pays 61.89 online on May 28 (its March bill was open on April 30 and on
     May 26). A gets a 10.00 credit (adjustment) on its April bill on May 20;
     the rest of B's March bill, 14.49, is written off to bad debts on May 31.
-    C holds a 100.00 deposit since March 1. A had a 50.00 bill on
+    C holds a 100.00 deposit since March 1 (billed on the customer deposits
+    account and paid by mail that day). A had a 50.00 bill on
     2024-05-15 (the same period last year), paid by mail on 2024-06-01. The
     company's fiscal year ends on June 30.
     """
@@ -118,7 +119,9 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
                 "account_type": "liability_current",
             }
         )
-        cls._deposit(cls.account_c, 100.0, "2025-03-01", cls.deposit_account)
+        cls.deposit_invoice, cls.deposit_payment = cls._deposit(
+            cls.account_c, 100.0, "2025-03-01", cls.deposit_account
+        )
         cls.prior_bill = cls._manual_bill(cls.account_a, "2024-05-15", 50.0)
         cls.prior_payment = cls._pay(cls.account_a, 50.0, "2024-06-01", "mail")
         cls.filters = {
@@ -224,36 +227,19 @@ class UtilityReportsCommon(UtilityBillingRunCommon):
 
     @classmethod
     def _deposit(cls, account, amount, when, deposit_account):
-        cash = cls.env["account.journal"].search(
-            [("company_id", "=", account.company_id.id), ("type", "=", "cash")],
-            limit=1,
-        )
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": cash.id,
-                "date": when,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": cash.default_account_id.id,
-                            "debit": amount,
-                            "name": "Deposit",
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": deposit_account.id,
-                            "credit": amount,
-                            "name": "Deposit",
-                        }
-                    ),
-                ],
-            }
-        )
-        move.action_post()
-        account.sudo().deposit_held = amount
-        return move
+        """A deposit of ``amount`` billed on ``when`` as Start Service bills it
+        (on ``deposit_account``, the company's customer deposits account) and
+        paid by mail the same day."""
+        account.company_id.utility_deposit_account_id = deposit_account
+        invoice = account._utility_bill_deposit(amount, when)
+        journal = cls.bank_journal
+        if journal.company_id != account.company_id:
+            journal = cls.env["account.journal"].search(
+                [("company_id", "=", account.company_id.id), ("type", "=", "bank")],
+                limit=1,
+            )
+        payment = cls._pay(account, amount, when, "mail", journal=journal)
+        return invoice, payment
 
     @classmethod
     def _manual_bill(cls, account, when, amount):

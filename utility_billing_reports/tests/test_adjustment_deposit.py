@@ -69,8 +69,10 @@ class TestAdjustmentsAndDeposits(UtilityReportsCommon):
         )
 
     def test_deposits_tie_to_the_liability_account(self):
-        """In a utility of its own, the deposits held equal the balance of the
-        customer deposits account, and a deposit not booked shows."""
+        """In a utility of its own, the deposits held (and those billed, not
+        yet paid) equal the balance of the customer deposits account, summed
+        from its journal items; an entry there that is no account's deposit
+        shows as a difference."""
         company = self.env["res.company"].create({"name": "Thermal Water District"})
         self.env["account.chart.template"].try_loading(
             "generic_coa", company=company, install_demo=False
@@ -113,9 +115,46 @@ class TestAdjustmentsAndDeposits(UtilityReportsCommon):
             (tie["held"], tie["ledger"], tie["difference"], tie["ties"]),
             (225.0, 225.0, 0.0, True),
         )
-        accounts[0].sudo().deposit_held = 200.0
+        # Straight from the journal items of the deposits account.
+        items = env["account.move.line"].search(
+            [("account_id", "=", liability.id), ("parent_state", "=", "posted")]
+        )
+        self.assertEqual(-sum(items.mapped("balance")), 225.0)
+        # A deposit billed, not yet paid: owed, not held; the two tie.
+        owed = accounts[0]._utility_bill_deposit(50.0, "2025-03-05")
         tie = env[DEPOSITS]._ub_tie_out(company)
-        self.assertEqual((tie["difference"], tie["ties"]), (50.0, False))
+        self.assertEqual(
+            (tie["held"], tie["unpaid"], tie["ledger"], tie["ties"]),
+            (225.0, 50.0, 275.0, True),
+        )
+        self.assertEqual(owed.invoice_line_ids.account_id, liability)
+        # An entry on the deposits account that is no deposit of an account
+        # shows as a difference.
+        cash = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "cash")], limit=1
+        )
+        stray = env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": cash.id,
+                "date": "2025-03-06",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": cash.default_account_id.id,
+                            "debit": 30.0,
+                            "name": "Stray",
+                        }
+                    ),
+                    Command.create(
+                        {"account_id": liability.id, "credit": 30.0, "name": "Stray"}
+                    ),
+                ],
+            }
+        )
+        stray.action_post()
+        tie = env[DEPOSITS]._ub_tie_out(company)
+        self.assertEqual((tie["difference"], tie["ties"]), (-30.0, False))
         html = (
             env["ir.actions.report"]
             ._render_qweb_html(
@@ -125,4 +164,4 @@ class TestAdjustmentsAndDeposits(UtilityReportsCommon):
             .decode()
         )
         self.assertIn("o_ub_not_ties", html)
-        self.assertIn("275.00", html)
+        self.assertIn("305.00", html)

@@ -44,7 +44,13 @@ class TestCashReceipts(UtilityReportsCommon):
         rows = self._report(RECEIPTS, date_from="2025-01-01", date_to="2025-12-31")
         self.assertEqual(
             rows.move_id,
-            (self.pay_a | self.pay_b_mail | self.pay_b_other | self.pay_c).move_id,
+            (
+                self.pay_a
+                | self.pay_b_mail
+                | self.pay_b_other
+                | self.pay_c
+                | self.deposit_payment
+            ).move_id,
         )
 
     def test_returned_payment_is_negative(self):
@@ -88,4 +94,8 @@ class TestCashReceipts(UtilityReportsCommon):
         )
         self.assertFalse(self._report(RECEIPTS, billing_cycle_ids=[other_cycle.id]))
         rows = self._report(RECEIPTS, [("source", "=", "mail")])
-        self.assertEqual(rows.move_id, (self.pay_b_mail | self.prior_payment).move_id)
+        # C's deposit, paid by mail, is a receipt like any other.
+        self.assertEqual(
+            rows.move_id,
+            (self.pay_b_mail | self.prior_payment | self.deposit_payment).move_id,
+        )

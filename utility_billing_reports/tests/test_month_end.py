@@ -99,6 +99,53 @@ class TestMonthEnd(UtilityReportsCommon):
             },
         )
 
+    def test_deposit_billed_and_paid_ties(self):
+        """A deposit billed to B on May 12 and half paid on May 13:
+        the deposit invoice is an other receivable entry (not a bill of the
+        register), its payment a receipt; the month ties to the journal, and
+        the deposits account holds what is held and owed."""
+        invoice = self.account_b._utility_bill_deposit(60.0, "2025-05-12")
+        self.assertNotIn(
+            invoice, self._report("utility.report.billing.register").move_id
+        )
+        # Paid with Odoo's Register Payment on the deposit invoice.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 30.0, "payment_date": "2025-05-13"})._create_payments()
+        self.assertEqual(invoice.amount_residual, 30.0)
+        may = self._month_end("2025-05-01", "2025-05-31")
+        self.assertEqual(may.other_movements, 60.0)
+        self.assertTrue(may.ties)
+        self.assertEqual(
+            (self.account_b.deposit_held, self.account_b.deposit_unpaid), (30.0, 30.0)
+        )
+        tie = self.env["utility.report.deposit"]._ub_tie_out(self.company)
+        items = self.env["account.move.line"].search(
+            [
+                ("account_id", "=", self.deposit_account.id),
+                ("parent_state", "=", "posted"),
+                ("utility_account_id", "in", (self.account_b | self.account_c).ids),
+            ]
+        )
+        self.assertEqual(-sum(items.mapped("balance")), 160.0)
+        self.assertEqual(
+            (tie["held"] - self._other_held(), tie["unpaid"] - self._other_unpaid()),
+            (130.0, 30.0),
+        )
+
+    def _other_held(self):
+        """Deposits held by the database's other accounts (demo data)."""
+        others = self.env["utility.account"].search(
+            [("id", "not in", (self.account_b | self.account_c).ids)]
+        )
+        return sum(others.mapped("deposit_held"))
+
+    def _other_unpaid(self):
+        others = self.env["utility.account"].search(
+            [("id", "not in", (self.account_b | self.account_c).ids)]
+        )
+        return sum(others.mapped("deposit_unpaid"))
+
     def test_other_entries_are_shown(self):
         """A deposit applied to a final bill (a credit note of the account, not
         an adjustment) is an 'other' entry of the receivable."""

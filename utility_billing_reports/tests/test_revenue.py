@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import UtilityReportsCommon
@@ -163,3 +164,158 @@ class TestRevenue(UtilityReportsCommon):
         self.assertLessEqual(Sums.search_count([]), rows)
         Sums._ub_rebuild()
         self.assertEqual(table(), before)
+
+    def test_revenue_keeps_the_facts_of_its_day(self):
+        """A bill's class, route and cycle are fixed when it posts: after its
+        account moved to another class and route, resetting the bill takes its
+        revenue back from the class and route it was billed under, re-posting
+        puts it back there, and cancelling takes it away again; each figure
+        equals the income journal items of the posted bills of that class and
+        route (Issue 14, item 4)."""
+        bill = self.bill["c", "march"]
+        self.assertEqual(
+            (
+                bill.utility_customer_class,
+                bill.utility_route_id,
+                bill.utility_billing_cycle_id,
+            ),
+            ("residential", self.route, self.cycle),
+        )
+        route_2 = self.env["utility.route"].create(
+            {"name": "Test Route 2", "code": "TR2", "cycle_id": self.cycle.id}
+        )
+        self.account_c.premise_id.write(
+            {"customer_class": "commercial", "route_id": route_2.id}
+        )
+        self.assertEqual(self.account_c.customer_class, "commercial")
+        bills = self.run_march.invoice_ids | self.run_april.invoice_ids
+
+        def revenue():
+            return {
+                (customer_class, route): amount
+                for customer_class, route, amount in self._group(
+                    REVENUE,
+                    ["customer_class", "route_id"],
+                    ["amount:sum"],
+                    date_from="2025-04-01",
+                    date_to="2025-04-30",
+                )
+            }
+
+        def ledger():
+            """Income of the posted March bills by the class and route they
+            posted under, straight from the journal items."""
+            sums = {}
+            for move in bills.filtered(
+                lambda m: m.state == "posted" and m.invoice_date.month == 4
+            ):
+                income = move.line_ids.filtered(
+                    lambda ln: ln.account_id.account_type == "income"
+                )
+                key = (move.utility_customer_class, move.utility_route_id)
+                sums[key] = sums.get(key, 0.0) - sum(income.mapped("balance"))
+            return {key: round(amount, 2) for key, amount in sums.items()}
+
+        before = {
+            ("residential", self.route): 147.60,
+            ("commercial", self.route): 72.30,
+        }
+        self.assertEqual(revenue(), before)
+        self.assertEqual(ledger(), before)
+        bill.line_ids.remove_move_reconcile()
+        bill.button_draft()
+        after_reset = {
+            ("residential", self.route): 87.30,
+            ("commercial", self.route): 72.30,
+        }
+        self.assertEqual(revenue(), after_reset)
+        self.assertEqual(ledger(), after_reset)
+        self.assertNotIn(("commercial", route_2), revenue())
+        bill.action_post()
+        # Re-posted under the facts of its first posting.
+        self.assertEqual(bill.utility_customer_class, "residential")
+        self.assertEqual(bill.utility_route_id, self.route)
+        self.assertEqual(revenue(), before)
+        self.assertEqual(ledger(), before)
+        bill.button_cancel()
+        self.assertEqual(revenue(), after_reset)
+        self.assertEqual(ledger(), after_reset)
+        # The billing register groups the bill the same way.
+        register = self.env["utility.report.billing.register"].search(
+            [("move_id", "=", bill.id)]
+        )
+        self.assertFalse(register)  # cancelled bills are not listed
+        register = self.env["utility.report.billing.register"].search(
+            [("move_id", "=", self.bill["c", "april"].id)]
+        )
+        self.assertEqual(
+            (register.customer_class, register.route_id),
+            ("residential", self.route),
+        )
+
+    def test_no_group_with_an_amount_is_hidden(self):
+        """A group whose journal items net to none but whose amount is not zero
+        (an item added under one key and taken back under another) shows."""
+        Sums = self.env["utility.report.revenue.sum"].sudo()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """INSERT INTO utility_report_revenue_sum
+                   (date, origin, service_type_id, customer_class, company_id,
+                    billing_cycle_id, item_count, amount)
+               VALUES ('2025-04-10', 'bill', %s, 'institutional', %s, %s, 0, 12.5)""",
+            (self.water.id, self.company.id, self.cycle.id),
+        )
+        Sums.invalidate_model()
+        groups = {
+            customer_class: amount
+            for customer_class, amount in self._group(
+                REVENUE,
+                ["customer_class"],
+                ["amount:sum"],
+                date_from="2025-04-01",
+                date_to="2025-04-30",
+            )
+        }
+        self.assertEqual(groups.get("institutional"), 12.5)
+
+    def test_posting_facts_are_not_keyed(self):
+        """Nobody writes the class, route or cycle a bill posted under: not on a
+        posted bill, not on a draft, not on a new entry."""
+        bill = self.bill["a", "march"]
+        for vals in (
+            {"utility_customer_class": "commercial"},
+            {"utility_route_id": False},
+        ):
+            with self.assertRaisesRegex(UserError, "set when it posts"):
+                bill.with_user(self.manager).write(vals)
+        self.assertEqual(bill.utility_customer_class, "residential")
+
+    def test_credit_note_follows_the_bill_it_corrects(self):
+        """A credit (adjustment) on a bill posted under residential, route 1,
+        after the account moved to commercial, route 2: the credit takes the
+        revenue back from residential, route 1, where the bill put it."""
+        route_2 = self.env["utility.route"].create(
+            {"name": "Test Route 3", "code": "TR3", "cycle_id": self.cycle.id}
+        )
+        self.account_a.premise_id.write(
+            {"customer_class": "commercial", "route_id": route_2.id}
+        )
+        adjustment = self._credit(
+            self.account_a, self.bill["a", "april"], 5.0, when="2025-05-25"
+        )
+        note = adjustment.move_id
+        self.assertEqual(
+            (note.utility_customer_class, note.utility_route_id),
+            ("residential", self.route),
+        )
+        groups = {
+            (customer_class, route): amount
+            for customer_class, route, amount in self._group(
+                REVENUE,
+                ["customer_class", "route_id"],
+                ["amount:sum"],
+                date_from="2025-05-25",
+                date_to="2025-05-25",
+            )
+        }
+        self.assertEqual(groups, {("residential", self.route): -5.0})

@@ -591,6 +591,7 @@ class UtilityReportExport(models.TransientModel):
                 (_("Route"), "text"),
                 (_("Required"), "money"),
                 (_("Held"), "money"),
+                (_("Billed, Unpaid"), "money"),
             ],
             (
                 [
@@ -601,16 +602,18 @@ class UtilityReportExport(models.TransientModel):
                     row.route_id.name or "",
                     row.deposit_required,
                     row.deposit_held,
+                    row.deposit_unpaid,
                 ]
                 for row in rows
             ),
-            totals={5, 6},
+            totals={5, 6, 7},
         )
         tie = model._ub_tie_out(self.company_id)
         writer.section(_("Tie-Out to the Customer Deposits Account"))
         writer.pairs(
             [
                 (_("Deposits held (all accounts of the company)"), tie["held"]),
+                (_("Deposits billed, not yet paid"), tie["unpaid"]),
                 (
                     _(
                         "Balance of %(account)s",

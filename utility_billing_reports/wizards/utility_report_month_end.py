@@ -26,7 +26,8 @@ class UtilityReportMonthEnd(models.TransientModel):
     The roll-forward: receivables at the start of the period, plus what was
     billed (billing register), less what was collected (payment entries),
     adjusted (adjustments register) and written off, plus other receivable
-    entries (deposits applied to final bills, entries made by hand), gives the
+    entries (deposits billed, applied to final bills or cancelled, credits
+    refunded or transferred, entries made by hand), gives the
     receivables at the end of the period. The check compares that figure with
     the receivable balance of the journal items at the end of the period, and
     with the total of the aged receivables at that date.
@@ -50,8 +51,9 @@ class UtilityReportMonthEnd(models.TransientModel):
     other_movements = fields.Monetary(
         string="Other Receivable Entries",
         compute="_compute_figures",
-        help="Deposits applied to final bills, credit notes and entries made by "
-        "hand on the receivables of utility accounts.",
+        help="Customer deposits billed, applied to final bills or cancelled, "
+        "credits refunded or transferred, credit notes and entries made by hand on "
+        "the receivables of utility accounts.",
     )
     closing_computed = fields.Monetary(
         string="Receivables at End (Roll-Forward)", compute="_compute_figures"
@@ -322,6 +324,7 @@ class UtilityReportMonthEnd(models.TransientModel):
         cr.execute(
             SQL(
                 """SELECT CASE WHEN m.utility_adjustment_id IS NOT NULL THEN 'adjusted'
+                               WHEN m.utility_deposit_kind IS NOT NULL THEN 'other'
                                WHEN m.move_type = 'out_invoice' THEN 'billed'
                                WHEN %(source)s IS NOT NULL THEN 'collected'
                                WHEN %(write_off)s THEN 'written_off'

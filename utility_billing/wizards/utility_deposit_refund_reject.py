@@ -1,0 +1,18 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class UtilityDepositRefundReject(models.TransientModel):
+    """Reject a credit refund request, saying why."""
+
+    _name = "utility.deposit.refund.reject"
+    _description = "Reject Utility Credit Refund"
+
+    refund_id = fields.Many2one("utility.deposit.refund", required=True)
+    reason = fields.Text(required=True)
+
+    def action_reject(self):
+        self.ensure_one()
+        self.refund_id.action_reject(self.reason)
+        return {"type": "ir.actions.act_window_close"}
