@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero, format_date, formatLang
 
+from ..tools import numbering
 from ..tools.workflow import check_protected, is_trusted, workflow
 from .account_move import BOOKS_DOOR
 from .utility_sb998_case import CASE_DOOR, SB998_FLAG_FIELDS
@@ -848,9 +849,7 @@ class UtilityAccount(models.Model):
         # never takes a number a later bill will get.
         sequence = journal.utility_bill_sequence_id
         if sequence:
-            sequence = sequence.sudo().with_context(ir_sequence_date=day)
-            self.env["utility.billing.run"]._skip_numbers_taken(sequence, journal)
-            vals["name"] = sequence.next_by_id(sequence_date=day)
+            vals["name"] = numbering.next_name(sequence.sudo(), journal, day)
         with workflow(BOOKS_DOOR):
             move = (
                 self.env["account.move"]

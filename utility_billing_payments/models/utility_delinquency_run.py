@@ -347,7 +347,10 @@ class UtilityDelinquencyRun(models.Model):
                      FROM account_move_line l
                      JOIN account_account aa ON aa.id = l.account_id
                      JOIN utility_account ua ON ua.id = l.utility_account_id
+                     JOIN account_move m ON m.id = l.move_id
                     WHERE l.company_id = %(company)s
+                      -- a deposit is not a bill for service: not delinquency
+                      AND m.utility_deposit_kind IS NULL
                       AND l.utility_account_id > %(last)s
                       %(only)s
                       AND l.parent_state = 'posted'
@@ -837,6 +840,7 @@ class UtilityDelinquencyRun(models.Model):
                 ("amount_residual", ">", 0),
                 ("date_maturity", "<", date),
                 ("move_id.move_type", "=", "out_invoice"),
+                ("move_id.utility_deposit_kind", "=", False),
             ],
             order="date_maturity, id",
         )

@@ -140,6 +140,23 @@ class TestDelinquencyRun(UtilityDelinquencyCommon):
         self._run(self._days(8))
         self.assertFalse(self.account.dlq_step_id)
 
+    def test_unpaid_deposit_is_not_delinquency(self):
+        """A deposit billed at start of service and left unpaid is collected by
+        the office, not by penalties and shut-off notices (it is not a bill for
+        water service); the account's service bill is."""
+        account = self._account("DLQ0004")
+        deposit = account._utility_bill_deposit(amount=100.0, day=self._days(-21))
+        self.assertEqual(deposit.utility_deposit_kind, "bill")
+        self.assertLess(deposit.invoice_date_due, self._days(5))
+        self._run(self._days(5))
+        self.assertFalse(self._events(account))
+        self.assertFalse(self._penalties(account))
+        self.assertFalse(account.dlq_step_id)
+        self._bill(account, 50.0)
+        self._run(self._days(6))
+        self.assertEqual(account.dlq_step_id, self.steps["late_notice"])
+        self.assertEqual(self._notices(account, "late").amount_due, 50.0)
+
     def test_payment_removes_from_list_before_truck_rolls(self):
         account = self.account
         self._walk_to_list(account)
