@@ -24,10 +24,12 @@ class UtilityReportCashReceipt(models.Model):
     utility billing counters (paid, posted or invoiced; change given back
     counts against the cash tendered), whatever they paid (utility accounts,
     citations, fees); their tender is the POS payment method, their cashier the
-    order's user. Other Points of Sale (a shop of the same company) are no
-    receipts of the utility. A counter check returned by the bank shows as a
-    negative counter receipt of its tender on the day it was returned, for
-    what its returned check entries took back from the receivables.
+    order's user, their utility account (and its cycle and route) the one
+    account the order paid when it paid nothing else. Other Points of Sale (a
+    shop of the same company) are no receipts of the utility. A counter check
+    returned by the bank shows as a negative counter receipt of its tender on
+    the day it was returned, for what its returned check entries took back
+    from the receivables.
 
     Other receipts are the utility payment entries that did not come from the
     counter (ACH, mail, drop box, lockbox, online, other, and customers'
@@ -165,9 +167,9 @@ class UtilityReportCashReceipt(models.Model):
                    po.name AS reference,
                    NULL::int AS move_id,
                    po.partner_id AS partner_id,
-                   NULL::int AS account_id,
-                   NULL::int AS billing_cycle_id,
-                   NULL::int AS route_id,
+                   ua.id AS account_id,
+                   ua.billing_cycle_id AS billing_cycle_id,
+                   ua.route_id AS route_id,
                    po.company_id AS company_id,
                    company.currency_id AS currency_id,
                    pp.amount AS amount,
@@ -182,12 +184,34 @@ class UtilityReportCashReceipt(models.Model):
          LEFT JOIN utility_business_calendar cal ON cal.company_id = po.company_id
          LEFT JOIN res_users u ON u.id = po.user_id
          LEFT JOIN res_partner up ON up.id = u.partner_id
+         LEFT JOIN utility_account ua ON ua.id = %(order_account)s
              WHERE po.state IN ('paid', 'done', 'invoiced')
                AND ppm.journal_id IS NOT NULL
             """,
             date=self._ub_local_date(SQL("pp.payment_date"), tz),
             tender=self._ub_translated(SQL("ppm.name")),
             counter=self._ub_counter_condition("pc"),
+            order_account=self._ub_counter_order_account("po"),
+        )
+
+    @api.model
+    def _ub_counter_order_account(self, order_alias):
+        """The utility account an order of the counter ``order_alias`` paid,
+        when every line of it paid that one account (so that its receipts
+        belong to the account's cycle, route and class, as the returns of its
+        checks do); none for an order paying citations, fees or several
+        accounts, or without the counter payments addon."""
+        field = self.env["pos.order.line"]._fields.get("utility_account_id")
+        if not (field and field.store):
+            return SQL("NULL::int")
+        self.env["pos.order.line"].flush_model(["utility_account_id", "order_id"])
+        return SQL(
+            """(SELECT CASE WHEN bool_and(pol.utility_account_id IS NOT NULL)
+                            THEN min(pol.utility_account_id) END
+                  FROM pos_order_line pol
+                 WHERE pol.order_id = %s.id
+                HAVING count(DISTINCT pol.utility_account_id) = 1)""",
+            SQL.identifier(order_alias),
         )
 
     def _ub_counter_returns(self):
