@@ -1360,7 +1360,10 @@ class UtilityDelinquencyRun(models.Model):
             [("company_id", "=", company.id)]
         ):
             return False
-        run = self._get_or_create(company, company._utility_today())
+        # Letters are rendered when printed, not during the install.
+        run = self.with_context(utility_dlq_no_pdf=True)._get_or_create(
+            company, company._utility_today()
+        )
         if run.state == "done" or run._later_run():
             return False
         run._run_all()

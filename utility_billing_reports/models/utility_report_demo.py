@@ -70,6 +70,12 @@ class UtilityReportDemo(models.AbstractModel):
                 bills |= run.invoice_ids.filtered(lambda m: m.state == "posted")
         self._demo_payments(bills, rng, today)
         self._demo_adjustment(bills)
+        # With the payments addon: today's delinquency step, as the scheduled
+        # action would have taken it this morning, now that the ledger has its
+        # past-due bills (every past-due account is at its step or says why
+        # not).
+        if "utility.delinquency.run" in self.env:
+            self.env["utility.delinquency.run"]._demo_today()
         return True
 
     @api.model
