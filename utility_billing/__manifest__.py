@@ -4,7 +4,7 @@
     "name": "Utility Billing",
     "summary": "Premises, meters, service accounts and meter reads for a "
     "municipal water, sewer and trash utility",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "development_status": "Alpha",
     "category": "Accounting/Accounting",
     "website": "https://github.com/utility-billing/utility-billing",

@@ -39,12 +39,14 @@ class UtilityAccountTimeline(models.Model):
     kind = fields.Selection(TIMELINE_KINDS, readonly=True)
     reference = fields.Char(readonly=True)
     state = fields.Char(readonly=True)
-    quantity = fields.Float(readonly=True, digits="Utility Consumption")
+    quantity = fields.Float(
+        aggregator=None, readonly=True, digits="Utility Consumption"
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(readonly=True)
     balance = fields.Monetary(readonly=True, string="Running Balance")
     res_model = fields.Char(readonly=True)
-    res_id = fields.Integer(readonly=True)
+    res_id = fields.Integer(aggregator=None, readonly=True)
     description = fields.Char(compute="_compute_description")
 
     @property

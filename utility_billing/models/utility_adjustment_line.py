@@ -34,10 +34,15 @@ class UtilityAdjustmentLine(models.Model):
     service_type_id = fields.Many2one("utility.service.type", string="Service")
     bill_line_id = fields.Many2one("account.move.line")
     # Use is measured to the thousandth (a leak's excess): kept as computed.
-    quantity = fields.Float(digits="Utility Consumption", default=1.0)
-    price_unit = fields.Float(string="Unit Price", digits="Product Price")
+    quantity = fields.Float(aggregator=None, digits="Utility Consumption", default=1.0)
+    price_unit = fields.Float(
+        aggregator=None, string="Unit Price", digits="Product Price"
+    )
     percent = fields.Float(
-        string="Credited %", default=100.0, help="Share of quantity x price credited."
+        aggregator=None,
+        string="Credited %",
+        default=100.0,
+        help="Share of quantity x price credited.",
     )
     tax_ids = fields.Many2many(
         "account.tax",

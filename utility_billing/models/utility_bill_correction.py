@@ -686,8 +686,12 @@ class UtilityBillCorrectionLine(models.Model):
         "account.account", string="Income Account", required=True, check_company=True
     )
     service_type_id = fields.Many2one("utility.service.type", string="Service")
-    quantity = fields.Float(digits="Product Unit of Measure", default=1.0)
-    price_unit = fields.Float(string="Unit Price", digits="Product Price")
+    quantity = fields.Float(
+        aggregator=None, digits="Product Unit of Measure", default=1.0
+    )
+    price_unit = fields.Float(
+        aggregator=None, string="Unit Price", digits="Product Price"
+    )
     tax_ids = fields.Many2many(
         "account.tax",
         "utility_bill_correction_line_tax_rel",

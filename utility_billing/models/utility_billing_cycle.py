@@ -26,18 +26,21 @@ class UtilityBillingCycle(models.Model):
         tracking=True,
     )
     read_day = fields.Integer(
+        aggregator=None,
         required=True,
         default=1,
         tracking=True,
         help="Day of the month meters are read.",
     )
     bill_day = fields.Integer(
+        aggregator=None,
         required=True,
         default=5,
         tracking=True,
         help="Day of the month bills are dated.",
     )
     due_days = fields.Integer(
+        aggregator=None,
         required=True,
         default=21,
         tracking=True,

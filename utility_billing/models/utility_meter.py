@@ -46,12 +46,14 @@ class UtilityMeter(models.Model):
     make = fields.Char(tracking=True)
     model = fields.Char(tracking=True)
     dials = fields.Integer(
+        aggregator=None,
         required=True,
         default=6,
         tracking=True,
         help="Number of register dials: the register rolls over to zero at 10^dials.",
     )
     multiplier = fields.Float(
+        aggregator=None,
         required=True,
         default=1.0,
         digits=(12, 4),

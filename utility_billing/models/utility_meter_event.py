@@ -30,11 +30,17 @@ class UtilityMeterEvent(models.Model):
         default=lambda self: self.env.company._utility_today(),
     )
     premise_id = fields.Many2one("utility.premise", readonly=True)
-    reading = fields.Float(digits="Utility Reading", readonly=True)
+    reading = fields.Float(aggregator=None, digits="Utility Reading", readonly=True)
     test_result = fields.Selection([("pass", "Pass"), ("fail", "Fail")], readonly=True)
-    test_accuracy_low = fields.Float(string="Accuracy Low Flow (%)", readonly=True)
-    test_accuracy_mid = fields.Float(string="Accuracy Mid Flow (%)", readonly=True)
-    test_accuracy_high = fields.Float(string="Accuracy High Flow (%)", readonly=True)
+    test_accuracy_low = fields.Float(
+        aggregator=None, string="Accuracy Low Flow (%)", readonly=True
+    )
+    test_accuracy_mid = fields.Float(
+        aggregator=None, string="Accuracy Mid Flow (%)", readonly=True
+    )
+    test_accuracy_high = fields.Float(
+        aggregator=None, string="Accuracy High Flow (%)", readonly=True
+    )
     note = fields.Text(readonly=True)
     user_id = fields.Many2one(
         "res.users", required=True, readonly=True, default=lambda self: self.env.user

@@ -131,7 +131,9 @@ class UtilityMeterRead(models.Model):
         tracking=True,
     )
     read_date = fields.Date(compute="_compute_read_date", store=True, index=True)
-    reading = fields.Float(digits="Utility Reading", required=True, tracking=True)
+    reading = fields.Float(
+        aggregator=None, digits="Utility Reading", required=True, tracking=True
+    )
     read_type = fields.Selection(
         READ_TYPES, required=True, default="actual", index=True
     )
@@ -139,7 +141,9 @@ class UtilityMeterRead(models.Model):
     previous_read_id = fields.Many2one(
         "utility.meter.read", readonly=True, index="btree_not_null"
     )
-    previous_reading = fields.Float(digits="Utility Reading", readonly=True)
+    previous_reading = fields.Float(
+        aggregator=None, digits="Utility Reading", readonly=True
+    )
     previous_date = fields.Date(
         related="previous_read_id.read_date", string="Previous Read Date"
     )
@@ -155,8 +159,11 @@ class UtilityMeterRead(models.Model):
         help="Consumption in the service's billing unit.",
     )
     uom_id = fields.Many2one(related="service_type_id.uom_id", string="Unit")
-    days = fields.Integer(readonly=True, help="Days since the previous read.")
+    days = fields.Integer(
+        aggregator=None, readonly=True, help="Days since the previous read."
+    )
     average_daily = fields.Float(
+        aggregator=None,
         compute="_compute_average_daily",
         digits="Utility Consumption",
         string="Daily Use",
@@ -196,7 +203,7 @@ class UtilityMeterRead(models.Model):
         index="btree_not_null",
         ondelete="restrict",
     )
-    import_line = fields.Integer(readonly=True)
+    import_line = fields.Integer(aggregator=None, readonly=True)
     read_code = fields.Char(help="Reader or device code (skip, trouble, tamper...).")
     note = fields.Char()
     company_id = fields.Many2one(

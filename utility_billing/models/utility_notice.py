@@ -103,13 +103,15 @@ class UtilityNotice(models.Model):
         digits="Utility Consumption",
         help="Consumption of the read, in the service's billing unit.",
     )
-    days = fields.Integer(string="Days in Period")
-    daily_use = fields.Float(digits="Utility Consumption")
+    days = fields.Integer(aggregator=None, string="Days in Period")
+    daily_use = fields.Float(aggregator=None, digits="Utility Consumption")
     usual_daily_use = fields.Float(
+        aggregator=None,
         digits="Utility Consumption",
         help="Average daily use of the recent reads before this one.",
     )
     usual_consumption = fields.Float(
+        aggregator=None,
         string="Usual Use for the Period",
         digits="Utility Consumption",
         compute="_compute_usual_consumption",

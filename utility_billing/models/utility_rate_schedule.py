@@ -351,6 +351,7 @@ class UtilityRateComponent(models.Model):
         help="The bill line uses this product's income account and taxes.",
     )
     amount = fields.Float(
+        aggregator=None,
         digits="Product Price",
         help="Per month: the flat charge, the charge per living unit, or the "
         "minimum bill.",
@@ -373,16 +374,20 @@ class UtilityRateComponent(models.Model):
         default="5-10", help="Months using the summer tiers, e.g. 5-10 or 6,7,8,9."
     )
     unit_price = fields.Float(
-        digits="Product Price", help="Winter average: price per billing unit."
+        aggregator=None,
+        digits="Product Price",
+        help="Winter average: price per billing unit.",
     )
     winter_months = fields.Char(
         default="12,1,2", help="Months whose average water use is billed, e.g. 12,1,2."
     )
     winter_cap = fields.Float(
+        aggregator=None,
         string="Monthly Cap (units)",
         help="Winter average: most units billed per month.",
     )
     class_default_units = fields.Float(
+        aggregator=None,
         string="Default Units",
         help="Winter average: monthly units billed when the customer has no winter "
         "history.",
@@ -617,11 +622,14 @@ class UtilityRateTier(models.Model):
         default="all",
     )
     upper_limit = fields.Float(
+        aggregator=None,
         digits="Utility Consumption",
         help="Units up to which this tier applies (per period, or per 30 days when "
         "scaled); 0 for the last tier.",
     )
-    price = fields.Float(digits="Product Price", required=True, help="Price per unit.")
+    price = fields.Float(
+        aggregator=None, digits="Product Price", required=True, help="Price per unit."
+    )
     company_id = fields.Many2one(related="component_id.company_id", store=True)
 
     @api.model_create_multi
@@ -650,7 +658,9 @@ class UtilityRateSizePrice(models.Model):
         "utility.rate.component", required=True, index=True, ondelete="cascade"
     )
     meter_size = fields.Selection(METER_SIZES, required=True)
-    amount = fields.Float(digits="Product Price", required=True, help="Per month.")
+    amount = fields.Float(
+        aggregator=None, digits="Product Price", required=True, help="Per month."
+    )
     company_id = fields.Many2one(related="component_id.company_id", store=True)
 
     _sql_constraints = [

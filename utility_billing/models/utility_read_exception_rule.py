@@ -52,12 +52,14 @@ class UtilityReadExceptionRule(models.Model):
         help="What high and low use are compared with.",
     )
     history_count = fields.Integer(
+        aggregator=None,
         string="Reads in Average",
         default=3,
         tracking=True,
         help="Number of previous reads whose average daily use is the reference.",
     )
     threshold_percent = fields.Float(
+        aggregator=None,
         string="Threshold (%)",
         default=100.0,
         tracking=True,
@@ -66,12 +68,14 @@ class UtilityReadExceptionRule(models.Model):
         "than this percentage.",
     )
     min_consumption = fields.Float(
+        aggregator=None,
         string="Minimum Use Checked",
         default=0.0,
         help="High-use checks ignore reads below this consumption (billing units), "
         "so that tiny users are not flagged for small swings.",
     )
     max_estimates = fields.Integer(
+        aggregator=None,
         string="Consecutive Estimates Allowed",
         default=2,
         tracking=True,

@@ -708,7 +708,7 @@ class UtilityReadImportError(models.Model):
     import_id = fields.Many2one(
         "utility.read.import", required=True, index=True, ondelete="cascade"
     )
-    line_number = fields.Integer(required=True)
+    line_number = fields.Integer(aggregator=None, required=True)
     content = fields.Char(string="Line")
     reason = fields.Char(required=True)
     company_id = fields.Many2one(related="import_id.company_id", store=True, index=True)

@@ -86,7 +86,10 @@ class UtilityServiceOrder(models.Model):
         related="premise_id.route_id", store=True, index=True, string="Route"
     )
     walk_sequence = fields.Integer(
-        related="premise_id.sequence", store=True, string="Walk Sequence"
+        aggregator=None,
+        related="premise_id.sequence",
+        store=True,
+        string="Walk Sequence",
     )
     meter_id = fields.Many2one(
         "utility.meter",
@@ -117,6 +120,7 @@ class UtilityServiceOrder(models.Model):
     # Results
     result_date = fields.Date(string="Date Done", tracking=True, copy=False)
     result_reading = fields.Float(
+        aggregator=None,
         string="Reading",
         digits="Utility Reading",
         copy=False,
@@ -144,7 +148,10 @@ class UtilityServiceOrder(models.Model):
         domain="[('state', '=', 'in_stock')]",
     )
     new_meter_reading = fields.Float(
-        string="New Meter Initial Reading", digits="Utility Reading", copy=False
+        aggregator=None,
+        string="New Meter Initial Reading",
+        digits="Utility Reading",
+        copy=False,
     )
     new_meter_read_id = fields.Many2one(
         "utility.meter.read",
@@ -155,9 +162,15 @@ class UtilityServiceOrder(models.Model):
     test_result = fields.Selection(
         [("pass", "Pass"), ("fail", "Fail")], tracking=True, copy=False
     )
-    test_accuracy_low = fields.Float(string="Accuracy Low Flow (%)", copy=False)
-    test_accuracy_mid = fields.Float(string="Accuracy Mid Flow (%)", copy=False)
-    test_accuracy_high = fields.Float(string="Accuracy High Flow (%)", copy=False)
+    test_accuracy_low = fields.Float(
+        aggregator=None, string="Accuracy Low Flow (%)", copy=False
+    )
+    test_accuracy_mid = fields.Float(
+        aggregator=None, string="Accuracy Mid Flow (%)", copy=False
+    )
+    test_accuracy_high = fields.Float(
+        aggregator=None, string="Accuracy High Flow (%)", copy=False
+    )
     result_note = fields.Text(string="Findings", copy=False)
     notice_ids = fields.One2many("utility.notice", "service_order_id")
     company_id = fields.Many2one(

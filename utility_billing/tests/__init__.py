@@ -20,3 +20,5 @@ from . import test_utility_credit_apply
 from . import test_utility_chart
 from . import test_sb998_case
 from . import test_utility_deposit
+from . import test_list_sums
+from . import test_demo_tax_names

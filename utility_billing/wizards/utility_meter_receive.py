@@ -21,17 +21,21 @@ class UtilityMeterReceive(models.TransientModel):
     )
     serial = fields.Char()
     prefix = fields.Char(help="Text before the number, e.g. NP- for NP-000101.")
-    range_start = fields.Integer(string="From Number")
-    range_end = fields.Integer(string="To Number")
-    padding = fields.Integer(default=6, help="Digits of the number, zero-padded.")
+    range_start = fields.Integer(aggregator=None, string="From Number")
+    range_end = fields.Integer(aggregator=None, string="To Number")
+    padding = fields.Integer(
+        aggregator=None, default=6, help="Digits of the number, zero-padded."
+    )
     service_type_id = fields.Many2one(
         "utility.service.type", required=True, domain="[('metered', '=', True)]"
     )
     size = fields.Selection(METER_SIZES, required=True, default="3/4")
     make = fields.Char()
     model = fields.Char()
-    dials = fields.Integer(required=True, default=6)
-    multiplier = fields.Float(required=True, default=1.0, digits=(12, 4))
+    dials = fields.Integer(aggregator=None, required=True, default=6)
+    multiplier = fields.Float(
+        aggregator=None, required=True, default=1.0, digits=(12, 4)
+    )
     uom_id = fields.Many2one(
         "uom.uom",
         string="Register Unit",

@@ -120,8 +120,10 @@ class UtilityReadEntryLine(models.TransientModel):
     meter_id = fields.Many2one("utility.meter", required=True)
     premise_id = fields.Many2one("utility.premise")
     route_id = fields.Many2one("utility.route")
-    walk_sequence = fields.Integer()
-    previous_reading = fields.Float(digits="Utility Reading")
+    walk_sequence = fields.Integer(
+        aggregator=None,
+    )
+    previous_reading = fields.Float(aggregator=None, digits="Utility Reading")
     previous_date = fields.Date()
     new_reading = fields.Char(string="Reading")
     read_type = fields.Selection(

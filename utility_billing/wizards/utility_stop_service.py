@@ -161,7 +161,9 @@ class UtilityStopServiceLine(models.TransientModel):
     )
     service_id = fields.Many2one("utility.account.service")
     meter_id = fields.Many2one("utility.meter", required=True)
-    previous_reading = fields.Float(digits="Utility Reading", readonly=True)
+    previous_reading = fields.Float(
+        aggregator=None, digits="Utility Reading", readonly=True
+    )
     reading = fields.Float(
-        string="Final Reading", digits="Utility Reading", required=True
+        aggregator=None, string="Final Reading", digits="Utility Reading", required=True
     )

@@ -30,3 +30,4 @@ from . import utility_service_order_delinquency
 from . import utility_payment_plan
 from . import utility_collection_referral
 from . import utility_settings
+from . import utility_account_badges

@@ -1161,7 +1161,7 @@ class UtilityAchBatchLine(models.Model):
         string="Re-presentments",
         readonly=True,
     )
-    transaction_code = fields.Integer(readonly=True)
+    transaction_code = fields.Integer(aggregator=None, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary()
     bill_ids = fields.Many2many(

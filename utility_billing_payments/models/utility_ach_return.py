@@ -413,7 +413,7 @@ class UtilityAchReturnLine(models.Model):
         check_company=True,
     )
     date = fields.Date(related="return_id.date", store=True)
-    line_number = fields.Integer(string="Line")
+    line_number = fields.Integer(aggregator=None, string="Line")
     kind = fields.Selection(
         [("return", "Return"), ("noc", "Notification of Change")], required=True
     )

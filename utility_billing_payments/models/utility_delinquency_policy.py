@@ -69,6 +69,7 @@ class UtilityDelinquencyPolicy(models.Model):
         "enter a payment plan are on file (Health and Safety Code 116900 et seq.).",
     )
     shutoff_notice_business_days = fields.Integer(
+        aggregator=None,
         string="Shut-off Notice Business Days",
         default=7,
         help="Business days between the shut-off notice and the shut-off (SB 998: "
@@ -184,6 +185,7 @@ class UtilityDelinquencyPolicyStep(models.Model):
     active = fields.Boolean(default=True)
     action = fields.Selection(STEP_ACTIONS, required=True)
     days = fields.Integer(
+        aggregator=None,
         string="Days After Due Date",
         required=True,
         help="The step is taken when the bill is this many days past its due date.",
@@ -193,6 +195,7 @@ class UtilityDelinquencyPolicyStep(models.Model):
         default="percent",
     )
     penalty_percent = fields.Float(
+        aggregator=None,
         string="Penalty (%)",
         default=10.0,
         help="At most 10% of the delinquent charges (Government Code 54348).",

@@ -101,7 +101,9 @@ class UtilityDelinquencyRun(models.Model):
         tracking=True,
     )
     last_account_id = fields.Integer(
-        readonly=True, help="Accounts up to this id are processed (batch position)."
+        aggregator=None,
+        readonly=True,
+        help="Accounts up to this id are processed (batch position).",
     )
     account_count = fields.Integer(string="Accounts Processed", readonly=True)
     batch_count = fields.Integer(string="Batches", readonly=True)

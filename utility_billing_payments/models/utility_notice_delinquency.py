@@ -84,7 +84,7 @@ class UtilityNotice(models.Model):
         help="Copy mailed to 'Occupant' at the service address, which differs from "
         "the customer's mailing address (SB 998).",
     )
-    walk_sequence = fields.Integer(related="premise_id.sequence")
+    walk_sequence = fields.Integer(aggregator=None, related="premise_id.sequence")
     route_id = fields.Many2one(related="premise_id.route_id")
 
     @api.model_create_multi

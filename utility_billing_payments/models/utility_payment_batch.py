@@ -423,7 +423,7 @@ class UtilityPaymentBatchError(models.Model):
         related="batch_id.company_id", store=True, index=True, precompute=True
     )
     filename = fields.Char(string="File", readonly=True)
-    line_number = fields.Integer(readonly=True)
+    line_number = fields.Integer(aggregator=None, readonly=True)
     field = fields.Char(readonly=True)
     reason = fields.Char(readonly=True)
     content = fields.Char(readonly=True)

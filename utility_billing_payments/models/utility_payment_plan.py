@@ -80,10 +80,15 @@ class UtilityPaymentPlan(models.Model):
         required=True, default=fields.Date.context_today, tracking=True
     )
     months = fields.Integer(
-        string="Installments (Months)", required=True, default=6, tracking=True
+        aggregator=None,
+        string="Installments (Months)",
+        required=True,
+        default=6,
+        tracking=True,
     )
     down_payment = fields.Monetary(currency_field="currency_id", tracking=True)
     grace_days = fields.Integer(
+        aggregator=None,
         compute="_compute_grace_days",
         store=True,
         readonly=False,

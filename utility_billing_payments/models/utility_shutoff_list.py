@@ -292,7 +292,9 @@ class UtilityShutoffListLine(models.Model):
     route_id = fields.Many2one(
         "utility.route", related="account_id.premise_id.route_id", store=True
     )
-    walk_sequence = fields.Integer(related="account_id.premise_id.sequence", store=True)
+    walk_sequence = fields.Integer(
+        aggregator=None, related="account_id.premise_id.sequence", store=True
+    )
     customer_class = fields.Selection(related="account_id.customer_class")
     amount_past_due = fields.Monetary(currency_field="currency_id")
     oldest_due_date = fields.Date()

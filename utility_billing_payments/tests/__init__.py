@@ -32,3 +32,4 @@ from . import test_payment_batch
 from . import test_lockbox_import
 from . import test_sb998_walk
 from . import test_shutoff_date
+from . import test_account_badges

@@ -82,7 +82,9 @@ class UtilityReportBillingRegisterLine(models.Model):
     gl_account_id = fields.Many2one(
         "account.account", string="Revenue Account", readonly=True
     )
-    quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
+    quantity = fields.Float(
+        digits="Product Unit of Measure", readonly=True, aggregator=None
+    )
     price_unit = fields.Float(
         string="Rate", digits="Product Price", readonly=True, aggregator=None
     )
