@@ -214,6 +214,9 @@ class UtilityBillingRunLine(models.Model):
             reads_by_meter=reads_by_meter,
             review_meters=review_meters,
             winter=winter,
+            installed_langs=frozenset(
+                code for code, _name in self.env["res.lang"].get_installed()
+            ),
         )
 
     def _get_hold_reason(self, batch):
@@ -477,9 +480,11 @@ class UtilityBillingRunLine(models.Model):
         inputs = self._prepare_rate_inputs(service, reads, rating, batch)
         # The bill's lines are labelled in the account's language (the bill
         # prints in it).
-        schedule = service.rate_schedule_id.with_context(
-            lang=self.account_id.lang or self.env.lang
-        )
+        # (when that language is installed: Odoo refuses an inactive one).
+        lang = self.account_id.lang
+        if lang not in batch.installed_langs:
+            lang = self.env.lang
+        schedule = service.rate_schedule_id.with_context(lang=lang)
         try:
             charges = schedule._rate(inputs)
         except UserError as exc:

@@ -205,6 +205,24 @@ class TestUtilityBillingRun(UtilityBillingRunCommon):
         self.assertIn("Consumo de agua, bloque 2 (más de 41)", names_b)
         self.assertIn("Water usage tier 1 (0 to 41)", names_a)
 
+    def test_account_language_not_installed_bills_in_english(self):
+        """An account whose language is not installed in the database is billed
+        (in the database's language), not held: Odoo refuses an inactive
+        language in a context."""
+        spanish = (
+            self.env["res.lang"]
+            .with_context(active_test=False)
+            .search([("code", "=", "es_MX")])
+        )
+        if spanish.active:
+            spanish.active = False
+        self.assertNotIn("es_MX", dict(self.env["res.lang"].get_installed()))
+        self.account_b.lang = "es_MX"
+        run = self._bill(post=False)
+        self.assertEqual(run.held_count, 0)
+        names_b = self._bill_of(self.account_b, run).invoice_line_ids.mapped("name")
+        self.assertIn("Water usage tier 1 (0 to 41)", names_b)
+
     def test_nothing_to_post_when_every_account_is_held(self):
         """A run whose accounts are all held (no reads in its period) has no
         bill to post: Post Bills is refused and the run stays computed."""

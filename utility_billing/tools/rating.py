@@ -34,6 +34,8 @@ class RatingBatch:
     winter: dict
     #: rate versions in effect, kept by ``utility.rate.schedule._rate``
     versions_cache: dict = dataclasses.field(default_factory=dict)
+    #: codes of the installed languages (charge labels in the account's)
+    installed_langs: frozenset = frozenset()
 
 
 @dataclasses.dataclass
