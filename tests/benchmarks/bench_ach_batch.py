@@ -693,6 +693,10 @@ def targets(args, stock_count, stock, compute, generate, check, batch):
     print()
     for name, value, ok in results:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
+    if not all(ok for _n, _v, ok in results[1:]):
+        # A wrong result (entries, payments, the file), not a slow one: CI
+        # fails on this line.
+        print("ERROR: wrong result: see the FAIL lines on entries and the file.")
     return all(ok for _n, _v, ok in results)
 
 
