@@ -152,6 +152,11 @@ class UtilityAccountTimeline(models.Model):
                     start=format_date(self.env, record.utility_period_start),
                     end=format_date(self.env, record.utility_period_end),
                 )
+            # A penalty, a deposit, an adjustment's note: what its line says,
+            # not only the number of the bill it refers to.
+            label = record.invoice_line_ids[:1].name
+            if label:
+                return f"{record.name}: {label}"
             return record.ref or record.name
         if self.kind == "payment":
             return record._utility_payment_description()

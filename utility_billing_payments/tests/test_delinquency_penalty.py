@@ -42,6 +42,15 @@ class TestDelinquencyPenalty(UtilityDelinquencyCommon):
         penalty = self._penalties(self.account)
         self.assertEqual(penalty.amount_total, 5.0, "5% of the $100 left unpaid")
         self.assertIn(bill.name, penalty.invoice_line_ids.name)
+        # The account's history says what the penalty is, not only the number
+        # of the bill it is on.
+        row = self.account.timeline_ids.filtered(
+            lambda r: r.res_model == "account.move" and r.res_id == penalty.id
+        )
+        self.assertEqual(
+            row.description,
+            f"{penalty.name}: Late penalty on bill {bill.name}: 5% of $\xa0100.00",
+        )
 
     def test_once_per_bill_each_bill(self):
         first = self._bill(self.account, 100.0)
