@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context, float_compare, float_is_zero, float_round
+from odoo.tools.misc import format_date
 
 from ..tools import numbering
 from ..tools.workflow import (
@@ -540,6 +541,14 @@ class UtilityAdjustment(models.Model):
     def _check_can_submit(self):
         self.ensure_one()
         if float_is_zero(self.amount, precision_rounding=self.currency_id.rounding):
+            if self.computation:
+                raise UserError(
+                    self.env._(
+                        "Adjustment %(name)s has no amount:\n%(computation)s",
+                        name=self.name,
+                        computation=self.computation,
+                    )
+                )
             raise UserError(
                 self.env._("Adjustment %(name)s has no amount.", name=self.name)
             )
@@ -616,7 +625,7 @@ class UtilityAdjustment(models.Model):
                         "(%(ref)s): the policy allows one in 12 months.",
                         account=self.account_id.name,
                         type=dict(ADJUSTMENT_TYPES)[self.adjustment_type],
-                        date=previous.post_date or previous.date,
+                        date=format_date(self.env, previous.post_date or previous.date),
                         ref=previous.name,
                     )
                 )
@@ -798,13 +807,14 @@ class UtilityAdjustment(models.Model):
                 )
             )
         if not lines:
-            raise UserError(
+            # Not an error: the computation is kept on the request for the CSR
+            # to read (and to tell the customer); submitting it is refused.
+            notes.insert(
+                0,
                 self.env._(
-                    "Bill %(bill)s shows no use above the usual use: no leak credit."
-                    "\n%(computation)s",
+                    "Bill %(bill)s shows no use above the usual use: no leak credit.",
                     bill=bill.name,
-                    computation="\n".join(notes),
-                )
+                ),
             )
         return lines, "\n".join(notes)
 

@@ -278,10 +278,17 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
         self.assertEqual(move.amount_total, 110.46)
 
     def test_leak_without_excess_refused(self):
-        """A bill whose use is not above the usual use gives no leak credit."""
+        """A bill whose use is not above the usual use gives no leak credit: the
+        computation says so on the request (not in an error dialog), and the
+        request cannot be submitted."""
+        adjustment = self._leak(bill=self.leak_bills[1])
+        self.assertFalse(adjustment.line_ids)
+        self.assertIn("no use above the usual use", adjustment.computation)
         with self.assertRaises(UserError) as cm:
-            self._leak(bill=self.leak_bills[1])
+            adjustment.with_user(self.csr1).action_submit()
+        self.assertIn("has no amount", str(cm.exception))
         self.assertIn("no use above the usual use", str(cm.exception))
+        self.assertEqual(adjustment.state, "draft")
 
     def test_leak_proof_required_at_submit(self):
         """A leak credit is submitted only with the proof of repair attached."""
