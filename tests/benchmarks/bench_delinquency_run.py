@@ -24,7 +24,7 @@ Not a unit test (pytest collects only test_*.py): run it with
    a. Our daily run for that date, as the scheduled action does it: batches
       of ``--batch-size`` accounts, each committed: ``--measure-batches``
       batches of the city, then one batch of the town. The letters' PDF is
-      left out (``utility_dlq_no_pdf``: wkhtmltopdf is not what is measured).
+      left out (``NO_PDF_DOOR``: wkhtmltopdf is not what is measured).
    b. Stock Odoo, for as many overdue invoices as (a) did in the city:
       Community has no follow-up, so the nearest stock way to do the same is
       what an accountant would do by hand, in batches of the same size: search
@@ -257,12 +257,16 @@ def ours(copy, run_date, batch_size, measure_batches, town_prefix):
     import odoo
     from odoo.modules.registry import Registry
 
+    from odoo.addons.utility_billing.tools.workflow import workflow
+    from odoo.addons.utility_billing_payments.models.utility_delinquency_run import (
+        NO_PDF_DOOR,
+    )
+
     registry = Registry(copy.name)
     batches = []
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr, odoo.SUPERUSER_ID, {"utility_dlq_no_pdf": True, "tz": "UTC"}
-        )
+    # Letters' PDF left out: wkhtmltopdf is not what is measured.
+    with registry.cursor() as cr, workflow(NO_PDF_DOOR):
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "UTC"})
         check_query_counter(cr)
         cr.execute(
             "SELECT min(id) FROM utility_account WHERE name LIKE %s",

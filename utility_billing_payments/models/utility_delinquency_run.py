@@ -13,6 +13,7 @@ from odoo.tools import SQL, clean_context, float_compare
 from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.utility_billing.tools import numbering
+from odoo.addons.utility_billing.tools.workflow import in_workflow, workflow
 
 from ..tools.controls import (
     check_company,
@@ -23,6 +24,10 @@ from ..tools.controls import (
 from .utility_account_delinquency import DOOR_HANGER_DAYS, SHUTOFF_DAYS_SB998
 from .utility_delinquency_policy import NOTICE_KIND_BY_ACTION
 from .utility_notice_delinquency import SAFEGUARD_NOTICE_DOMAIN
+
+# Server code that leaves the letters' PDF to the printing (the demo, the
+# benchmark) opens this door; a context key would let any caller skip it.
+NO_PDF_DOOR = "utility.delinquency.run.no_pdf"
 
 _logger = logging.getLogger(__name__)
 
@@ -602,7 +607,7 @@ class UtilityDelinquencyRun(models.Model):
         those letters stay to retry; the others go."""
         letters = self.env["utility.notice"]._dlq_letters_in_walk_order(letters)
         content = None
-        if not self.env.context.get("utility_dlq_no_pdf"):
+        if not in_workflow(NO_PDF_DOOR):
             try:
                 content = self._render_letters(letters)
             except Exception as error:  # pylint: disable=broad-except
@@ -1362,13 +1367,12 @@ class UtilityDelinquencyRun(models.Model):
             [("company_id", "=", company.id)]
         ):
             return False
-        # Letters are rendered when printed, not during the install.
-        run = self.with_context(utility_dlq_no_pdf=True)._get_or_create(
-            company, company._utility_today()
-        )
+        run = self._get_or_create(company, company._utility_today())
         if run.state == "done" or run._later_run():
             return False
-        run._run_all()
+        # Letters are rendered when printed, not during the install.
+        with workflow(NO_PDF_DOOR):
+            run._run_all()
         return True
 
     @api.model
@@ -1464,13 +1468,9 @@ class UtilityDelinquencyRun(models.Model):
             bill.action_post()
         runs = self.browse()
         for days in (1, 5, 30, 45, 58, 60):
-            run = self.with_context(utility_dlq_no_pdf=True)._get_or_create(
-                company, due_old + timedelta(days=days)
-            )
-            run._start()
-            while run._process_batch():
-                pass
-            run._finish()
+            run = self._get_or_create(company, due_old + timedelta(days=days))
+            with workflow(NO_PDF_DOOR):
+                run._run_all()
             runs |= run
         shutoff = runs.shutoff_list_id
         if shutoff:

@@ -1,5 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common_delinquency import UtilityDelinquencyCommon
@@ -79,6 +81,26 @@ class TestDelinquencyNotice(UtilityDelinquencyCommon):
         )
         self.assertIn("Aviso de pago atrasado", mail.subject)
         self.assertIn("revisión o apelación", mail.body_html)
+
+    def test_a_context_key_does_not_skip_the_letters(self):
+        """A CSR II running the day with the key the demo once used to leave
+        the PDF out still gets the letters rendered and kept (the evidence of
+        what was mailed): only server code opening the door skips them."""
+        self._run(self._days(1))
+        with freeze_time(f"{self._days(5)} 09:00:00"):
+            run = (
+                self.env["utility.delinquency.run"]
+                .with_user(self.csr2)
+                .with_context(utility_dlq_no_pdf=True)
+                ._get_or_create(self.company, self._days(5))
+            )
+            run.action_run()
+        late = self.env["utility.notice"].search(
+            [("account_id", "=", self.account.id), ("kind", "=", "late")]
+        )
+        self.assertEqual(late.state, "sent")
+        self.assertEqual(late.document_id.mimetype, "application/pdf")
+        self.assertEqual(run.sudo().letters_attachment_id.mimetype, "application/pdf")
 
     def test_run_reports(self):
         runs = {}
