@@ -22,6 +22,11 @@ from . import res_company_delinquency
 from . import res_config_settings_delinquency
 from . import utility_delinquency_policy
 from . import utility_delinquency_run
+from . import utility_delinquency_run_plan
+from . import utility_delinquency_run_apply
+from . import utility_delinquency_run_letters
+from . import utility_delinquency_event
+from . import utility_delinquency_failure
 from . import utility_notice_delinquency
 from . import utility_account_delinquency
 from . import account_move_delinquency
