@@ -39,25 +39,26 @@ class UtilityDelinquencyRun(models.Model):
                 vals["name"] = name
 
     def _apply_batch(self, env, out):
-        """Create what the batch decided: penalty invoices (posted), notices
+        """Create what the batch decided (``out``: the ``PlanOut`` of
+        ``utility_delinquency_run_plan.py``): penalty invoices (posted), notices
         (e-mails sent now, letters at the end of the run), the steps taken, the
         shut-off list lines, the accounts' steps."""
-        stats = out["stats"]
-        event_vals = out["event_vals"]
-        if out["penalty_vals"]:
-            self._name_penalties(env, out["penalty_vals"])
-            moves = env["account.move"].create(out["penalty_vals"])
+        stats = out.stats
+        event_vals = out.event_vals
+        if out.penalty_vals:
+            self._name_penalties(env, out.penalty_vals)
+            moves = env["account.move"].create(out.penalty_vals)
             moves.with_context(skip_invoice_sync=True)._post(soft=False)
-            for event, move in zip(out["penalty_events"], moves, strict=True):
+            for event, move in zip(out.penalty_events, moves, strict=True):
                 event["penalty_move_id"] = move.id
-            event_vals.extend(out["penalty_events"])
-        if out["waived"]:
-            env["utility.account"].browse(out["waived"]).write(
+            event_vals.extend(out.penalty_events)
+        if out.waived:
+            env["utility.account"].browse(out.waived).write(
                 {"interest_waiver_date": self.date}
             )
-        if out["notice_vals"]:
-            new_notices = env["utility.notice"].create(out["notice_vals"])
-            for event, notice in zip(out["notice_events"], new_notices, strict=True):
+        if out.notice_vals:
+            new_notices = env["utility.notice"].create(out.notice_vals)
+            for event, notice in zip(out.notice_events, new_notices, strict=True):
                 if event:
                     event["notice_id"] = notice.id
                     event_vals.append(event)
@@ -67,11 +68,11 @@ class UtilityDelinquencyRun(models.Model):
             stats["notices"] += len(new_notices)
         if event_vals:
             env["utility.delinquency.event"].create(event_vals)
-        if out["list_candidates"]:
-            eligible, blocked = self._add_to_shutoff_list(out["list_candidates"])
+        if out.list_candidates:
+            eligible, blocked = self._add_to_shutoff_list(out.list_candidates)
             stats["eligible"] += eligible
             stats["blocked"] += blocked
-        self._write_account_steps(out["account_rows"], out["shutoff_dates"])
+        self._write_account_steps(out.account_rows, out.shutoff_dates)
         for key in ("notices", "penalties", "eligible", "blocked", "waivers"):
             stats[key] = int(stats[key])
         return stats
