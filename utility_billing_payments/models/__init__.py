@@ -15,6 +15,10 @@ from . import res_company_ach
 from . import res_config_settings_ach
 from . import utility_ach_mandate
 from . import utility_ach_batch
+from . import utility_ach_batch_entries
+from . import utility_ach_batch_file
+from . import utility_ach_batch_settlement
+from . import utility_ach_batch_line
 from . import utility_ach_return
 from . import utility_notice_ach
 from . import utility_account_ach
