@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Demo data of the delinquency run: a timeline of three accounts and today's run.
 
 Called by ``demo/utility_delinquency_demo.xml`` (``_demo_timeline``) and by

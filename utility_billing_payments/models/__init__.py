@@ -1,16 +1,20 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from . import res_company
-from . import res_config_settings
-from . import product_template
-from . import pos_config
-from . import pos_payment_method
-from . import utility_account
+from . import res_company_counter
+from . import res_config_settings_counter
+from . import product_template_counter
+from . import product_product_counter
+from . import pos_config_counter
+from . import pos_payment_method_counter
+from . import utility_account_counter
 from . import utility_account_payment
 from . import utility_lockbox_mapping
 from . import utility_payment_batch
-from . import pos_order
-from . import pos_session
+from . import pos_order_counter
+from . import pos_order_line_counter
+from . import pos_payment_counter
+from . import account_move_counter
+from . import pos_session_counter
 from . import res_company_ach
 from . import res_config_settings_ach
 from . import utility_ach_mandate
@@ -34,6 +38,7 @@ from . import utility_delinquency_failure
 from . import utility_notice_delinquency
 from . import utility_account_delinquency
 from . import account_move_delinquency
+from . import account_move_line_delinquency
 from . import utility_shutoff_list
 from . import utility_service_order_delinquency
 from . import utility_payment_plan

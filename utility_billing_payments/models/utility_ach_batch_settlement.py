@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """The ACH batch: its payments' numbers, their reversal when the batch is
 cancelled, and the settlement entry from the clearing account to the bank.
 """

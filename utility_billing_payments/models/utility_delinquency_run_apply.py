@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """The delinquency run: creating what the plan of a batch decided.
 
 Penalty invoices (numbered and posted), notices, the steps taken, the

@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """The delinquency run: its letters and its summary.
 
 The paper notices of a run rendered into one PDF to print (an account whose

@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """The delinquency run: planning the steps of a batch of accounts.
 
 What each account of a batch is due on the run's date (penalties, the next
