@@ -10,6 +10,8 @@ from . import utility_account_counter
 from . import utility_account_payment
 from . import utility_lockbox_mapping
 from . import utility_payment_batch
+from . import utility_payment_batch_line
+from . import utility_payment_batch_error
 from . import pos_order_counter
 from . import pos_order_line_counter
 from . import pos_payment_counter
@@ -24,6 +26,7 @@ from . import utility_ach_batch_file
 from . import utility_ach_batch_settlement
 from . import utility_ach_batch_line
 from . import utility_ach_return
+from . import utility_ach_return_line
 from . import utility_notice_ach
 from . import utility_account_ach
 from . import res_company_delinquency
@@ -40,8 +43,10 @@ from . import utility_account_delinquency
 from . import account_move_delinquency
 from . import account_move_line_delinquency
 from . import utility_shutoff_list
+from . import utility_shutoff_list_line
 from . import utility_service_order_delinquency
 from . import utility_payment_plan
 from . import utility_collection_referral
+from . import utility_collection_export
 from . import utility_settings
 from . import utility_account_badges
