@@ -40,6 +40,7 @@ from . import utility_delinquency_event
 from . import utility_delinquency_failure
 from . import utility_notice_delinquency
 from . import utility_account_delinquency
+from . import utility_account_delinquency_safeguards
 from . import account_move_delinquency
 from . import account_move_line_delinquency
 from . import utility_shutoff_list
