@@ -36,6 +36,7 @@ from . import utility_delinquency_run
 from . import utility_delinquency_run_plan
 from . import utility_delinquency_run_apply
 from . import utility_delinquency_run_letters
+from . import utility_delinquency_run_failures
 from . import utility_delinquency_event
 from . import utility_delinquency_failure
 from . import utility_notice_delinquency

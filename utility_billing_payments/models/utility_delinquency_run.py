@@ -7,15 +7,13 @@ scheduled action.
 Its other concerns are sibling ``_inherit`` files: planning a batch's steps
 (``utility_delinquency_run_plan.py``), creating them
 (``utility_delinquency_run_apply.py``), the letters and the summary
-(``utility_delinquency_run_letters.py``); the demo timeline is in
+(``utility_delinquency_run_letters.py``), an account that fails
+(``utility_delinquency_run_failures.py``); the demo timeline is in
 ``demo/utility_delinquency_run_demo.py``.
 """
 
 import logging
 import time
-from collections import defaultdict
-
-import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -397,112 +395,6 @@ class UtilityDelinquencyRun(models.Model):
             }
         )
         return len(rows) == batch_size
-
-    def _process_rows_safely(self, rows):
-        """Process ``rows``; when the batch fails, account by account, each
-        failure recorded on its account and the run (one bad account does not
-        stop the others)."""
-        try:
-            with self.env.cr.savepoint():
-                return self._process_accounts(rows)
-        except psycopg2.OperationalError:
-            raise  # concurrency: the whole batch is tried again
-        except Exception as error:  # pylint: disable=broad-except
-            if len(rows) == 1:
-                self._record_failure(rows[0][0], "steps", error)
-                return defaultdict(int)
-            _logger.warning(
-                "Delinquency run %s: batch failed (%s), account by account",
-                self.id,
-                error,
-            )
-        stats = defaultdict(int)
-        for row in rows:
-            try:
-                with self.env.cr.savepoint():
-                    done = self._process_accounts([row])
-            except psycopg2.OperationalError:
-                raise
-            except Exception as error:  # pylint: disable=broad-except
-                self._record_failure(row[0], "steps", error)
-                continue
-            for key, value in done.items():
-                stats[key] += value
-        return stats
-
-    @api.model
-    def _error_message(self, error):
-        if isinstance(error, UserError) and error.args:
-            return str(error.args[0])
-        return f"{type(error).__name__}: {error}"
-
-    def _record_failure(self, account_id, stage, error):
-        """Record a failure on the account (chatter) and on the run."""
-        self.ensure_one()
-        message = self._error_message(error)
-        _logger.warning(
-            "Delinquency run %s, account %s (%s): %s",
-            self.id,
-            account_id,
-            stage,
-            message,
-        )
-        failure = self.env["utility.delinquency.failure"].create(
-            {
-                "run_id": self.id,
-                "account_id": account_id,
-                "stage": stage,
-                "message": message,
-            }
-        )
-        failure.account_id.message_post(
-            body=self.env._(
-                "Delinquency run of %(date)s failed on this account (%(stage)s): "
-                "%(error)s",
-                date=self.date,
-                stage=failure._stage_label(),
-                error=message,
-            )
-        )
-        return failure
-
-    def action_retry_failures(self):
-        """Retry the failures of the run (CSR II): the steps of the account or
-        its letters; those that fail again stay open with the new error."""
-        self._check_can_run()
-        check_company(self)
-        for run in self.sudo():
-            run._retry_failures()
-        return True
-
-    def _retry_failures(self):
-        self.ensure_one()
-        for failure in self.failure_ids.filtered(lambda f: f.state == "open"):
-            account = failure.account_id
-            try:
-                with self.env.cr.savepoint():
-                    if failure.stage == "steps":
-                        self._check_latest_date()
-                        rows = self._fetch_candidates(1, account_ids=account.ids)
-                        if rows:
-                            self._process_accounts(rows)
-                    else:
-                        letters = self._draft_letters(account)
-                        if letters:
-                            self._send_letters_of(letters, retry=True)
-            except psycopg2.OperationalError:
-                raise
-            except Exception as error:  # pylint: disable=broad-except
-                failure.write({"message": self._error_message(error)})
-                continue
-            failure.write({"state": "resolved"})
-            account.message_post(
-                body=self.env._(
-                    "Delinquency run of %(date)s retried on this account: done.",
-                    date=self.date,
-                )
-            )
-        self.log = self._summary_text()
 
     def _finish(self):
         """Reset the accounts no longer delinquent, send the letters of the run
