@@ -1,5 +1,13 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""An ACH autopay mandate (``utility.ach.mandate``).
+
+Over 600 lines on purpose: one workflow, the mandate's life (entered,
+prenoted, active, suspended, revoked, its bank account changed) and what the
+ACH batch and the return file do to it (``_prenote_sent``, ``_apply_return``,
+``_apply_change``); split, the states would be written in several files.
+"""
+
 import re
 
 from dateutil.relativedelta import relativedelta

@@ -1,5 +1,13 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A payment plan of a delinquent account (``utility.payment.plan``) and its
+installments (``utility.payment.plan.installment``, a pure one2many child).
+
+About 700 lines on purpose: one workflow, the plan's life (computed,
+confirmed, approved, kept or broken by the delinquency run) and its
+installments, read together.
+"""
+
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta

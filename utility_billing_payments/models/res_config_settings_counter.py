@@ -1,5 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Counter payments: the counter settings (``res.config.settings``)."""
+
 from odoo import fields, models
 
 

@@ -1,5 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Counter payments: the utility account at the Point of Sale (search, flags,
+cash only after returned checks) (``utility.account``).
+"""
+
 from odoo import api, fields, models
 from odoo.osv import expression
 

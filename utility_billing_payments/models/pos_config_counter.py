@@ -1,5 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Counter payments at the Point of Sale: a point of sale set up as a utility
+counter (``pos.config``).
+"""
+
 from odoo import api, fields, models
 
 from ..tools.controls import check_protected_create, check_protected_write

@@ -1,5 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Counter payments at the Point of Sale: the tender of a payment method
+(``pos.payment.method``).
+"""
+
 from odoo import api, fields, models
 
 

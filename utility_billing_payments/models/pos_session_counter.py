@@ -1,5 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Counter payments at the Point of Sale: a counter session does not close
+while a payment is not applied (``pos.session``).
+"""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

@@ -1,5 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Counter payments: the company's counter settings and their setup
+(``res.company``).
+"""
+
 from odoo import Command, fields, models
 
 
