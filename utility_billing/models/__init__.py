@@ -6,6 +6,7 @@ from . import utility_meter
 from . import utility_meter_event
 from . import utility_deposit_rule
 from . import utility_sb998_case
+from . import utility_approval_mixin
 from . import utility_deposit_refund
 from . import utility_account
 from . import utility_account_service
@@ -25,8 +26,11 @@ from . import utility_demo_town
 from . import utility_service_order
 from . import utility_notice
 from . import utility_adjustment
+from . import utility_adjustment_compute
+from . import utility_adjustment_post
 from . import utility_adjustment_line
 from . import utility_bill_correction
+from . import utility_bill_correction_line
 from . import utility_settings
 from . import utility_account_timeline
 from . import utility_business_calendar

@@ -1,26 +1,24 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Cancel and rebill, a request approved by a manager (the workflow is
+:mod:`.utility_approval_mixin`'s; the corrected bill's lines are
+:mod:`.utility_bill_correction_line`)."""
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import numbering
-from ..tools.workflow import (
-    check_protected,
-    is_trusted,
-    workflow,
-)
+
+_lt = LazyTranslate(__name__)
 
 CORRECTION_DOOR = "utility.bill.correction"
-# Set only by the workflow methods (submit, approve, reject, post).
+# Set only by the workflow methods (with the mixin's: submit, approve, reject),
+# and the amounts, computed from the lines.
 WORKFLOW_FIELDS = {
-    "state",
-    "requested_by",
-    "approver_id",
-    "approval_date",
-    "rejection_reason",
     "posted_by",
     "post_date",
     "credit_note_id",
@@ -36,6 +34,43 @@ REQUEST_FIELDS = {
     "reason",
     "line_ids",
     "company_id",
+}
+MESSAGES = {
+    "not_draft": _lt("Bill correction %(name)s is not a draft."),
+    "not_to_approve": _lt("Bill correction %(name)s is not waiting for approval."),
+    "cannot_reject": _lt(
+        "Bill correction %(name)s is %(state)s: it cannot be rejected."
+    ),
+    "cannot_draft": _lt(
+        "Bill correction %(name)s is %(state)s: it cannot go back to draft."
+    ),
+    "cannot_delete": _lt(
+        "Bill correction %(name)s is %(state)s and cannot be deleted."
+    ),
+    "submitted": _lt(
+        "Bill correction %(name)s has been submitted: set it back to draft to "
+        "change it."
+    ),
+    "protected": _lt(
+        "The status, approval and posting of a bill correction change only "
+        "through its buttons."
+    ),
+    "create_protected": _lt(
+        "A bill correction starts as a draft requested by you; its approval and "
+        "posting are done with its buttons."
+    ),
+    "reject_reason": _lt("Say why the bill correction is rejected."),
+    "reject_title": _lt("Reject Bill Correction"),
+    "own_request": _lt(
+        "You requested bill correction %(name)s: another manager must approve it."
+    ),
+    "submit_rights": _lt(
+        "Only a Customer Service Representative II or a manager can request "
+        "a bill correction."
+    ),
+    "reviewer_rights": _lt(
+        "Only a manager can approve, reject or post a bill correction."
+    ),
 }
 
 
@@ -57,9 +92,10 @@ class UtilityBillCorrection(models.Model):
 
     _name = "utility.bill.correction"
     _description = "Utility Bill Correction (Cancel and Rebill)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["utility.approval.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _approval_reject_wizard = ("utility.bill.correction.reject", "correction_id")
 
     name = fields.Char(
         string="Reference",
@@ -118,30 +154,9 @@ class UtilityBillCorrection(models.Model):
         compute="_compute_amounts", store=True, string="Corrected Total"
     )
     state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("to_approve", "To Approve"),
-            ("approved", "Approved"),
-            ("posted", "Posted"),
-            ("rejected", "Rejected"),
-        ],
-        required=True,
-        default="draft",
-        readonly=True,
-        tracking=True,
-        index=True,
-        copy=False,
+        selection_add=[("approved", "Approved"), ("posted",)],
+        ondelete={"approved": "set default"},
     )
-    requested_by = fields.Many2one(
-        "res.users",
-        default=lambda self: self.env.user,
-        readonly=True,
-        tracking=True,
-        copy=False,
-    )
-    approver_id = fields.Many2one("res.users", readonly=True, tracking=True, copy=False)
-    approval_date = fields.Datetime(readonly=True, tracking=True, copy=False)
-    rejection_reason = fields.Text(readonly=True, tracking=True, copy=False)
     posted_by = fields.Many2one(
         "res.users", string="Posted by", readonly=True, tracking=True, copy=False
     )
@@ -193,39 +208,7 @@ class UtilityBillCorrection(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        message = self.env._(
-            "A bill correction starts as a draft requested by you; its approval and "
-            "posting are done with its buttons."
-        )
         for vals in vals_list:
-            if not is_trusted(self.env, CORRECTION_DOOR):
-                if vals.get("requested_by", self.env.uid) != self.env.uid:
-                    raise UserError(message)
-                check_protected(
-                    self,
-                    {
-                        key: value
-                        for key, value in vals.items()
-                        if key != "requested_by"
-                        and (key != "state" or value != "draft")
-                    },
-                    WORKFLOW_FIELDS,
-                    CORRECTION_DOOR,
-                    message,
-                )
-            if vals.get("name", "/") == "/":
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code(
-                        "utility.bill.correction", sequence_date=vals.get("date")
-                    )
-                    or "/"
-                )
             if "line_ids" not in vals and vals.get("bill_id"):
                 bill = self.env["account.move"].browse(vals["bill_id"])
                 vals["line_ids"] = [
@@ -237,52 +220,10 @@ class UtilityBillCorrection(models.Model):
         return corrections
 
     def write(self, vals):
-        check_protected(
-            self,
-            vals,
-            WORKFLOW_FIELDS,
-            CORRECTION_DOOR,
-            self.env._(
-                "The status, approval and posting of a bill correction change only "
-                "through its buttons."
-            ),
-        )
-        locked = self.filtered(lambda c: c.state != "draft")
-        if locked:
-            check_protected(
-                self,
-                vals,
-                REQUEST_FIELDS,
-                CORRECTION_DOOR,
-                self.env._(
-                    "Bill correction %(name)s has been submitted: set it back to "
-                    "draft to change it.",
-                    name=locked[0].name,
-                ),
-            )
         res = super().write(vals)
         if {"bill_id", "account_id"} & set(vals):
             self._check_bill()
         return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft_or_rejected(self):
-        for correction in self:
-            if correction.state not in ("draft", "rejected"):
-                raise UserError(
-                    self.env._(
-                        "Bill correction %(name)s is %(state)s and cannot be deleted.",
-                        name=correction.name,
-                        state=correction._state_label(),
-                    )
-                )
-
-    def _workflow_write(self, vals):
-        with workflow(CORRECTION_DOOR):
-            return self.write(vals)
-
-    def _state_label(self):
-        return dict(self._fields["state"].selection)[self.state]
 
     @api.model
     def _bill_line_vals(self, bill):
@@ -308,102 +249,6 @@ class UtilityBillCorrection(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    def action_submit(self):
-        """Send the request to a manager (its requester, CSR II or manager)."""
-        self._check_can_request()
-        for correction in self:
-            if correction.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Bill correction %(name)s is not a draft.", name=correction.name
-                    )
-                )
-            correction._check_bill()
-            correction._workflow_write({"state": "to_approve"})
-        return True
-
-    def action_approve(self):
-        """Approve: a manager, never the requester."""
-        self._check_manager()
-        for correction in self:
-            if correction.state != "to_approve":
-                raise UserError(
-                    self.env._(
-                        "Bill correction %(name)s is not waiting for approval.",
-                        name=correction.name,
-                    )
-                )
-            correction._check_not_requester()
-            correction._check_bill()
-            correction._workflow_write(
-                {
-                    "state": "approved",
-                    "approver_id": self.env.uid,
-                    "approval_date": fields.Datetime.now(),
-                }
-            )
-        return True
-
-    def action_reject_wizard(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Reject Bill Correction"),
-            "res_model": "utility.bill.correction.reject",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_correction_id": self.id},
-        }
-
-    def action_reject(self, reason):
-        """Refuse the request, saying why (a manager)."""
-        if not reason:
-            raise UserError(self.env._("Say why the bill correction is rejected."))
-        self._check_manager()
-        for correction in self:
-            if correction.state not in ("to_approve", "approved"):
-                raise UserError(
-                    self.env._(
-                        "Bill correction %(name)s is %(state)s: it cannot be rejected.",
-                        name=correction.name,
-                        state=correction._state_label(),
-                    )
-                )
-            correction._workflow_write(
-                {
-                    "state": "rejected",
-                    "rejection_reason": reason,
-                    "approver_id": False,
-                    "approval_date": False,
-                }
-            )
-            correction.message_post(
-                body=self.env._("Rejected: %(reason)s", reason=reason),
-                partner_ids=correction.requested_by.partner_id.ids,
-            )
-        return True
-
-    def action_draft(self):
-        """Back to draft, to be changed and submitted again."""
-        for correction in self:
-            if correction.state not in ("to_approve", "rejected"):
-                raise UserError(
-                    self.env._(
-                        "Bill correction %(name)s is %(state)s: it cannot go back to "
-                        "draft.",
-                        name=correction.name,
-                        state=correction._state_label(),
-                    )
-                )
-            if correction.requested_by != self.env.user:
-                correction._check_manager()
-            else:
-                correction._check_can_request()
-            correction._workflow_write(
-                {"state": "draft", "approver_id": False, "approval_date": False}
-            )
-        return True
-
     def action_post(self):
         """Cancel the bill with a credit note and post the corrected bill.
 
@@ -412,7 +257,7 @@ class UtilityBillCorrection(models.Model):
         accounting is done with ``sudo()`` once the role, the company and the
         approval are checked (the manager stays the author of the entries).
         """
-        self._check_manager()
+        self._check_reviewer_rights()
         self.check_access("write")
         for correction in self.with_context(clean_context(self.env.context)):
             if correction.state != "approved":
@@ -463,33 +308,20 @@ class UtilityBillCorrection(models.Model):
     # Rights and checks
     # ------------------------------------------------------------
 
-    def _check_can_request(self):
-        if self.env.su or self.env.user.has_group("utility_billing.group_csr_2"):
-            return
-        raise AccessError(
-            self.env._(
-                "Only a Customer Service Representative II or a manager can request "
-                "a bill correction."
-            )
-        )
+    def _approval_messages(self):
+        return MESSAGES
 
-    def _check_manager(self):
-        if self.env.su or self.env.user.has_group("utility_billing.group_manager"):
-            return
-        raise AccessError(
-            self.env._("Only a manager can approve, reject or post a bill correction.")
-        )
+    def _approval_submit_group(self):
+        return "utility_billing.group_csr_2"
 
-    def _check_not_requester(self):
-        self.ensure_one()
-        if self.requested_by == self.env.user:
-            raise UserError(
-                self.env._(
-                    "You requested bill correction %(name)s: another manager must "
-                    "approve it.",
-                    name=self.name,
-                )
-            )
+    def _approval_workflow_fields(self):
+        return super()._approval_workflow_fields() | WORKFLOW_FIELDS
+
+    def _approval_frozen_fields(self):
+        return REQUEST_FIELDS
+
+    def _check_can_submit(self):
+        self._check_bill()
 
     def _check_bill(self):
         for correction in self:
@@ -666,106 +498,3 @@ class UtilityBillCorrection(models.Model):
         self.account_id.message_post(body=body)
         for move in self.bill_id | self.credit_note_id | self.new_bill_id:
             move.sudo().message_post(body=body)
-
-
-class UtilityBillCorrectionLine(models.Model):
-    """One line of the corrected bill."""
-
-    _name = "utility.bill.correction.line"
-    _description = "Utility Bill Correction Line"
-    _order = "correction_id, sequence, id"
-    _check_company_auto = True
-
-    correction_id = fields.Many2one(
-        "utility.bill.correction", required=True, index=True, ondelete="cascade"
-    )
-    sequence = fields.Integer(default=10)
-    name = fields.Char(string="Description", required=True)
-    product_id = fields.Many2one("product.product", check_company=True)
-    account_id = fields.Many2one(
-        "account.account", string="Income Account", required=True, check_company=True
-    )
-    service_type_id = fields.Many2one("utility.service.type", string="Service")
-    quantity = fields.Float(
-        aggregator=None, digits="Product Unit of Measure", default=1.0
-    )
-    price_unit = fields.Float(
-        aggregator=None, string="Unit Price", digits="Product Price"
-    )
-    tax_ids = fields.Many2many(
-        "account.tax",
-        "utility_bill_correction_line_tax_rel",
-        "line_id",
-        "tax_id",
-        string="Taxes",
-        check_company=True,
-    )
-    currency_id = fields.Many2one(related="correction_id.currency_id")
-    amount = fields.Monetary(compute="_compute_amount", store=True, string="Subtotal")
-    amount_total = fields.Monetary(
-        compute="_compute_amount", store=True, string="Total with Tax"
-    )
-    company_id = fields.Many2one(
-        related="correction_id.company_id", store=True, index=True
-    )
-
-    @api.depends("quantity", "price_unit", "tax_ids")
-    def _compute_amount(self):
-        for line in self:
-            currency = line.correction_id.currency_id or line.env.company.currency_id
-            line.amount = currency.round(line.quantity * line.price_unit)
-            if line.tax_ids:
-                line.amount_total = line.tax_ids.compute_all(
-                    line.price_unit, currency=currency, quantity=line.quantity
-                )["total_included"]
-            else:
-                line.amount_total = line.amount
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_protected(self, vals, {"amount", "amount_total"}, CORRECTION_DOOR)
-        self._check_editable(
-            self.env["utility.bill.correction"].browse(
-                {vals.get("correction_id") for vals in vals_list}
-            )
-        )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_protected(self, vals, {"amount", "amount_total"}, CORRECTION_DOOR)
-        corrections = self.correction_id
-        if vals.get("correction_id"):
-            corrections |= corrections.browse(vals["correction_id"])
-        self._check_editable(corrections)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        self._check_editable(self.correction_id)
-
-    def _check_editable(self, corrections):
-        if is_trusted(self.env, CORRECTION_DOOR):
-            return
-        locked = corrections.filtered(lambda c: c.state != "draft")
-        if locked:
-            raise UserError(
-                self.env._(
-                    "Bill correction %(name)s has been submitted: its lines cannot "
-                    "change.",
-                    name=locked[0].name,
-                )
-            )
-
-    def _prepare_move_line_vals(self):
-        self.ensure_one()
-        return {
-            "name": self.name,
-            "product_id": self.product_id.id,
-            "account_id": self.account_id.id,
-            "quantity": self.quantity,
-            "price_unit": self.price_unit,
-            "product_uom_id": self.product_id.uom_id.id,
-            "tax_ids": [Command.set(self.tax_ids.ids)],
-            "utility_service_type_id": self.service_type_id.id,
-        }

@@ -1,22 +1,17 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+"""The refund (or transfer) of an account's credit, a request approved by a
+manager (the workflow is :mod:`.utility_approval_mixin`'s)."""
 
-from ..tools.workflow import check_protected, is_trusted, workflow
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+from ..tools.workflow import workflow
 from .account_move import BOOKS_DOOR
 
-REFUND_DOOR = "utility.deposit.refund"
-# Set only by the request's own buttons.
-WORKFLOW_FIELDS = {
-    "state",
-    "requested_by",
-    "approver_id",
-    "approval_date",
-    "rejection_reason",
-    "move_ids",
-    "post_date",
-}
+_lt = LazyTranslate(__name__)
+
 # Frozen once the request is submitted.
 REQUEST_FIELDS = {
     "account_id",
@@ -26,6 +21,34 @@ REQUEST_FIELDS = {
     "target_account_id",
     "reason",
     "company_id",
+}
+_PROTECTED = _lt(
+    "The status, approval and posting of a refund request change only "
+    "through its buttons."
+)
+_NOT_TO_APPROVE = _lt("Refund request %(name)s is not waiting for approval.")
+MESSAGES = {
+    "not_draft": _lt("Refund request %(name)s is not a draft."),
+    "not_to_approve": _NOT_TO_APPROVE,
+    "cannot_reject": _NOT_TO_APPROVE,
+    "cannot_draft": _lt(
+        "Refund request %(name)s is %(state)s: it cannot go back to draft."
+    ),
+    "cannot_delete": _lt("Refund request %(name)s is %(state)s and cannot be deleted."),
+    "submitted": _lt(
+        "Refund request %(name)s has been submitted: set it back to draft to change it."
+    ),
+    "protected": _PROTECTED,
+    "create_protected": _PROTECTED,
+    "reject_reason": _lt("Say why the refund request is rejected."),
+    "reject_title": _lt("Reject Refund"),
+    "own_request": _lt(
+        "You requested refund %(name)s: another manager must approve it."
+    ),
+    "submit_rights": _lt(
+        "Only a Customer Service Representative II or a manager requests a refund."
+    ),
+    "reviewer_rights": _lt("Only a manager approves or rejects a refund."),
 }
 
 
@@ -38,9 +61,12 @@ class UtilityDepositRefund(models.Model):
 
     _name = "utility.deposit.refund"
     _description = "Utility Credit Refund"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["utility.approval.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # The requester is the CSR II who submits the draft the final bill made.
+    _approval_requester_on_submit = True
+    _approval_reject_wizard = ("utility.deposit.refund.reject", "refund_id")
 
     name = fields.Char(required=True, copy=False, readonly=True, default="/")
     account_id = fields.Many2one(
@@ -82,26 +108,8 @@ class UtilityDepositRefund(models.Model):
         help="The customer's other account, which the credit is applied to.",
     )
     reason = fields.Text(tracking=True)
-    state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("to_approve", "To Approve"),
-            ("posted", "Posted"),
-            ("rejected", "Rejected"),
-        ],
-        required=True,
-        default="draft",
-        readonly=True,
-        tracking=True,
-        index=True,
-        copy=False,
-    )
-    requested_by = fields.Many2one(
-        "res.users", readonly=True, tracking=True, copy=False
-    )
-    approver_id = fields.Many2one("res.users", readonly=True, tracking=True, copy=False)
-    approval_date = fields.Datetime(readonly=True, copy=False)
-    rejection_reason = fields.Text(readonly=True, tracking=True, copy=False)
+    # Approved and posted at once: the posting is tracked, not the time.
+    approval_date = fields.Datetime(tracking=False)
     post_date = fields.Date(readonly=True, copy=False)
     move_ids = fields.Many2many(
         "account.move", string="Journal Entries", readonly=True, copy=False
@@ -116,81 +124,53 @@ class UtilityDepositRefund(models.Model):
     ]
 
     # ------------------------------------------------------------
-    # CRUD
+    # Approval workflow (utility.approval.mixin)
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not is_trusted(self.env, REFUND_DOOR):
-            for vals in vals_list:
-                check_protected(
-                    self,
-                    {
-                        key: value
-                        for key, value in vals.items()
-                        if value and (key != "state" or value != "draft")
-                    },
-                    WORKFLOW_FIELDS,
-                    REFUND_DOOR,
-                    self._protected_message(),
-                )
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("utility.deposit.refund")
-                    or "/"
-                )
-        return super().create(vals_list)
+    def _approval_messages(self):
+        return MESSAGES
 
-    def write(self, vals):
-        check_protected(
-            self, vals, WORKFLOW_FIELDS, REFUND_DOOR, self._protected_message()
+    def _approval_submit_group(self):
+        return "utility_billing.group_csr_2"
+
+    def _approval_workflow_fields(self):
+        return super()._approval_workflow_fields() | {"move_ids", "post_date"}
+
+    def _approval_frozen_fields(self):
+        return REQUEST_FIELDS
+
+    def _check_draft_rights(self):
+        """Any CSR II sets a request back to draft (it has no requester then)."""
+        self._check_submit_rights()
+
+    def _check_can_submit(self):
+        self._check_request()
+
+    def _approve(self):
+        """Approve and post: the refund is paid from its journal, or the credit
+        moves to the other account."""
+        self.ensure_one()
+        moves = self.sudo()._post_entries()
+        self._workflow_write(
+            {
+                "state": "posted",
+                "approver_id": self.env.uid,
+                "approval_date": fields.Datetime.now(),
+                "post_date": moves[:1].date,
+                "move_ids": [Command.set(moves.ids)],
+            }
         )
-        locked = self.filtered(lambda r: r.state != "draft")
-        if locked:
-            check_protected(
-                self,
-                vals,
-                REQUEST_FIELDS,
-                REFUND_DOOR,
-                self.env._(
-                    "Refund request %(name)s has been submitted: set it back to "
-                    "draft to change it.",
-                    name=locked[0].name,
-                ),
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft_or_rejected(self):
-        for request in self:
-            if request.state not in ("draft", "rejected"):
-                raise UserError(
-                    self.env._(
-                        "Refund request %(name)s is %(state)s and cannot be deleted.",
-                        name=request.name,
-                        state=request._state_label(),
-                    )
-                )
-
-    def _protected_message(self):
-        return self.env._(
-            "The status, approval and posting of a refund request change only "
-            "through its buttons."
+        body = self.env._(
+            "Refund request %(name)s of %(amount)s approved and posted: %(entries)s.",
+            name=self.name,
+            amount=self.currency_id.format(self.amount),
+            entries=", ".join(moves.mapped("name")),
         )
-
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _workflow_write(self, vals):
-        with workflow(REFUND_DOOR):
-            return self.write(vals)
+        self.message_post(body=body)
+        self.account_id.sudo().message_post(body=body)
+        if self.method == "transfer":
+            self.target_account_id.sudo().message_post(body=body)
+        self.account_id.sudo()._close_if_settled()
 
     @api.model
     def _utility_draft_for(self, account):
@@ -210,114 +190,6 @@ class UtilityDepositRefund(models.Model):
             }
         )
 
-    # ------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------
-
-    def action_submit(self):
-        """Ask for approval (CSR II and above); the submitter is the
-        requester."""
-        self._check_role("utility_billing.group_csr_2")
-        self.check_access("write")
-        for request in self:
-            if request.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Refund request %(name)s is not a draft.", name=request.name
-                    )
-                )
-            request._check_request()
-            request._workflow_write(
-                {"state": "to_approve", "requested_by": self.env.uid}
-            )
-        return True
-
-    def action_approve(self):
-        """Approve and post (a manager other than the requester): the refund
-        is paid from its journal, or the credit moves to the other account."""
-        self._check_role("utility_billing.group_manager")
-        self.check_access("write")
-        for request in self:
-            if request.state != "to_approve":
-                raise UserError(
-                    self.env._(
-                        "Refund request %(name)s is not waiting for approval.",
-                        name=request.name,
-                    )
-                )
-            if request.requested_by == self.env.user:
-                raise UserError(
-                    self.env._(
-                        "You requested refund %(name)s: another manager must approve "
-                        "it.",
-                        name=request.name,
-                    )
-                )
-            request._check_request()
-            moves = request.sudo()._post_entries()
-            request._workflow_write(
-                {
-                    "state": "posted",
-                    "approver_id": self.env.uid,
-                    "approval_date": fields.Datetime.now(),
-                    "post_date": moves[:1].date,
-                    "move_ids": [Command.set(moves.ids)],
-                }
-            )
-            body = self.env._(
-                "Refund request %(name)s of %(amount)s approved and posted: "
-                "%(entries)s.",
-                name=request.name,
-                amount=request.currency_id.format(request.amount),
-                entries=", ".join(moves.mapped("name")),
-            )
-            request.message_post(body=body)
-            request.account_id.sudo().message_post(body=body)
-            if request.method == "transfer":
-                request.target_account_id.sudo().message_post(body=body)
-            request.account_id.sudo()._close_if_settled()
-        return True
-
-    def action_reject(self, reason=None):
-        """Refuse the request, saying why (a manager)."""
-        self._check_role("utility_billing.group_manager")
-        self.check_access("write")
-        if not reason:
-            raise UserError(self.env._("Say why the refund request is rejected."))
-        for request in self:
-            if request.state != "to_approve":
-                raise UserError(
-                    self.env._(
-                        "Refund request %(name)s is not waiting for approval.",
-                        name=request.name,
-                    )
-                )
-            request._workflow_write({"state": "rejected", "rejection_reason": reason})
-            request.message_post(
-                body=self.env._("Rejected: %(reason)s", reason=reason),
-                partner_ids=request.requested_by.partner_id.ids,
-            )
-        return True
-
-    def action_draft(self):
-        """Back to draft, to be changed and submitted again (CSR II)."""
-        self._check_role("utility_billing.group_csr_2")
-        self.check_access("write")
-        for request in self:
-            if request.state not in ("to_approve", "rejected"):
-                raise UserError(
-                    self.env._(
-                        "Refund request %(name)s is %(state)s: it cannot go back to "
-                        "draft.",
-                        name=request.name,
-                        state=request._state_label(),
-                    )
-                )
-            request._workflow_write(
-                {"state": "draft", "requested_by": False, "rejection_reason": False}
-            )
-        return True
-
     def action_view_moves(self):
         self.ensure_one()
         return {
@@ -331,18 +203,6 @@ class UtilityDepositRefund(models.Model):
     # ------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------
-
-    def _check_role(self, group):
-        if self.env.su or self.env.user.has_group(group):
-            return
-        if group == "utility_billing.group_manager":
-            message = self.env._("Only a manager approves or rejects a refund.")
-        else:
-            message = self.env._(
-                "Only a Customer Service Representative II or a manager requests a "
-                "refund."
-            )
-        raise AccessError(message)
 
     def _check_request(self):
         """The amount is at most the account's credit; a refund names its

@@ -10,6 +10,7 @@ from . import utility_start_service
 from . import utility_stop_service
 from . import utility_tax_roll_export
 from . import utility_service_order_day_list
+from . import utility_approval_reject
 from . import utility_adjustment_reject
 from . import utility_deposit_refund_reject
 from . import utility_adjustment_register

@@ -8,11 +8,7 @@ class UtilityAdjustmentReject(models.TransientModel):
 
     _name = "utility.adjustment.reject"
     _description = "Reject Utility Billing Adjustment"
+    _inherit = ["utility.approval.reject"]
+    _request_field = "adjustment_id"
 
     adjustment_id = fields.Many2one("utility.adjustment", required=True)
-    reason = fields.Text(required=True)
-
-    def action_reject(self):
-        self.ensure_one()
-        self.adjustment_id.action_reject(self.reason)
-        return {"type": "ir.actions.act_window_close"}

@@ -8,11 +8,7 @@ class UtilityBillCorrectionReject(models.TransientModel):
 
     _name = "utility.bill.correction.reject"
     _description = "Reject Utility Bill Correction"
+    _inherit = ["utility.approval.reject"]
+    _request_field = "correction_id"
 
     correction_id = fields.Many2one("utility.bill.correction", required=True)
-    reason = fields.Text(required=True)
-
-    def action_reject(self):
-        self.ensure_one()
-        self.correction_id.action_reject(self.reason)
-        return {"type": "ir.actions.act_window_close"}

@@ -8,11 +8,7 @@ class UtilityDepositRefundReject(models.TransientModel):
 
     _name = "utility.deposit.refund.reject"
     _description = "Reject Utility Credit Refund"
+    _inherit = ["utility.approval.reject"]
+    _request_field = "refund_id"
 
     refund_id = fields.Many2one("utility.deposit.refund", required=True)
-    reason = fields.Text(required=True)
-
-    def action_reject(self):
-        self.ensure_one()
-        self.refund_id.action_reject(self.reason)
-        return {"type": "ir.actions.act_window_close"}
