@@ -282,7 +282,7 @@ class ResCompany(models.Model):
         )
         self._utility_set_translations(account, name._translate)
         self.sudo().utility_deposit_account_id = account
-        return account.with_context(self.env.context)
+        return Account.browse(account.id)
 
     def _utility_penalty_product(self):
         """Product of the late penalties: the configured one (the payments
@@ -328,7 +328,7 @@ class ResCompany(models.Model):
                 )
             )
             self._utility_set_translations(journal, UTILITY_JOURNAL_NAME._translate)
-            journal = journal.with_context(self.env.context)
+            journal = self.env["account.journal"].sudo().browse(journal.id)
         self.sudo().utility_journal_id = journal
         journal._utility_lock_journal()
         return journal
@@ -392,7 +392,5 @@ class IrModuleModule(models.Model):
             and set(langs) - {"en_US"}
             and "utility_journal_id" in self.env["res.company"]._fields
         ):
-            self.env["res.company"].sudo().search(
-                []
-            )._utility_translate_created_names()
+            self.env["res.company"].sudo().search([])._utility_translate_created_names()
         return res

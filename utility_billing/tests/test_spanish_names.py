@@ -49,7 +49,8 @@ class TestSpanishNames(TransactionCase):
         company = self.company.with_context(lang="es_MX")
         water = company._utility_chart_account("water")
         self.assertEqual(
-            self._names(water), ("Water Sales - Water Fund", "Ventas de agua - Fondo de agua")
+            self._names(water),
+            ("Water Sales - Water Fund", "Ventas de agua - Fondo de agua"),
         )
         deposits = company._get_utility_deposit_account()
         self.assertEqual(self._names(deposits)[0], "Customer Deposits")
@@ -60,9 +61,7 @@ class TestSpanishNames(TransactionCase):
         later) is named in Spanish when the language's terms load."""
         journal = self.company.with_context(lang="en_US")._get_utility_journal()
         journal.with_context(lang="es_MX").name = "Utility Bills"
-        self.env["ir.module.module"]._load_module_terms(
-            ["utility_billing"], ["es_MX"]
-        )
+        self.env["ir.module.module"]._load_module_terms(["utility_billing"], ["es_MX"])
         self.assertEqual(self._names(journal)[1], "Facturas de servicios públicos")
         # A name the city chose is kept.
         journal.with_context(lang="en_US").name = "Coachella Water Bills"

@@ -327,7 +327,9 @@ class ResCompany(models.Model):
                             Command.create(
                                 {
                                     "product_id": product.id,
-                                    "name": self.env._("Water usage"),
+                                    "name": self.with_context(
+                                        lang=account._utility_label_lang()
+                                    ).env._("Water usage"),
                                     "quantity": 1,
                                     "price_unit": amount,
                                     "tax_ids": [Command.clear()],
