@@ -131,6 +131,19 @@ class ResCompany(models.Model):
             records.sudo().with_context(lang=lang).write({fname: name_of(lang)})
         return records
 
+    def _utility_create_translated(self, model, vals, name_of, fname="name"):
+        """Create (as superuser) a record of ``model`` from ``vals`` named
+        ``name_of('en_US')``, then named ``name_of(lang)`` in every installed
+        language (``_utility_set_translations``). ``name_of`` calls ``_()`` on
+        a literal term, e.g. ``lambda lang: company.with_context(lang=lang)
+        .env._("ACH Clearing")``."""
+        Model = self.env[model].sudo()
+        record = Model.with_context(lang="en_US").create(
+            {**vals, fname: name_of("en_US")}
+        )
+        self._utility_set_translations(record, name_of, fname)
+        return Model.browse(record.id)
+
     def _utility_translate_created_names(self):
         """Names of the records utility billing created in English before a
         language was installed (the bills journal, the chart accounts), set in

@@ -64,7 +64,7 @@ class TestDelinquencyPenalty(UtilityDelinquencyCommon):
         line = self._penalties(self.account).invoice_line_ids
         self.assertEqual(
             line.name,
-            f"Recargo por mora de la factura {bill.name}: 5% de $\xa0100.00",
+            f"Recargo por pago atrasado de la factura {bill.name}: 5% de $\xa0100.00",
         )
 
     def test_once_per_bill_each_bill(self):
