@@ -19,6 +19,8 @@ UTILITY_CHART = {
     "uut": ("221100", _lt("Utility Users Tax Payable"), "liability_current", False),
     "deposits": ("215100", _lt("Customer Deposits"), "liability_current", True),
 }
+# Name of the bills journal created on first use (code UB).
+UTILITY_JOURNAL_NAME = _lt("Utility Bills")
 
 
 class ResCompany(models.Model):
@@ -117,23 +119,73 @@ class ResCompany(models.Model):
             self.utility_journal_id._utility_lock_journal()
         return res
 
+    def _utility_set_translations(self, records, name_of, fname="name"):
+        """Give the translatable field ``fname`` of ``records`` our code
+        created (a journal, an account, a payment method) its value in every
+        installed language: ``name_of(lang)``, e.g. a lazy term's
+        ``_translate``. A Spanish-speaking clerk then reads the Spanish name.
+        Records whose field is not translatable are left as they are."""
+        if not records or not records._fields[fname].translate:
+            return records
+        for lang, _label in self.env["res.lang"].get_installed():
+            records.sudo().with_context(lang=lang).write({fname: name_of(lang)})
+        return records
+
+    def _utility_create_translated(self, model, vals, name_of, fname="name"):
+        """Create (as superuser) a record of ``model`` from ``vals`` named
+        ``name_of('en_US')``, then named ``name_of(lang)`` in every installed
+        language (``_utility_set_translations``). ``name_of`` calls ``_()`` on
+        a literal term, e.g. ``lambda lang: company.with_context(lang=lang)
+        .env._("ACH Clearing")``."""
+        Model = self.env[model].sudo()
+        record = Model.with_context(lang="en_US").create(
+            {**vals, fname: name_of("en_US")}
+        )
+        self._utility_set_translations(record, name_of, fname)
+        return Model.browse(record.id)
+
+    def _utility_translate_created_names(self):
+        """Names of the records utility billing created in English before a
+        language was installed (the bills journal, the chart accounts), set in
+        every installed language. A record a city renamed is kept as it is.
+        Run when a language's terms are loaded."""
+        Account = self.env["account.account"].sudo().with_context(lang="en_US")
+        for company in self.sudo().with_context(lang="en_US"):
+            journal = company.utility_journal_id
+            if journal.code == "UB" and journal.name == UTILITY_JOURNAL_NAME._source:
+                company._utility_set_translations(
+                    journal, UTILITY_JOURNAL_NAME._translate
+                )
+            for code, name, _type, _reconcile in UTILITY_CHART.values():
+                account = Account.with_company(company).search(
+                    [("company_ids", "in", company.id), ("code", "=", code)],
+                    limit=1,
+                )
+                if account.name == name._source:
+                    company._utility_set_translations(account, name._translate)
+        return True
+
     def _utility_chart_account(self, key):
         """The company's account of ``key`` in UTILITY_CHART: the account with
         its code, created when missing."""
         self.ensure_one()
         code, name, account_type, reconcile = UTILITY_CHART[key]
         Account = self.env["account.account"].sudo().with_company(self)
-        return Account.search(
+        account = Account.search(
             [("company_ids", "in", self.id), ("code", "=", code)], limit=1
-        ) or Account.create(
-            {
-                "name": str(name),
-                "code": code,
-                "account_type": account_type,
-                "reconcile": reconcile,
-                "company_ids": [Command.set(self.ids)],
-            }
         )
+        if not account:
+            account = Account.with_context(lang="en_US").create(
+                {
+                    "name": name._source,
+                    "code": code,
+                    "account_type": account_type,
+                    "reconcile": reconcile,
+                    "company_ids": [Command.set(self.ids)],
+                }
+            )
+            self._utility_set_translations(account, name._translate)
+        return Account.browse(account.id)
 
     def _utility_ensure_deposit_account(self):
         """The customer deposits liability account of each company: the one
@@ -232,16 +284,18 @@ class ResCompany(models.Model):
             return self.utility_deposit_account_id
         Account = self.env["account.account"].sudo().with_company(self)
         code = Account._search_new_account_code("2150", cache=set())
-        account = Account.create(
+        name = UTILITY_CHART["deposits"][1]
+        account = Account.with_context(lang="en_US").create(
             {
-                "name": self.env._("Customer Deposits"),
+                "name": name._source,
                 "code": code,
                 "account_type": "liability_current",
                 "company_ids": [Command.set(self.ids)],
             }
         )
+        self._utility_set_translations(account, name._translate)
         self.sudo().utility_deposit_account_id = account
-        return account
+        return Account.browse(account.id)
 
     def _utility_penalty_product(self):
         """Product of the late penalties: the configured one (the payments
@@ -268,12 +322,16 @@ class ResCompany(models.Model):
                 return journal
             # Not a copy of it: Odoo names a copied journal "<name> (copy)" with
             # a code of its own choosing (account.journal.copy_data).
+            # Named in English, then in every installed language (a journal's
+            # name is translatable): a Spanish-speaking clerk reads it in
+            # Spanish whatever the language of the user who billed first.
             journal = (
                 self.env["account.journal"]
                 .sudo()
+                .with_context(lang="en_US")
                 .create(
                     {
-                        "name": self.env._("Utility Bills"),
+                        "name": UTILITY_JOURNAL_NAME._source,
                         "code": "UB",
                         "type": "sale",
                         "sequence": 5,
@@ -282,6 +340,8 @@ class ResCompany(models.Model):
                     }
                 )
             )
+            self._utility_set_translations(journal, UTILITY_JOURNAL_NAME._translate)
+            journal = self.env["account.journal"].sudo().browse(journal.id)
         self.sudo().utility_journal_id = journal
         journal._utility_lock_journal()
         return journal
@@ -327,3 +387,23 @@ class AccountJournal(models.Model):
                 {"utility_journal": True, "restrict_mode_hash_table": True}
             )
         return True
+
+
+class IrModuleModule(models.Model):
+    _inherit = "ir.module.module"
+
+    def _load_module_terms(
+        self, modules, langs, overwrite=False, imported_module=False
+    ):
+        """A language installed after utility billing made its journal and
+        accounts (e.g. Spanish loaded after the demo) names them too."""
+        res = super()._load_module_terms(
+            modules, langs, overwrite=overwrite, imported_module=imported_module
+        )
+        if (
+            "utility_billing" in modules
+            and set(langs) - {"en_US"}
+            and "utility_journal_id" in self.env["res.company"]._fields
+        ):
+            self.env["res.company"].sudo().search([])._utility_translate_created_names()
+        return res

@@ -278,6 +278,14 @@ class UtilityAccount(models.Model):
         action["context"] = {"default_account_id": self.id}
         return action
 
+    def _utility_label_lang(self):
+        """Language of the lines billed to the account: its own when installed
+        (its bills print in it), else the user's."""
+        self.ensure_one()
+        if self.lang and self.env["res.lang"]._lang_get(self.lang):
+            return self.lang
+        return self.env.lang or "en_US"
+
     @api.depends("premise_id.route_id.cycle_id")
     def _compute_billing_cycle_id(self):
         for account in self:
@@ -836,7 +844,10 @@ class UtilityAccount(models.Model):
                 Command.create(
                     {
                         "product_id": company._get_utility_deposit_product().id,
-                        "name": self.env._("Customer deposit"),
+                        # In the account's language, as the bills' lines.
+                        "name": self.with_context(
+                            lang=self._utility_label_lang()
+                        ).env._("Customer deposit"),
                         "quantity": 1,
                         "price_unit": amount,
                         "account_id": company._get_utility_deposit_account().id,

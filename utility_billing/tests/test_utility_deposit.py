@@ -124,6 +124,23 @@ class TestDeposit(DepositCommon):
         self.assertEqual(self._ledger(account), account.deposit_held)
         self.assertIn("Deposit of", " ".join(account.message_ids.mapped("body")))
 
+    def test_deposit_line_in_the_account_language(self):
+        """A Spanish-speaking customer's deposit is billed in Spanish, as
+        the bills' lines, even by a clerk working in English."""
+        if not self.env["res.lang"]._lang_get("es_MX"):
+            self.skipTest("Spanish (es_MX) is not installed.")
+        _p, _meter, account = self._billing_account("DEP-ES", partner=self.customer)
+        account.lang = "es_MX"
+        invoice = account.with_context(lang="en_US")._utility_bill_deposit(
+            85.0, date(2025, 2, 28)
+        )
+        self.assertEqual(invoice.invoice_line_ids.name, "Depósito del cliente")
+        account.lang = "en_US"
+        invoice = account.with_context(lang="es_MX")._utility_bill_deposit(
+            85.0, date(2025, 2, 28)
+        )
+        self.assertEqual(invoice.invoice_line_ids.name, "Customer deposit")
+
     def test_no_deposit_for_a_class_without_rule(self):
         """A class without a deposit rule is billed no deposit."""
         premise = self._create_premise("12 Calle Deposito", customer_class="irrigation")

@@ -121,7 +121,9 @@ class UtilityDelinquencyRun(models.Model):
                         Command.create(
                             {
                                 "product_id": product.id,
-                                "name": self.env._("Water usage (demo)"),
+                                "name": self.with_context(
+                                    lang=account._utility_label_lang()
+                                ).env._("Water usage (demo)"),
                                 "quantity": 1,
                                 "price_unit": amount,
                                 "account_id": product._utility_income_account(

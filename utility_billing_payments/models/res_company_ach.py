@@ -267,25 +267,23 @@ class ResCompany(models.Model):
             env = company.env
             journal = env["account.journal"].search(
                 [("code", "=", "ACH"), ("company_id", "=", company.id)], limit=1
-            ) or env["account.journal"].create(
-                {
-                    "name": self.env._("ACH Autopay"),
-                    "code": "ACH",
-                    "type": "bank",
-                    "company_id": company.id,
-                }
+            ) or company._utility_create_translated(
+                "account.journal",
+                {"code": "ACH", "type": "bank", "company_id": company.id},
+                lambda lang, c=company: c.with_context(lang=lang).env._("ACH Autopay"),
             )
             clearing = env["account.account"].search(
                 [("code", "=", "101290"), ("company_ids", "in", company.ids)],
                 limit=1,
-            ) or env["account.account"].create(
+            ) or company._utility_create_translated(
+                "account.account",
                 {
-                    "name": self.env._("ACH Clearing"),
                     "code": "101290",
                     "account_type": "asset_current",
                     "reconcile": True,
                     "company_ids": [Command.set(company.ids)],
-                }
+                },
+                lambda lang, c=company: c.with_context(lang=lang).env._("ACH Clearing"),
             )
             company.write(
                 {
@@ -327,7 +325,9 @@ class ResCompany(models.Model):
                             Command.create(
                                 {
                                     "product_id": product.id,
-                                    "name": self.env._("Water usage"),
+                                    "name": self.with_context(
+                                        lang=account._utility_label_lang()
+                                    ).env._("Water usage"),
                                     "quantity": 1,
                                     "price_unit": amount,
                                     "tax_ids": [Command.clear()],

@@ -63,27 +63,29 @@ class ResCompany(models.Model):
                         ("code", "=", "211900"),
                     ],
                     limit=1,
-                ) or Account.create(
+                ) or company._utility_create_translated(
+                    "account.account",
                     {
-                        "name": company.env._("Counter Payments Clearing"),
                         "code": "211900",
                         "account_type": "liability_current",
                         "reconcile": True,
                         "company_ids": [Command.set(company.ids)],
-                    }
+                    },
+                    lambda lang, c=company: c.with_context(lang=lang).env._(
+                        "Counter Payments Clearing"
+                    ),
                 )
                 company.utility_counter_clearing_account_id = account
             if not company.utility_counter_journal_id:
                 Journal = company.env["account.journal"].sudo()
                 journal = Journal.search(
                     [("company_id", "=", company.id), ("code", "=", "UCP")], limit=1
-                ) or Journal.create(
-                    {
-                        "name": company.env._("Counter Payments"),
-                        "code": "UCP",
-                        "type": "general",
-                        "company_id": company.id,
-                    }
+                ) or company._utility_create_translated(
+                    "account.journal",
+                    {"code": "UCP", "type": "general", "company_id": company.id},
+                    lambda lang, c=company: c.with_context(lang=lang).env._(
+                        "Counter Payments"
+                    ),
                 )
                 company.utility_counter_journal_id = journal
             # Its entries' numbers: created now rather than by two counters
@@ -141,14 +143,15 @@ class ResCompany(models.Model):
             company.sudo().ach_clearing_account_id = Account.search(
                 [("code", "=", "101290"), ("company_ids", "in", company.id)],
                 limit=1,
-            ) or Account.create(
+            ) or company._utility_create_translated(
+                "account.account",
                 {
-                    "name": company.env._("ACH Clearing"),
                     "code": "101290",
                     "account_type": "asset_current",
                     "reconcile": True,
                     "company_ids": [Command.set(company.ids)],
-                }
+                },
+                lambda lang, c=company: c.with_context(lang=lang).env._("ACH Clearing"),
             )
         return True
 
@@ -159,12 +162,20 @@ class ResCompany(models.Model):
         Method = company.env["pos.payment.method"].sudo()
         Journal = company.env["account.journal"].sudo()
         methods = Method.browse()
+        # Names by language: a method and its journal are named in every
+        # installed language (a Spanish-speaking cashier reads "Efectivo").
+        tenders = {
+            "cash": lambda lang: company.with_context(lang=lang).env._("Cash"),
+            "check": lambda lang: company.with_context(lang=lang).env._("Check"),
+            "card": lambda lang: company.with_context(lang=lang).env._("Card"),
+        }
         specs = [
-            ("cash", company.env._("Cash"), "CSH1", "cash"),
-            ("check", company.env._("Check"), "CHK1", "bank"),
-            ("card", company.env._("Card"), "CRD1", "bank"),
+            ("cash", "CSH1", "cash"),
+            ("check", "CHK1", "bank"),
+            ("card", "CRD1", "bank"),
         ]
-        for kind, name, code, journal_type in specs:
+        for kind, code, journal_type in specs:
+            name_of = tenders[kind]
             domain = [("company_id", "=", company.id), ("utility_tender", "=", kind)]
             if kind == "cash":
                 # A cash method (its drawer) belongs to one counter only.
@@ -186,22 +197,25 @@ class ResCompany(models.Model):
                     ):
                         index += 1
                         code = f"{code[:3]}{index}"
-                    journal = Journal.create(
-                        {
-                            "name": company.env._("Counter %(tender)s", tender=name)
-                            + (f" {index}" if index > 1 else ""),
-                            "code": code,
-                            "type": journal_type,
-                            "company_id": company.id,
-                        }
+                    suffix = f" {index}" if index > 1 else ""
+                    journal = company._utility_create_translated(
+                        "account.journal",
+                        {"code": code, "type": journal_type, "company_id": company.id},
+                        lambda lang, name_of=name_of, suffix=suffix: (
+                            company.with_context(lang=lang).env._(
+                                "Counter %(tender)s", tender=name_of(lang)
+                            )
+                            + suffix
+                        ),
                     )
-                method = Method.create(
+                method = company._utility_create_translated(
+                    "pos.payment.method",
                     {
-                        "name": name,
                         "journal_id": journal.id,
                         "utility_tender": kind,
                         "company_id": company.id,
-                    }
+                    },
+                    name_of,
                 )
             methods |= method
         return methods

@@ -384,15 +384,17 @@ class UtilityDelinquencyRun(models.Model):
         product = company._utility_penalty_product()
         bill = line.move_id
         currency = company.currency_id
+        # In the account's language, as the bills' lines.
+        env = self.with_context(lang=account._utility_label_lang()).env
         if step.penalty_type == "percent":
-            label = self.env._(
+            label = env._(
                 "Late penalty on bill %(bill)s: %(percent)s%% of %(amount)s",
                 bill=bill.name,
                 percent=format(step.penalty_percent, "g"),
                 amount=currency.format(line.amount_residual),
             )
         else:
-            label = self.env._("Late penalty on bill %(bill)s", bill=bill.name)
+            label = env._("Late penalty on bill %(bill)s", bill=bill.name)
         return {
             "move_type": "out_invoice",
             "partner_id": account.partner_id.id,

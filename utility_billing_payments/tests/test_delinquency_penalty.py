@@ -52,6 +52,21 @@ class TestDelinquencyPenalty(UtilityDelinquencyCommon):
             f"{penalty.name}: Late penalty on bill {bill.name}: 5% of $\xa0100.00",
         )
 
+    def test_penalty_in_the_account_language(self):
+        """A Spanish-speaking customer's penalty line is in Spanish, as the
+        lines of the bills it is on (whatever the clerk's language)."""
+        if not self.env["res.lang"]._lang_get("es_MX"):
+            self.skipTest("Spanish (es_MX) is not installed.")
+        self.account.lang = "es_MX"
+        bill = self._bill(self.account, 100.0)
+        self.penalty_step.penalty_percent = 5.0
+        self._run(self._days(1))
+        line = self._penalties(self.account).invoice_line_ids
+        self.assertEqual(
+            line.name,
+            f"Recargo por pago atrasado de la factura {bill.name}: 5% de $\xa0100.00",
+        )
+
     def test_once_per_bill_each_bill(self):
         first = self._bill(self.account, 100.0)
         second = self._bill(self.account, 60.0, due=self._days(30))

@@ -1,10 +1,11 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from odoo.addons.utility_billing.models.utility_service_type import CUSTOMER_CLASSES
@@ -22,6 +23,10 @@ class UtilityReportRevenue(models.Model):
     the revenue of the same range a year before. Months and quarters group on
     ``date``; the company's fiscal year (and its quarters) are columns of their
     own.
+
+    Last year's rows stop at the last day with revenue of the search: no
+    empty period after it (the next fiscal year, months to come) shows only
+    last year's figures, and the latest period compares to date.
     """
 
     _name = "utility.report.revenue"
@@ -100,11 +105,35 @@ class UtilityReportRevenue(models.Model):
                            s.amount)
                    ) v(shift, period, date, amount, amount_prior)
               JOIN res_company company ON company.id = s.company_id
+             WHERE %(prior_until)s
             """,
             fiscal_year=self._ub_fiscal_year(SQL("v.date"), "company"),
             fiscal_quarter=self._ub_fiscal_quarter(SQL("v.date"), "company"),
             sums=self._ub_revenue_sums(),
+            prior_until=self._ub_prior_until_sql(),
         )
+
+    def _ub_prior_until_sql(self):
+        until = self.env.context.get("ub_prior_until")
+        if not until:
+            return SQL("TRUE")
+        return SQL("(v.period = 'current' OR v.date <= %s)", until)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """Searched with the last day of revenue the domain keeps: last year's
+        rows go no further (``_ub_prior_until_sql``)."""
+        if "ub_prior_until" in self.env.context:
+            return super()._search(domain, offset=offset, limit=limit, order=order)
+        scan = self.with_context(ub_prior_until=False)
+        [(last,)] = scan._read_group(
+            expression.AND([domain or [], [("period", "=", "current")]]),
+            [],
+            ["date:max"],
+        )
+        return super(
+            UtilityReportRevenue, self.with_context(ub_prior_until=last or date.min)
+        )._search(domain, offset=offset, limit=limit, order=order)
 
     def _ub_revenue_sums(self):
         """The revenue sums by day and keys (``utility.report.revenue.sum``),

@@ -66,7 +66,8 @@ class TestRevenue(UtilityReportsCommon):
     def test_fiscal_year_and_quarters(self):
         """Coachella's fiscal year ends June 30: April to June 2025 is the
         fourth quarter of 2024-25, and so is the same period a year before,
-        shown a year later."""
+        shown a year later. Last year's figures stop at the last revenue:
+        no 2025-26 row of last year's figures only."""
         table = self._by(["fiscal_year", "fiscal_quarter", "period"])
         self.assertEqual(
             table,
@@ -74,17 +75,42 @@ class TestRevenue(UtilityReportsCommon):
                 ("2024-25", "2024-25 Q4", "current"): (464.15, 0.0),
                 ("2023-24", "2023-24 Q4", "current"): (50.0, 0.0),
                 ("2024-25", "2024-25 Q4", "prior"): (0.0, 50.0),
-                ("2025-26", "2025-26 Q4", "prior"): (0.0, 464.15),
             },
         )
         self.company.write({"fiscalyear_last_month": "12", "fiscalyear_last_day": 31})
         table = self._by(["fiscal_year", "fiscal_quarter"], date_from="2025-01-01")
+        self.assertEqual(table, {("2025", "2025 Q2"): (464.15, 50.0)})
+
+    def test_default_pivot_shows_the_periods_with_revenue(self):
+        """Reporting > Revenue opens on fiscal years (rows) by month
+        (columns), measuring the revenue only: the rows and columns are the
+        periods with revenue, none of last year's figures alone after the
+        last revenue day."""
+        action = self.env.ref("utility_billing_reports.utility_report_revenue_action")
+        self.assertIn("search_default_groupby_fiscal_year", action.context)
+        arch = self.env[REVENUE].get_view(action.view_id.id, "pivot")["arch"]
+        self.assertIn('name="amount" type="measure"', arch)
+        self.assertNotIn('name="amount_prior" type="measure"', arch)
+        rows = self._by(["fiscal_year"])
+        self.assertEqual(rows, {"2023-24": (50.0, 0.0), "2024-25": (464.15, 50.0)})
+        cells = {
+            (year, month.strftime("%Y-%m")): amounts
+            for (year, month), amounts in self._by(
+                ["fiscal_year", "date:month"]
+            ).items()
+        }
         self.assertEqual(
-            table,
+            cells,
             {
-                ("2025", "2025 Q2"): (464.15, 50.0),
-                ("2026", "2026 Q2"): (0.0, 464.15),
+                ("2023-24", "2024-05"): (50.0, 0.0),
+                ("2024-25", "2025-04"): (219.90, 0.0),
+                ("2024-25", "2025-05"): (244.25, 50.0),
             },
+        )
+        # A range of the same period a year later still shows last year's.
+        self.assertEqual(
+            self._by(["fiscal_year"], date_from="2025-04-01", date_to="2025-05-31"),
+            {"2024-25": (464.15, 50.0)},
         )
 
     def test_filters(self):
