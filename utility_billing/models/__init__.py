@@ -8,9 +8,15 @@ from . import utility_deposit_rule
 from . import utility_sb998_case
 from . import utility_deposit_refund
 from . import utility_account
+from . import utility_account_sb998
+from . import utility_account_balance
+from . import utility_account_deposit
 from . import utility_account_service
 from . import utility_read_exception_rule
 from . import utility_meter_read
+from . import utility_meter_read_review
+from . import utility_meter_read_consumption
+from . import utility_meter_read_estimation
 from . import utility_read_import_mapping
 from . import utility_read_import
 from . import utility_rate_schedule
