@@ -53,6 +53,7 @@
         "wizards/utility_adjustment_register_views.xml",
         "wizards/utility_bill_correction_reject_views.xml",
         "wizards/utility_service_order_day_list_views.xml",
+        "wizards/utility_rate_version_wizard_views.xml",
         # Views
         "views/utility_service_type_views.xml",
         "views/utility_billing_cycle_views.xml",

@@ -19,7 +19,10 @@ from . import utility_meter_read_consumption
 from . import utility_meter_read_estimation
 from . import utility_read_import_mapping
 from . import utility_read_import
+from . import utility_read_import_processing
+from . import utility_read_import_error
 from . import utility_rate_schedule
+from . import utility_rate_component
 from . import utility_billing_run
 from . import utility_billing_run_line
 from . import account_move

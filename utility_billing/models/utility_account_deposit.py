@@ -12,9 +12,7 @@ from odoo.tools import float_is_zero
 from ..tools import numbering
 from ..tools.workflow import workflow
 from .account_move import BOOKS_DOOR
-from .utility_account import (
-    ACCOUNT_DOOR,
-)
+from .utility_account import ACCOUNT_DOOR
 
 
 class UtilityAccount(models.Model):
