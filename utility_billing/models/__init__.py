@@ -6,6 +6,7 @@ from . import utility_meter
 from . import utility_meter_event
 from . import utility_deposit_rule
 from . import utility_sb998_case
+from . import utility_contact_log
 from . import utility_deposit_refund
 from . import utility_account
 from . import utility_account_sb998
@@ -29,6 +30,7 @@ from . import account_move
 from . import account_move_line
 from . import product_product
 from . import res_company
+from . import account_journal
 from . import res_config_settings
 from . import utility_demo_town
 from . import utility_service_order
@@ -39,4 +41,5 @@ from . import utility_bill_correction
 from . import utility_settings
 from . import utility_account_timeline
 from . import utility_business_calendar
+from . import utility_closed_day
 from . import res_company_calendar
