@@ -25,8 +25,11 @@ from . import utility_read_import_error
 from . import utility_rate_schedule
 from . import utility_rate_component
 from . import utility_billing_run
+from . import utility_billing_run_batch
 from . import utility_billing_run_line
 from . import account_move
+from . import account_move_bill
+from . import account_move_secure
 from . import account_move_line
 from . import product_product
 from . import res_company
