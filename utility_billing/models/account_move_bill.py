@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Journal entries: the figures of the printed utility bill (summary box,
 consumption history, language, numbers as the customer reads them)."""
 

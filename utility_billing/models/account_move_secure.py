@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Journal entries: the inalterability hash of the utility journals, deferred
 at posting and built in number order by the securing scheduled action."""
 

@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Service accounts: customer deposits (billed, applied to the final bill,
 released) and the settlement of a final account (credit refund, closing)."""
 

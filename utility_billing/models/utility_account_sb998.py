@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Service accounts: the SB 998 protections computed from the account's SB 998
 cases (the flag fields themselves are declared with the account)."""
 

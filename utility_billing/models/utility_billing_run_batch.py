@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Billing runs: the batches of accounts (lines created, claimed with FOR
 UPDATE SKIP LOCKED, processed by several workers in parallel) and the
 scheduled action that carries a run's compute and post steps on."""

@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Meter reads: how a read is prepared before it is created (previous read,
 history, account, consumption with rollover and multiplier) and checked
 against the exception rules; later reads recomputed after a correction."""

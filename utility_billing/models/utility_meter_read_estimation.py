@@ -1,7 +1,8 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Meter reads: estimation of the reads missing at billing time (the
-``Estimate Reads``wizard and the billing run's estimate step)."""
+# pylint: disable=consider-merging-classes-inherited
+"""Meter reads: estimation of the reads missing at billing time (the read
+estimate wizard and the billing run's Estimate Missing Reads)."""
 
 from datetime import timedelta
 

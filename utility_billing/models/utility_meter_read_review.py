@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Meter reads: exception review (accept, request a re-read, reject, correct)
 and the follow-ups of those decisions."""
 

@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Meter read imports: the processing of a file's text (parsing, validation of
 each line, skipping reads already in the database, creating the good reads
 in chunks)."""

@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Print and Export: one XLSX sheet per report (billing register, aged
 receivables, revenue, consumption, cash receipts, adjustments, deposits,
 month-end summary), each tied to the report models' figures."""
