@@ -1,3 +1,4 @@
+from . import demo_tools
 from . import models
 from . import wizards
 from . import tools

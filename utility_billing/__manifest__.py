@@ -19,6 +19,12 @@
         "security/utility_billing_groups.xml",
         "security/ir.model.access.csv",
         "security/utility_billing_security.xml",
+        # Reports (the bill report first: it holds the paper format)
+        "report/utility_bill_report.xml",
+        "report/utility_service_order_report.xml",
+        "report/utility_notice_report.xml",
+        "report/utility_adjustment_register_report.xml",
+        "report/utility_account_statement_report.xml",
         # Data
         "data/decimal_precision_data.xml",
         "data/uom_data.xml",
@@ -29,11 +35,6 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "data/utility_business_calendar_data.xml",
-        # Reports
-        "report/utility_bill_report.xml",
-        "report/utility_service_order_report.xml",
-        "report/utility_notice_report.xml",
-        "report/utility_adjustment_register_report.xml",
         "data/mail_template_data.xml",
         # Wizards
         "wizards/utility_meter_receive_views.xml",
@@ -53,6 +54,8 @@
         "wizards/utility_adjustment_register_views.xml",
         "wizards/utility_bill_correction_reject_views.xml",
         "wizards/utility_service_order_day_list_views.xml",
+        "wizards/utility_rate_version_wizard_views.xml",
+        "wizards/utility_account_statement_views.xml",
         # Views
         "views/utility_service_type_views.xml",
         "views/utility_billing_cycle_views.xml",
@@ -77,8 +80,7 @@
         "views/utility_settings_views.xml",
         "views/utility_business_calendar_views.xml",
         "views/utility_account_timeline_views.xml",
-        "wizards/utility_account_statement_views.xml",
-        "report/utility_account_statement_report.xml",
+        # Menus
         "views/utility_billing_menus.xml",
     ],
     "demo": [

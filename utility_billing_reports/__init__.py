@@ -1,5 +1,7 @@
+from . import demo_tools
 from . import models
 from . import report
+from . import tools
 from . import wizards
 
 

@@ -18,11 +18,11 @@
         # Security
         "security/ir.model.access.csv",
         "security/utility_billing_reports_security.xml",
-        # Data
-        "data/ir_cron_data.xml",
         # Reports
         "report/utility_report_reports.xml",
         "report/utility_report_templates.xml",
+        # Data
+        "data/ir_cron_data.xml",
         # Wizards
         "wizards/utility_report_aged_receivable_views.xml",
         "wizards/utility_report_month_end_views.xml",
@@ -36,6 +36,7 @@
         "views/utility_month_close_views.xml",
         "views/res_config_settings_views.xml",
         "views/utility_settings_views.xml",
+        # Menus
         "views/utility_billing_reports_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

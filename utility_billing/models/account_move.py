@@ -1,17 +1,16 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-import time
+"""Journal entries: the utility fields of an entry, the locked books (what a
+posted utility entry lets change), the posting facts and credits applied at
+posting. The printed bill's figures live in account_move_bill.py; the hash
+of the utility journals in account_move_secure.py."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.formatting import format_number
 from ..tools.workflow import check_protected, is_trusted
 from .utility_service_type import CUSTOMER_CLASSES
-
-_logger = logging.getLogger(__name__)
 
 # The door of the locked books: utility workflows (billing run, adjustments,
 # bill corrections, payments) open it, after their own rights check, to change
@@ -315,115 +314,6 @@ class AccountMove(models.Model):
             },
         }
 
-    # ------------------------------------------------------------
-    # Inalterability hash of the utility journals
-    # ------------------------------------------------------------
-
-    def _hash_moves(self, **kwargs):
-        """Utility journals are hashed by the securing job, not at posting.
-
-        Odoo hashes a journal's entries when they post, in the order of their
-        numbers, and refuses a gap. Billing runs number their drafts when they
-        create them and post them by batches, in parallel: a draft numbered
-        before posted bills (a run computed, not yet posted) or numbers skipped
-        (a cancelled run) would make posting fail, and two workers hashing at
-        once would build two chains. The securing job
-        (``_cron_utility_secure_entries``) hashes them alone, in number order,
-        up to the first draft of each chain. Odoo's own calls with arguments
-        (the Secure Entries wizard, ``button_hash``) are left as they are.
-        """
-        if not kwargs:
-            deferred = self.filtered(lambda m: m.journal_id.utility_journal)
-            if deferred:
-                self.env.ref("utility_billing.ir_cron_secure_entries").sudo()._trigger()
-                self -= deferred
-            if not self:
-                return
-        return super()._hash_moves(**kwargs)
-
-    @api.model
-    def _cron_utility_secure_entries(self, time_budget=SECURE_TIME_BUDGET):
-        """Scheduled action: hash the posted entries of the utility journals."""
-        started = time.monotonic()
-        journals = (
-            self.env["account.journal"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("utility_journal", "=", True),
-                    ("restrict_mode_hash_table", "=", True),
-                ]
-            )
-        )
-        remaining = 0
-        for journal in journals:
-            while time.monotonic() - started < time_budget:
-                try:
-                    hashed = self._utility_secure_journal(journal)
-                except UserError as error:
-                    # Odoo refuses to hash (e.g. unreconciled statement lines):
-                    # the other journals are secured all the same.
-                    _logger.warning(
-                        "Utility journal %s not secured: %s", journal.code, error
-                    )
-                    if self._can_commit():
-                        self.env.cr.rollback()
-                    break
-                if self._can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if not hashed:
-                    break
-            else:
-                remaining += 1
-        self.env["ir.cron"]._notify_progress(done=len(journals), remaining=remaining)
-
-    @api.model
-    def _utility_secure_journal(self, journal, limit=SECURE_BATCH):
-        """Hash up to ``limit`` posted entries of ``journal``, chain by chain
-        (sequence prefix), in number order, stopping before the first draft that
-        already has a number; return how many were hashed."""
-        Move = self.env["account.move"].sudo()
-        Move.flush_model(
-            ["journal_id", "sequence_prefix", "sequence_number", "state", "name"]
-        )
-        # Per chain: the last number hashed (Odoo hashes only after it) and the
-        # first draft that has a number (hashing past it would leave it out of
-        # the chain for good).
-        self.env.cr.execute(
-            SQL(
-                """SELECT sequence_prefix,
-                          max(sequence_number) FILTER (
-                              WHERE inalterable_hash IS NOT NULL),
-                          min(sequence_number) FILTER (
-                              WHERE state = 'draft' AND name IS NOT NULL
-                                AND name != '/')
-                     FROM account_move
-                    WHERE journal_id = %s
-                 GROUP BY sequence_prefix
-                   HAVING bool_or(state = 'posted' AND inalterable_hash IS NULL)""",
-                journal.id,
-            )
-        )
-        hashed = 0
-        for prefix, last_hashed, first_draft in self.env.cr.fetchall():
-            domain = [
-                ("journal_id", "=", journal.id),
-                ("sequence_prefix", "=", prefix),
-                ("state", "=", "posted"),
-                ("inalterable_hash", "=", False),
-                ("sequence_number", ">", last_hashed or 0),
-            ]
-            if first_draft:
-                domain.append(("sequence_number", "<", first_draft))
-            moves = Move.search(domain, order="sequence_number", limit=limit - hashed)
-            if moves:
-                moves._hash_moves(force_hash=True, raise_if_gap=False)
-                hashed += len(moves)
-            if hashed >= limit:
-                break
-        return hashed
-
     def _set_next_made_sequence_gap(self, made_gap: bool):
         """As Odoo does it, but without writing the next moves whose flag already
         has the value.
@@ -557,112 +447,6 @@ class AccountMove(models.Model):
             lambda a: a.state == "final"
         )._close_if_settled()
         return res
-
-    @api.model
-    def _utility_bill_history(self, account, until, months=13):
-        """Monthly consumption of ``account`` for the bill's history chart."""
-        return account._consumption_history(until, months)
-
-    def _utility_bill_lang(self):
-        """Language of the bill: the account's, when that language is installed."""
-        self.ensure_one()
-        installed = dict(self.env["res.lang"].get_installed())
-        for code in (self.utility_account_id.lang, self.partner_id.lang):
-            if code and code in installed:
-                return code
-        return self.env.lang or "en_US"
-
-    def _utility_bill_summary(self):
-        """Figures of the bill's summary box, as of now.
-
-        previous balance = what was open on the account's other bills before the
-        payments received and the adjustments posted since the last bill;
-        adjustments = the credit notes (negative) and debit notes of
-        ``utility.adjustment`` dated since the last bill; balance forward = what
-        is still open on them; total due = balance forward + what is open on this
-        bill.
-        """
-        self.ensure_one()
-        account = self.utility_account_id
-        others = self.search(
-            [
-                ("utility_account_id", "=", account.id),
-                ("id", "!=", self.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("invoice_date", "<=", self.invoice_date),
-            ]
-        )
-        previous_bills = others.filtered(
-            lambda m: (
-                m.move_type == "out_invoice"
-                and not m.utility_adjustment_id
-                and not m.utility_deposit_kind
-                and m.invoice_date < self.invoice_date
-            )
-        )
-        last_bill_date = max(previous_bills.mapped("invoice_date"), default=False)
-        adjustments = sum(
-            others.filtered(
-                lambda m: (
-                    m.utility_adjustment_id
-                    and (not last_bill_date or m.invoice_date > last_bill_date)
-                )
-            ).mapped("amount_total_signed")
-        )
-        balance_forward = sum(others.mapped("amount_residual_signed"))
-        payments = 0.0
-        receivables = others.line_ids.filtered(
-            lambda ln: ln.account_id.account_type == "asset_receivable"
-        )
-        for partial in receivables.matched_credit_ids:
-            if partial.credit_move_id.move_id in others:
-                continue  # a credit note of the account, already in the balance
-            if not last_bill_date or partial.max_date > last_bill_date:
-                payments += partial.amount
-        # Payments not (yet) applied to a bill: a credit on the account.
-        unapplied = self.env["account.move.line"].search(
-            [
-                ("utility_account_id", "=", account.id),
-                ("move_id", "!=", self.id),
-                ("move_id.move_type", "not in", ("out_invoice", "out_refund")),
-                ("parent_state", "=", "posted"),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("date", "<=", self.invoice_date),
-            ]
-        )
-        for line in unapplied:
-            balance_forward += line.amount_residual
-            if line.amount_residual < 0 and (
-                not last_bill_date or line.date > last_bill_date
-            ):
-                payments -= line.amount_residual
-        # Past due: what is still open on earlier bills due before this one
-        # was issued (the customer should pay it now, not by the new due date).
-        past_due = sum(
-            others.filtered(
-                lambda m: (
-                    m.move_type == "out_invoice"
-                    and m.invoice_date_due
-                    and m.invoice_date_due < self.invoice_date
-                )
-            ).mapped("amount_residual_signed")
-        )
-        return {
-            "previous_balance": balance_forward + payments - adjustments,
-            "payments": payments,
-            "adjustments": adjustments,
-            "balance_forward": balance_forward,
-            "total_due": balance_forward + self.amount_residual,
-            "past_due": max(min(past_due, balance_forward), 0.0),
-        }
-
-    @api.model
-    def _utility_format_number(self, value, min_digits=0, max_digits=3):
-        """A quantity or a rate as the customer reads it on the bill (see
-        ``tools.formatting.format_number``)."""
-        return format_number(self.env, value, min_digits, max_digits)
 
     def _utility_payment_description(self):
         """How a payment entry of an account reads in its history: where the

@@ -1,7 +1,10 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Companies: the utility settings of a company, its chart of accounts
+for utility billing (income, tax, deposits) and its utility journal. Calendar
+helpers live in res_company_calendar.py; the journal lock in account_journal.py."""
+
 from odoo import Command, fields, models
-from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -345,65 +348,3 @@ class ResCompany(models.Model):
         self.sudo().utility_journal_id = journal
         journal._utility_lock_journal()
         return journal
-
-
-class AccountJournal(models.Model):
-    _inherit = "account.journal"
-
-    utility_bill_sequence_id = fields.Many2one(
-        "ir.sequence",
-        string="Utility Bill Numbers",
-        copy=False,
-        help="Numbers of the bills billing runs create in this journal.",
-    )
-    utility_journal = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="Utility billing posts to this journal: its posted entries are locked "
-        "(corrected only through utility workflows) and secured with Odoo's "
-        "inalterability hash.",
-    )
-
-    def write(self, vals):
-        if "utility_journal" in vals and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "Journal %(journal)s: whether it is a utility journal is set by "
-                    "utility billing, not by editing.",
-                    journal=self[:1].display_name,
-                )
-            )
-        return super().write(vals)
-
-    def _utility_lock_journal(self):
-        """Make these journals utility journals: locked books, secured by Odoo's
-        inalterability hash (``restrict_mode_hash_table``). Idempotent; done
-        when utility billing first uses a journal."""
-        to_lock = self.filtered(
-            lambda j: not j.utility_journal or not j.restrict_mode_hash_table
-        )
-        if to_lock:
-            to_lock.sudo().write(
-                {"utility_journal": True, "restrict_mode_hash_table": True}
-            )
-        return True
-
-
-class IrModuleModule(models.Model):
-    _inherit = "ir.module.module"
-
-    def _load_module_terms(
-        self, modules, langs, overwrite=False, imported_module=False
-    ):
-        """A language installed after utility billing made its journal and
-        accounts (e.g. Spanish loaded after the demo) names them too."""
-        res = super()._load_module_terms(
-            modules, langs, overwrite=overwrite, imported_module=imported_module
-        )
-        if (
-            "utility_billing" in modules
-            and set(langs) - {"en_US"}
-            and "utility_journal_id" in self.env["res.company"]._fields
-        ):
-            self.env["res.company"].sudo().search([])._utility_translate_created_names()
-        return res

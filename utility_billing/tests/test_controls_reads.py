@@ -16,7 +16,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.utility_billing.models.utility_read_import import UtilityReadImport
+from odoo.addons.utility_billing.models.utility_read_import_processing import (
+    UtilityReadImport,
+)
 from odoo.addons.utility_billing.tools.csv_safe import (
     csv_safe_cell,
     csv_safe_row,

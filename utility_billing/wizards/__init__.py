@@ -17,3 +17,4 @@ from . import utility_adjustment_register
 from . import utility_account_statement
 from . import utility_bill_correction_reject
 from . import account_payment_register
+from . import utility_rate_version_wizard

@@ -1,0 +1,49 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Journals: the utility journal of a company is locked to its utility use
+(see res.company._get_utility_journal)."""
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class AccountJournal(models.Model):
+    _inherit = "account.journal"
+
+    utility_bill_sequence_id = fields.Many2one(
+        "ir.sequence",
+        string="Utility Bill Numbers",
+        copy=False,
+        help="Numbers of the bills billing runs create in this journal.",
+    )
+    utility_journal = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Utility billing posts to this journal: its posted entries are locked "
+        "(corrected only through utility workflows) and secured with Odoo's "
+        "inalterability hash.",
+    )
+
+    def write(self, vals):
+        if "utility_journal" in vals and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Journal %(journal)s: whether it is a utility journal is set by "
+                    "utility billing, not by editing.",
+                    journal=self[:1].display_name,
+                )
+            )
+        return super().write(vals)
+
+    def _utility_lock_journal(self):
+        """Make these journals utility journals: locked books, secured by Odoo's
+        inalterability hash (``restrict_mode_hash_table``). Idempotent; done
+        when utility billing first uses a journal."""
+        to_lock = self.filtered(
+            lambda j: not j.utility_journal or not j.restrict_mode_hash_table
+        )
+        if to_lock:
+            to_lock.sudo().write(
+                {"utility_journal": True, "restrict_mode_hash_table": True}
+            )
+        return True
