@@ -31,3 +31,6 @@ from . import utility_settings
 from . import utility_account_timeline
 from . import utility_business_calendar
 from . import res_company_calendar
+from . import res_company_conversion
+from . import utility_conversion_line
+from . import utility_conversion

@@ -22,3 +22,4 @@ from . import test_sb998_case
 from . import test_utility_deposit
 from . import test_list_sums
 from . import test_demo_tax_names
+from . import test_conversion
