@@ -77,6 +77,7 @@
         "views/utility_settings_views.xml",
         "views/utility_business_calendar_views.xml",
         "views/utility_account_timeline_views.xml",
+        "report/utility_conversion_report.xml",
         "views/utility_conversion_views.xml",
         "wizards/utility_account_statement_views.xml",
         "report/utility_account_statement_report.xml",

@@ -348,6 +348,17 @@ class TestConversion(ConversionCommon):
         self.assertEqual(conversion.loaded_days_91_plus, 75.5)
         self.assertEqual(conversion.loaded_meter_count, 2)
         self.assertIn("DIFFERENCE", conversion.proof_html)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "utility_billing.action_report_utility_conversion_proof",
+                conversion.ids,
+            )[0]
+            .decode()
+        )
+        self.assertIn("DIFFERENCE", html)
+        self.assertIn("Some totals do not tie", html)
 
     def test_csr_refused(self):
         """A CSR neither sees, creates nor loads a conversion."""
