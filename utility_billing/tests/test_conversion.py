@@ -371,6 +371,21 @@ class TestConversion(ConversionCommon):
             with self.assertRaises(AccessError):
                 conversion.with_user(user).read(["name"])
 
+    def test_other_company_not_seen(self):
+        """A manager sees only the conversions (and their rows and errors) of
+        the companies he works in."""
+        other = self.env["res.company"].create({"name": "Indio Water District"})
+        conversion = self._conversion(BAD)
+        conversion.action_validate()
+        self.assertTrue(conversion.error_ids)
+        conversion.sudo().company_id = other
+        Conversion = self.env["utility.conversion"].with_user(self.manager)
+        self.assertFalse(Conversion.search([("id", "=", conversion.id)]))
+        Error = self.env["utility.conversion.error"].with_user(self.manager)
+        self.assertFalse(Error.search([("conversion_id", "=", conversion.id)]))
+        Line = self.env["utility.conversion.line"].with_user(self.manager)
+        self.assertFalse(Line.search([("conversion_id", "=", conversion.id)]))
+
     def test_state_is_not_keyed(self):
         """The state changes only through Validate, Load and Back to Draft."""
         conversion = self._conversion(GOOD)
