@@ -47,6 +47,15 @@ MODELS = {
 }
 
 
+# (kind, column): the columns holding the legacy key of a record of kind.
+REFERENCES = [
+    ("customers", "customer_ref"),
+    ("premises", "premise_ref"),
+    ("meters", "serial"),
+    ("accounts", "account_number"),
+]
+
+
 def bucket_of(days):
     """Column of BALANCE_BUCKETS of an item ``days`` past due at the cut-over."""
     column = BALANCE_BUCKETS[0][0]
@@ -700,6 +709,17 @@ class UtilityConversion(models.Model):
             },
             "rates": rates,
         }
+        # Keys referred to may be of records converted before (a re-load).
+        wanted = defaultdict(set)
+        for kind_rows in rows.values():
+            for _line_no, row in kind_rows:
+                for kind, column in REFERENCES:
+                    if row.get(column):
+                        wanted[kind].add(row[column])
+        ctx["converted"] = {
+            kind: set(self._converted_map(kind, wanted[kind]))
+            for kind, _column in REFERENCES
+        }
         self._check_premises(ctx)
         self._check_meters(ctx)
         self._check_accounts(ctx)
@@ -709,7 +729,7 @@ class UtilityConversion(models.Model):
 
     def _known(self, ctx, kind, key):
         """Whether ``key`` of ``kind`` is in the files or was converted."""
-        return key in ctx["by_key"][kind] or bool(self._converted(kind, key))
+        return key in ctx["by_key"][kind] or key in ctx["converted"][kind]
 
     def _check_premises(self, ctx):
         for line_no, row in ctx["rows"]["premises"]:
@@ -728,8 +748,10 @@ class UtilityConversion(models.Model):
 
     def _check_meters(self, ctx):
         rows = ctx["rows"]["meters"]
-        serials = self._existing(
-            "utility.meter", "serial", [r["serial"] for _l, r in rows]
+        # Serials of meters in the database that no conversion loaded.
+        serials = (
+            self._existing("utility.meter", "serial", [r["serial"] for _l, r in rows])
+            - ctx["converted"]["meters"]
         )
         for line_no, row in rows:
             if not self._known(ctx, "premises", row["premise_ref"]):
@@ -755,9 +777,7 @@ class UtilityConversion(models.Model):
                         code=row["service_type"],
                     ),
                 )
-            if row["serial"] in serials and not self._converted(
-                "meters", row["serial"]
-            ):
+            if row["serial"] in serials:
                 self._error(
                     ctx["errors"],
                     "meters",
@@ -772,8 +792,11 @@ class UtilityConversion(models.Model):
 
     def _check_accounts(self, ctx):
         rows = ctx["rows"]["accounts"]
-        numbers = self._existing(
-            "utility.account", "name", [r["account_number"] for _l, r in rows]
+        numbers = (
+            self._existing(
+                "utility.account", "name", [r["account_number"] for _l, r in rows]
+            )
+            - ctx["converted"]["accounts"]
         )
         served = {r["account_number"] for _l, r in ctx["rows"]["services"]}
         for line_no, row in rows:
@@ -799,7 +822,7 @@ class UtilityConversion(models.Model):
                         ),
                     )
                 )
-            if number in numbers and not self._converted("accounts", number):
+            if number in numbers:
                 problems.append(
                     (
                         "account_number",
@@ -1024,24 +1047,34 @@ class UtilityConversion(models.Model):
 
     def _converted(self, kind, key):
         """The record a conversion loaded for legacy ``key`` of ``kind``."""
-        model = MODELS.get(kind)
-        if not model:
-            return False
-        data = (
+        return self._converted_map(kind, [key]).get(key, False)
+
+    def _converted_map(self, kind, keys):
+        """{legacy key: record} of the ``keys`` of ``kind`` a conversion
+        loaded (one query for the lot; records deleted since are left out)."""
+        names = {self._xmlid_name(kind, key): key for key in keys}
+        if not names or kind not in MODELS:
+            return {}
+        datas = (
             self.env["ir.model.data"]
             .sudo()
-            .search(
-                [
-                    ("module", "=", XMLID_MODULE),
-                    ("name", "=", self._xmlid_name(kind, key)),
-                ],
-                limit=1,
+            .search_fetch(
+                [("module", "=", XMLID_MODULE), ("name", "in", list(names))],
+                ["name", "model", "res_id"],
             )
         )
-        record = (
-            self.env[data.model].sudo().browse(data.res_id).exists() if data else False
-        )
-        return record or False
+        ids = defaultdict(set)
+        for data in datas:
+            ids[data.model].add(data.res_id)
+        alive = {
+            model: set(self.env[model].sudo().browse(list(res_ids)).exists().ids)
+            for model, res_ids in ids.items()
+        }
+        return {
+            names[data.name]: self.env[data.model].sudo().browse(data.res_id)
+            for data in datas
+            if data.res_id in alive[data.model]
+        }
 
     def _remember(self, kind, records_by_key):
         self.env["ir.model.data"].sudo().create(
@@ -1061,8 +1094,9 @@ class UtilityConversion(models.Model):
         """{legacy key: record} of the staged ``lines`` of ``kind``: found
         again, or created from ``prepare(row)`` in one batch."""
         found, to_create = {}, {}
+        converted = self._converted_map(kind, lines.mapped("key"))
         for line in lines:
-            record = self._converted(kind, line.key)
+            record = converted.get(line.key)
             if record:
                 found[line.key] = record
             else:
@@ -1234,6 +1268,14 @@ class UtilityConversion(models.Model):
             )
         found = {}
         to_create = {}
+        converted = self._converted_map(
+            "balances",
+            [
+                f"{key}/{column}"
+                for key in lines.mapped("key")
+                for column, *_r in BALANCE_BUCKETS
+            ],
+        )
         for line in lines:
             account = accounts[line.data["account_number"]]
             for column, days, label in BALANCE_BUCKETS:
@@ -1241,7 +1283,7 @@ class UtilityConversion(models.Model):
                 if company.currency_id.is_zero(amount):
                     continue
                 key = f"{line.key}/{column}"
-                move = self._converted("balances", key)
+                move = converted.get(key)
                 if move:
                     found[key] = move
                     continue
@@ -1311,9 +1353,11 @@ class UtilityConversion(models.Model):
         company = self.company_id
         found = {}
         new = {}
+        keys = lines.mapped("key")
+        converted = self._converted_map("deposits", keys + [f"{k}/paid" for k in keys])
         for line in lines:
-            invoice = self._converted("deposits", line.key)
-            entry = self._converted("deposits", f"{line.key}/paid")
+            invoice = converted.get(line.key)
+            entry = converted.get(f"{line.key}/paid")
             if invoice and entry:
                 found[line.key] = invoice
                 found[f"{line.key}/paid"] = entry

@@ -114,9 +114,11 @@ EXPECTED_ERRORS = {
     ("meters.csv", 3, "serial"),  # meter on two premises
     ("meters.csv", 4, "install_date"),  # not a date
     ("meters.csv", 5, "premise_ref"),  # premise not in the file
+    ("meters.csv", 5, "serial"),  # serial already in the database
     ("accounts.csv", 3, "account_number"),  # duplicate account number
     ("accounts.csv", 4, "customer_ref"),  # customer not in the file
     ("accounts.csv", 5, "end_date"),  # final with no end date
+    ("accounts.csv", 6, "account_number"),  # number already in the database
     ("services.csv", 3, "rate_code"),  # rate code with no rate
     ("services.csv", 3, "meter_serial"),  # meter on another premise
     ("services.csv", 4, "meter_serial"),  # metered with no meter
@@ -201,6 +203,15 @@ class TestConversion(ConversionCommon):
     def test_planted_errors_reported_nothing_loaded(self):
         """Every kind of error is listed with its file, line and column, and
         nothing is loaded while one remains."""
+        # Already in the database, not converted: a meter and an account.
+        self._create_meter("CV-M3")
+        self.env["utility.account"].create(
+            {
+                "name": "CV-0004",
+                "partner_id": self.partner.id,
+                "premise_id": self._create_premise(street="1 Calle Uno").id,
+            }
+        )
         before = self._counts()
         conversion = self._conversion(BAD)
         conversion.action_validate()
