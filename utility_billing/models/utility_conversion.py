@@ -29,10 +29,19 @@ from .utility_conversion_spec import (
 )
 from .utility_meter import METER_DOOR
 
-# The conversion's door (tools/workflow.py): its state changes only through
-# Validate, Load and Back to Draft, each after the manager check.
+# The conversion's door (tools/workflow.py): its state, and what the load
+# created or found (which the proof totals read), change only through Validate,
+# Load and Back to Draft, each after the manager check.
 CONVERSION_DOOR = "utility.conversion"
-CONVERSION_WORKFLOW_FIELDS = ("state",)
+CONVERSION_WORKFLOW_FIELDS = (
+    "state",
+    "created_count",
+    "partner_ids",
+    "premise_ids",
+    "meter_ids",
+    "account_ids",
+    "move_ids",
+)
 # External ids of the converted records: module and name are the legacy key,
 # so that a re-load of the same files (in any conversion batch) finds them.
 XMLID_MODULE = "__utility_conversion__"
@@ -1225,6 +1234,12 @@ class UtilityConversion(models.Model):
             created += count
             deposits, count = self._load_deposits(lines["deposits"], accounts)
             created += count
+        with workflow(CONVERSION_DOOR):
+            self._write_loaded(partners, premises, meters, accounts, balances, deposits)
+        return created
+
+    def _write_loaded(self, partners, premises, meters, accounts, balances, deposits):
+        """Link what the load created or found (dicts {legacy key: record})."""
         self.write(
             {
                 "partner_ids": [Command.set([r.id for r in partners.values()])],
@@ -1238,7 +1253,6 @@ class UtilityConversion(models.Model):
                 ],
             }
         )
-        return created
 
     def _rate(self, cache, service_row):
         key = (service_row["rate_code"], service_row["service_type"])

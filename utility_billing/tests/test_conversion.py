@@ -4,6 +4,7 @@ import base64
 from collections import defaultdict
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
@@ -405,6 +406,14 @@ class TestConversion(ConversionCommon):
         conversion.action_validate()
         with self.assertRaises(UserError):
             conversion.write({"cutover_date": date(2025, 7, 31)})
+        # Nor are the records the proof reads keyed.
+        other = self.env["utility.account"].search([], limit=1)
+        for vals in (
+            {"account_ids": [Command.link(other.id)]},
+            {"created_count": 0},
+        ):
+            with self.assertRaises(UserError):
+                conversion.write(vals)
 
 
 @tagged("post_install", "-at_install")
