@@ -964,13 +964,30 @@ class UtilityConversion(models.Model):
         return []
 
     def _check_active_services(self, ctx):
-        """One active account per service at a premise."""
+        """One active account per service at a premise (in the files, and in
+        the database at the premises converted before)."""
         active_service = {}
+        in_database = self._active_services_in_database(ctx)
         for line_no, row in ctx["rows"]["services"]:
             account = ctx["by_key"]["accounts"].get(row["account_number"])
             if not account or account[1]["status"] != "active":
                 continue
             slot = (account[1]["premise_ref"], row["service_type"])
+            other_number = in_database.get(slot)
+            if other_number and other_number != row["account_number"]:
+                self._error(
+                    ctx["errors"],
+                    "services",
+                    line_no,
+                    "account_number",
+                    self.env._(
+                        "Premise %(premise)s already has %(service)s on active "
+                        "account %(other)s in the database.",
+                        premise=slot[0],
+                        service=slot[1],
+                        other=other_number,
+                    ),
+                )
             if slot not in active_service:
                 active_service[slot] = (line_no, row["account_number"])
                 continue
@@ -990,6 +1007,29 @@ class UtilityConversion(models.Model):
                     line=other_line,
                 ),
             )
+
+    def _active_services_in_database(self, ctx):
+        """{(premise key, service type code): account number} of the services
+        of active accounts at the premises of the accounts file that a
+        conversion loaded before."""
+        refs = {row["premise_ref"] for _line_no, row in ctx["rows"]["accounts"]}
+        premises = self._converted_map("premises", refs)
+        if not premises:
+            return {}
+        ref_of = {premise.id: ref for ref, premise in premises.items()}
+        services = self.env["utility.account.service"].search(
+            [
+                ("premise_id", "in", list(ref_of)),
+                ("account_state", "=", "active"),
+                ("end_date", "=", False),
+            ]
+        )
+        return {
+            (ref_of[service.premise_id.id], service.service_type_id.code): (
+                service.account_id.name
+            )
+            for service in services
+        }
 
     def _check_amounts(self, ctx):
         rows = ctx["rows"]

@@ -348,6 +348,26 @@ class TestConversion(ConversionCommon):
         self.assertTrue(again.proof_ties, again.proof_html)
         self.assertEqual(again.account_ids, conversion.account_ids)
 
+        # A new account at a converted premise whose service is on an active
+        # account in the database: an error, and nothing of the files loaded.
+        moving_in = self._conversion(
+            {
+                "customers": "customer_ref,name\nCV-C9,Luis Mora\n",
+                "accounts": "account_number,customer_ref,premise_ref,status,"
+                "start_date\nCV-0009,CV-C9,CV-P1,active,2025-06-01\n",
+                "services": "account_number,service_type,rate_code\n"
+                "CV-0009,TRASH,CV-T\n",
+            }
+        )
+        moving_in.action_validate()
+        self.assertEqual(moving_in.state, "draft")
+        self.assertEqual(
+            [(e.file_name, e.line_no, e.field_name) for e in moving_in.error_ids],
+            [("services.csv", 2, "account_number")],
+        )
+        self.assertIn("CV-0001", moving_in.error_ids.message)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Luis Mora")]))
+
     def test_proof_shows_difference(self):
         """A legacy control total that does not tie shows its difference."""
         totals = dict(
