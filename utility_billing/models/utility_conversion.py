@@ -1369,7 +1369,9 @@ class UtilityConversion(models.Model):
             "move_type": move_type,
             "partner_id": account.partner_id.id,
             "journal_id": journal.id,
-            "invoice_date": due,
+            # Dated the cut-over (the month-end summary counts it in that
+            # month), due in the past: the aging reads the due date.
+            "invoice_date": self.cutover_date,
             "invoice_date_due": due,
             "date": self.cutover_date,
             "currency_id": account.currency_id.id,

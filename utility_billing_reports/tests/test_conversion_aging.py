@@ -15,7 +15,8 @@ class TestConversionAging(ConversionCommon):
     def test_first_day_aging_is_the_legacy_aging(self):
         """The aged receivables of the cut-over date show each converted
         balance in its legacy bucket (91+ days in 91-120), a credit applied to
-        the account's oldest balance, and no deposit (paid)."""
+        the account's oldest balance, and no deposit (paid); the month-end
+        summary of the cut-over month ties."""
         conversion = self._conversion(GOOD)
         conversion.action_validate()
         conversion.action_load()
@@ -39,6 +40,18 @@ class TestConversionAging(ConversionCommon):
             for line in report.line_ids
             if line.account_id in conversion.account_ids
         }
+        summary = (
+            self.env["utility.report.month.end"]
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "date_from": CUTOVER.replace(day=1),
+                    "date_to": CUTOVER,
+                }
+            )
+            ._ub_summary()
+        )
+        self.assertEqual(summary["difference"], 0.0, summary)
         self.assertEqual(
             table,
             {
