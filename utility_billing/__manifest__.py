@@ -25,6 +25,7 @@
         "report/utility_notice_report.xml",
         "report/utility_adjustment_register_report.xml",
         "report/utility_account_statement_report.xml",
+        "report/utility_conversion_report.xml",
         # Data
         "data/decimal_precision_data.xml",
         "data/uom_data.xml",
@@ -80,6 +81,7 @@
         "views/utility_settings_views.xml",
         "views/utility_business_calendar_views.xml",
         "views/utility_account_timeline_views.xml",
+        "views/utility_conversion_views.xml",
         # Menus
         "views/utility_billing_menus.xml",
     ],

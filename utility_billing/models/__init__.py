@@ -51,3 +51,6 @@ from . import utility_business_calendar
 from . import utility_closed_day
 from . import res_company_calendar
 from . import ir_module_module
+from . import res_company_conversion
+from . import utility_conversion_line
+from . import utility_conversion

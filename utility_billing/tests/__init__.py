@@ -24,3 +24,4 @@ from . import test_list_sums
 from . import test_demo_tax_names
 from . import test_approval_mixin
 from . import test_spanish_names
+from . import test_conversion

@@ -10,3 +10,4 @@ from . import test_print_export
 from . import test_counter_receipts
 from . import test_month_close
 from . import test_payment_doors
+from . import test_conversion_aging
