@@ -33,14 +33,15 @@ class ResCompany(models.Model):
             Account = self.env["account.account"].sudo().with_company(self)
             account = Account.search(
                 [("company_ids", "in", self.id), ("code", "=", code)], limit=1
-            ) or Account.create(
+            ) or self._utility_create_translated(
+                "account.account",
                 {
-                    "name": str(name),
                     "code": code,
                     "account_type": account_type,
                     "reconcile": reconcile,
                     "company_ids": [Command.set(self.ids)],
-                }
+                },
+                name._translate,
             )
             self.sudo().utility_conversion_account_id = account
         return self.utility_conversion_account_id
