@@ -54,3 +54,5 @@ from . import ir_module_module
 from . import res_company_conversion
 from . import utility_conversion_line
 from . import utility_conversion
+from . import utility_conversion_validate
+from . import utility_conversion_load

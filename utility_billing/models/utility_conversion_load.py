@@ -1,0 +1,476 @@
+# Copyright 2026 Utility Billing Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Go-live conversion: the load. One step, all or nothing: customers,
+premises, meters, accounts and services under external ids built from
+their legacy keys (a re-load finds them), opening balances by aging bucket
+and deposits held against the conversion clearing account."""
+
+# pylint: disable=consider-merging-classes-inherited
+import hashlib
+import re
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, models
+from odoo.exceptions import UserError
+
+from ..tools import numbering
+from ..tools.workflow import workflow
+from .account_move import BOOKS_DOOR
+from .utility_account import ACCOUNT_DOOR
+from .utility_conversion import (
+    CONVERSION_DOOR,
+    MODELS,
+    XMLID_MODULE,
+)
+from .utility_conversion_spec import (
+    BALANCE_BUCKETS,
+)
+from .utility_meter import METER_DOOR
+
+
+class UtilityConversion(models.Model):
+    _inherit = "utility.conversion"
+
+    # ------------------------------------------------------------
+    # Load
+    # ------------------------------------------------------------
+
+    def _xmlid_name(self, kind, key):
+        """External id name of a converted record: readable, and unique by a
+        hash of the legacy key (two keys may read the same once cleaned)."""
+        clean = re.sub(r"[^A-Za-z0-9]+", "_", str(key))[:60]
+        digest = hashlib.sha1(str(key).encode()).hexdigest()[:10]
+        return f"c{self.company_id.id}_{kind}_{clean}_{digest}"
+
+    def _converted(self, kind, key):
+        """The record a conversion loaded for legacy ``key`` of ``kind``."""
+        return self._converted_map(kind, [key]).get(key, False)
+
+    def _converted_map(self, kind, keys):
+        """{legacy key: record} of the ``keys`` of ``kind`` a conversion
+        loaded (one query for the lot; records deleted since are left out)."""
+        names = {self._xmlid_name(kind, key): key for key in keys}
+        if not names or kind not in MODELS:
+            return {}
+        datas = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search_fetch(
+                [("module", "=", XMLID_MODULE), ("name", "in", list(names))],
+                ["name", "model", "res_id"],
+            )
+        )
+        ids = defaultdict(set)
+        for data in datas:
+            ids[data.model].add(data.res_id)
+        alive = {
+            model: set(self.env[model].sudo().browse(list(res_ids)).exists().ids)
+            for model, res_ids in ids.items()
+        }
+        return {
+            names[data.name]: self.env[data.model].sudo().browse(data.res_id)
+            for data in datas
+            if data.res_id in alive[data.model]
+        }
+
+    def _remember(self, kind, records_by_key):
+        self.env["ir.model.data"].sudo().create(
+            [
+                {
+                    "module": XMLID_MODULE,
+                    "name": self._xmlid_name(kind, key),
+                    "model": record._name,
+                    "res_id": record.id,
+                    "noupdate": True,
+                }
+                for key, record in records_by_key.items()
+            ]
+        )
+
+    def _load_kind(self, kind, lines, prepare):
+        """{legacy key: record} of the staged ``lines`` of ``kind``: found
+        again, or created from ``prepare(row)`` in one batch."""
+        found, to_create = {}, {}
+        converted = self._converted_map(kind, lines.mapped("key"))
+        for line in lines:
+            record = converted.get(line.key)
+            if record:
+                found[line.key] = record
+            else:
+                to_create[line.key] = prepare(line.data)
+        if to_create:
+            records = self.env[MODELS[kind]].sudo().create(list(to_create.values()))
+            created = dict(zip(to_create, records, strict=True))
+            self._remember(kind, created)
+            found.update(created)
+        return found, len(to_create)
+
+    def _load(self):
+        """Create what the staged rows describe (superuser, doors open): the
+        caller checked the role and the files. Return how many records were
+        created."""
+        self.ensure_one()
+        company = self.company_id
+        lines = defaultdict(lambda: self.env["utility.conversion.line"])
+        for line in self.line_ids:
+            lines[line.kind] |= line
+        created = 0
+        env = self.env
+        routes = {
+            r.code: r
+            for r in env["utility.route"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id)])
+        }
+        service_types = {
+            st.code: st
+            for st in env["utility.service.type"].search(
+                [("company_id", "in", [company.id, False])]
+            )
+        }
+        with workflow(METER_DOOR, ACCOUNT_DOOR, BOOKS_DOOR):
+            partners, count = self._load_kind(
+                "customers",
+                lines["customers"],
+                lambda row: {
+                    "name": row["name"],
+                    "street": row["street"],
+                    "city": row["city"],
+                    "zip": row["zip"],
+                    "email": row["email"],
+                    "phone": row["phone"],
+                },
+            )
+            created += count
+            premises, count = self._load_kind(
+                "premises",
+                lines["premises"],
+                lambda row: {
+                    "street": row["street"],
+                    "city": row["city"],
+                    "zip": row["zip"],
+                    "apn": row["apn"],
+                    "route_id": routes[row["route_code"]].id,
+                    "sequence": row["walk_sequence"] or 10,
+                    "customer_class": row["customer_class"],
+                    "living_units": row["living_units"] or 1,
+                    "company_id": company.id,
+                },
+            )
+            created += count
+            meters, count = self._load_kind(
+                "meters",
+                lines["meters"],
+                lambda row: {
+                    "serial": row["serial"],
+                    "service_type_id": service_types[row["service_type"]].id,
+                    "size": row["size"],
+                    "dials": row["dials"],
+                    "multiplier": row["multiplier"] or 1.0,
+                    "make": row["make"],
+                    "model": row["model"],
+                    "state": "installed",
+                    "premise_id": premises[row["premise_ref"]].id,
+                    "install_date": row["install_date"],
+                    "company_id": company.id,
+                },
+            )
+            created += count
+            services = defaultdict(list)
+            for line in lines["services"]:
+                services[line.data["account_number"]].append(line.data)
+            rates = {}
+            accounts, count = self._load_kind(
+                "accounts",
+                lines["accounts"],
+                lambda row: {
+                    "name": row["account_number"],
+                    "partner_id": partners[row["customer_ref"]].id,
+                    "premise_id": premises[row["premise_ref"]].id,
+                    "start_date": row["start_date"],
+                    "company_id": company.id,
+                    "service_ids": [
+                        Command.create(
+                            {
+                                "service_type_id": service_types[s["service_type"]].id,
+                                "rate_schedule_id": self._rate(rates, s).id,
+                                "meter_id": meters[s["meter_serial"]].id
+                                if s["meter_serial"]
+                                else False,
+                                "start_date": s["start_date"] or row["start_date"],
+                                "end_date": row["end_date"],
+                            }
+                        )
+                        for s in services[row["account_number"]]
+                    ],
+                },
+            )
+            created += count
+            new_accounts = env["utility.account"].sudo()
+            for line in lines["accounts"]:
+                account = accounts[line.key]
+                if account.state == "draft":
+                    new_accounts |= account
+                    account.write(
+                        {
+                            "state": line.data["status"],
+                            "end_date": line.data["end_date"],
+                        }
+                    )
+            new_accounts.service_ids._check_no_overlap()
+            balances, count = self._load_balances(lines["balances"], accounts)
+            created += count
+            deposits, count = self._load_deposits(lines["deposits"], accounts)
+            created += count
+        with workflow(CONVERSION_DOOR):
+            self._write_loaded(partners, premises, meters, accounts, balances, deposits)
+        return created
+
+    def _write_loaded(self, partners, premises, meters, accounts, balances, deposits):
+        """Link what the load created or found (dicts {legacy key: record})."""
+        self.write(
+            {
+                "partner_ids": [Command.set([r.id for r in partners.values()])],
+                "premise_ids": [Command.set([r.id for r in premises.values()])],
+                "meter_ids": [Command.set([r.id for r in meters.values()])],
+                "account_ids": [Command.set([r.id for r in accounts.values()])],
+                "move_ids": [
+                    Command.set(
+                        [m.id for m in (*balances.values(), *deposits.values())]
+                    )
+                ],
+            }
+        )
+
+    def _rate(self, cache, service_row):
+        key = (service_row["rate_code"], service_row["service_type"])
+        if key not in cache:
+            cache[key] = self.env["utility.rate.schedule"].search(
+                [
+                    ("code", "=", key[0]),
+                    ("service_type_id.code", "=", key[1]),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                order="effective_from desc",
+                limit=1,
+            )
+        return cache[key]
+
+    def _load_balances(self, lines, accounts):
+        """One posted opening invoice per account and aging bucket (a credit
+        note for a credit in the current column), against the conversion
+        clearing account; due so many days before the cut-over that the aging
+        puts it in its bucket. Keyed ``<account>/<bucket>``."""
+        company = self.company_id
+        clearing = company._utility_conversion_account()
+        journal = company._get_utility_journal()
+        if not journal:
+            raise UserError(
+                self.env._("The company has no sales journal for the opening balances.")
+            )
+        found = {}
+        to_create = {}
+        converted = self._converted_map(
+            "balances",
+            [
+                f"{key}/{column}"
+                for key in lines.mapped("key")
+                for column, *_r in BALANCE_BUCKETS
+            ],
+        )
+        for line in lines:
+            account = accounts[line.data["account_number"]]
+            for column, days, label in BALANCE_BUCKETS:
+                amount = line.data.get(column) or 0.0
+                if company.currency_id.is_zero(amount):
+                    continue
+                key = f"{line.key}/{column}"
+                move = converted.get(key)
+                if move:
+                    found[key] = move
+                    continue
+                due = self.cutover_date - relativedelta(days=days)
+                to_create[key] = self._opening_invoice_vals(
+                    account, journal, clearing, amount, due, label
+                )
+        if to_create:
+            moves = self.env["account.move"].sudo()
+            for vals in to_create.values():
+                moves |= (
+                    self.env["account.move"]
+                    .sudo()
+                    .with_context(default_move_type=vals["move_type"])
+                    .create(vals)
+                )
+            moves._post(soft=False)
+            created = dict(zip(to_create, moves, strict=True))
+            self._remember("balances", created)
+            found.update(created)
+        return found, len(to_create)
+
+    def _opening_invoice_vals(self, account, journal, clearing, amount, due, label):
+        move_type = "out_invoice" if amount > 0 else "out_refund"
+        text = self.env._(
+            "Opening balance from the legacy system, %(bucket)s", bucket=str(label)
+        )
+        vals = {
+            "move_type": move_type,
+            "partner_id": account.partner_id.id,
+            "journal_id": journal.id,
+            # Dated the cut-over (the month-end summary counts it in that
+            # month), due in the past: the aging reads the due date.
+            "invoice_date": self.cutover_date,
+            "invoice_date_due": due,
+            "date": self.cutover_date,
+            "currency_id": account.currency_id.id,
+            "company_id": account.company_id.id,
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "utility_account_id": account.id,
+            "payment_reference": account.name,
+            "ref": text,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": text,
+                        "quantity": 1,
+                        "price_unit": abs(amount),
+                        "account_id": clearing.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        sequence = journal.utility_bill_sequence_id
+        if sequence:
+            vals["name"] = numbering.next_name(
+                sequence.sudo(), journal, self.cutover_date
+            )
+        return vals
+
+    def _load_deposits(self, lines, accounts):
+        """Per account, its deposit held: a posted deposit invoice on the
+        customer deposits account (as Start Service bills it), paid at once by
+        an entry on the conversion clearing account, so that the account holds
+        the deposit, paid, as the legacy system held it. Keyed
+        ``<account>`` (the invoice) and ``<account>/paid`` (the entry)."""
+        company = self.company_id
+        found = {}
+        new = {}
+        keys = lines.mapped("key")
+        converted = self._converted_map("deposits", keys + [f"{k}/paid" for k in keys])
+        for line in lines:
+            invoice = converted.get(line.key)
+            entry = converted.get(f"{line.key}/paid")
+            if invoice and entry:
+                found[line.key] = invoice
+                found[f"{line.key}/paid"] = entry
+                continue
+            new[line.key] = (accounts[line.key], line.data["amount"])
+        if not new:
+            return found, 0
+        clearing = company._utility_conversion_account()
+        journal = company._get_utility_journal()
+        general = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+        )
+        if not journal or not general:
+            raise UserError(
+                self.env._(
+                    "The company needs a sales and a miscellaneous journal for "
+                    "the deposits held."
+                )
+            )
+        created = {}
+        day = self.cutover_date
+        for key, (account, amount) in new.items():
+            label = self.env._(
+                "Deposit held in the legacy system, account %(account)s",
+                account=account.name,
+            )
+            vals = {
+                "move_type": "out_invoice",
+                "partner_id": account.partner_id.id,
+                "journal_id": journal.id,
+                "invoice_date": day,
+                "invoice_date_due": day,
+                "date": day,
+                "currency_id": account.currency_id.id,
+                "company_id": company.id,
+                "invoice_payment_term_id": False,
+                "fiscal_position_id": False,
+                "utility_account_id": account.id,
+                "utility_deposit_kind": "bill",
+                "payment_reference": account.name,
+                "ref": label,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": company._get_utility_deposit_product().id,
+                            "name": label,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "account_id": company._get_utility_deposit_account().id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+            sequence = journal.utility_bill_sequence_id
+            if sequence:
+                vals["name"] = numbering.next_name(sequence.sudo(), journal, day)
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .with_context(default_move_type="out_invoice")
+                .create(vals)
+            )
+            invoice._post(soft=False)
+            receivable = invoice.line_ids.filtered(
+                lambda ln: ln.account_id.account_type == "asset_receivable"
+            )
+            entry = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "move_type": "entry",
+                        "journal_id": general.id,
+                        "date": day,
+                        "ref": label,
+                        "utility_account_id": account.id,
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": label,
+                                    "account_id": clearing.id,
+                                    "partner_id": account.partner_id.id,
+                                    "debit": invoice.amount_total,
+                                }
+                            ),
+                            Command.create(
+                                {
+                                    "name": label,
+                                    "account_id": receivable.account_id.id,
+                                    "partner_id": account.partner_id.id,
+                                    "credit": invoice.amount_total,
+                                }
+                            ),
+                        ],
+                    }
+                )
+            )
+            entry._post(soft=False)
+            (
+                receivable
+                | entry.line_ids.filtered(
+                    lambda ln, a=receivable.account_id: ln.account_id == a
+                )
+            ).reconcile()
+            created[key] = invoice
+            created[f"{key}/paid"] = entry
+        self._remember("deposits", created)
+        found.update(created)
+        return found, len(created)
