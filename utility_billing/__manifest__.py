@@ -12,7 +12,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["account", "mail", "uom", "product"],
+    "depends": ["account", "mail", "uom", "product", "portal"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         # Security
@@ -80,6 +80,10 @@
         "wizards/utility_account_statement_views.xml",
         "report/utility_account_statement_report.xml",
         "views/utility_billing_menus.xml",
+        # Customer portal
+        "security/utility_portal_security.xml",
+        "views/utility_account_portal_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -35,3 +35,4 @@ from . import utility_settings
 from . import utility_account_timeline
 from . import utility_business_calendar
 from . import res_company_calendar
+from . import utility_account_portal

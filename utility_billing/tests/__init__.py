@@ -23,3 +23,4 @@ from . import test_utility_deposit
 from . import test_list_sums
 from . import test_demo_tax_names
 from . import test_approval_mixin
+from . import test_portal
