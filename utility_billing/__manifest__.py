@@ -90,6 +90,7 @@
         "demo/res_users_demo.xml",
         "demo/utility_rate_demo.xml",
         "demo/utility_billing_demo.xml",
+        "demo/utility_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

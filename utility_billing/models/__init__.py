@@ -36,3 +36,4 @@ from . import utility_account_timeline
 from . import utility_business_calendar
 from . import res_company_calendar
 from . import utility_account_portal
+from . import utility_demo_portal
