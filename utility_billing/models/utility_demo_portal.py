@@ -11,8 +11,9 @@ class UtilityDemoTown(models.AbstractModel):
     @api.model
     def _make_portal_customer(self, login=DEMO_PORTAL_LOGIN):
         """Demo only: the customer of the first active account with a posted
-        bill (else of the first active account) becomes a portal user (login and password ``login``). Safe to
-        re-run: an existing user of that login is left alone."""
+        bill (else of the first active account) becomes a portal user, login
+        and password ``login``. Safe to re-run: an existing user of that login
+        is left alone."""
         Users = self.env["res.users"].with_context(no_reset_password=True)
         if Users.with_context(active_test=False).search_count([("login", "=", login)]):
             return Users.browse()
