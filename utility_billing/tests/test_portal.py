@@ -138,6 +138,25 @@ class TestUtilityPortal(UtilityBillingRunCommon, HttpCase):
         pdf = self.url_open(self.bill.get_portal_url(report_type="pdf"))
         self.assertEqual(pdf.status_code, 200)
 
+    def test_payment_on_the_page(self):
+        """A payment applied to the bill shows under Recent Payments and
+        lowers the balance shown."""
+        balance = self.account.balance
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.bill.ids
+        ).create({"amount": 25.0, "payment_date": "2025-04-10"})._create_payments()
+        self.account.invalidate_recordset(["balance"])
+        self.assertAlmostEqual(self.account.balance, balance - 25.0)
+        payments = self.account.sudo()._portal_payments()
+        self.assertEqual(len(payments), 1)
+        self.assertEqual(payments[0]["amount"], 25.0)
+        self._login()
+        page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
+        self.assertNotIn("No payments yet.", page)
+        self.assertIn("04/10/2025", page)
+        self.assertIn("25.00", page)
+        self.assertIn(f"{balance - 25.0:,.2f}", page)
+
     def test_other_account_refused_by_url(self):
         """Another customer's account, or one that does not exist, answers 404
         (the same answer: account ids cannot be probed)."""
