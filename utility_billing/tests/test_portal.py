@@ -157,6 +157,15 @@ class TestUtilityPortal(UtilityBillingRunCommon, HttpCase):
         self.assertIn("25.00", page)
         self.assertIn(f"{balance - 25.0:,.2f}", page)
 
+    def test_csr_preview(self):
+        """A CSR I opens the customer's page (what the customer sees), with
+        the way back to the account form."""
+        self.authenticate(self.csr1.login, self.csr1.login)
+        response = self.url_open(f"/my/utility_accounts/{self.account.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.bill.name, response.text)
+        self.assertIn("utility_billing.utility_account_action", response.text)
+
     def test_other_account_refused_by_url(self):
         """Another customer's account, or one that does not exist, answers 404
         (the same answer: account ids cannot be probed)."""
