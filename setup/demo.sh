@@ -76,6 +76,7 @@ Utility billing demo is ready.
     csr1    / csr1     Customer Service Representative I
     csr2    / csr2     Customer Service Representative II
     manager / manager  Finance Director
+    customer / customer  A customer on the portal (/my/utility_accounts)
 
 EOF
 

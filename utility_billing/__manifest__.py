@@ -12,7 +12,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["account", "mail", "uom", "product"],
+    "depends": ["account", "mail", "uom", "product", "portal"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         # Security
@@ -84,12 +84,17 @@
         "views/utility_conversion_views.xml",
         # Menus
         "views/utility_billing_menus.xml",
+        # Customer portal
+        "security/utility_portal_security.xml",
+        "views/utility_account_portal_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/utility_rate_demo.xml",
         "demo/utility_billing_demo.xml",
+        "demo/utility_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -7,3 +7,4 @@ The demo XML reaches them through the thin ``utility.demo.town`` model;
 """
 
 from . import town
+from . import portal

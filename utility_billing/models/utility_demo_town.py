@@ -6,7 +6,7 @@
 
 from odoo import api, models
 
-from ..demo_tools import town
+from ..demo_tools import portal, town
 
 
 class UtilityDemoTown(models.AbstractModel):
@@ -29,3 +29,7 @@ class UtilityDemoTown(models.AbstractModel):
             prefix=prefix,
             end_date=end_date,
         )
+
+    @api.model
+    def _make_portal_customer(self, login=portal.DEMO_PORTAL_LOGIN):
+        return portal.make_portal_customer(self.env, login=login)
