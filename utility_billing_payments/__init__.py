@@ -3,4 +3,4 @@
 from . import models
 from . import wizards
 from . import report
-from . import demo
+from . import demo_tools

@@ -9,7 +9,7 @@ Its other concerns are sibling ``_inherit`` files: planning a batch's steps
 (``utility_delinquency_run_apply.py``), the letters and the summary
 (``utility_delinquency_run_letters.py``), an account that fails
 (``utility_delinquency_run_failures.py``); the demo timeline is in
-``demo/utility_delinquency_run_demo.py``.
+``demo_tools/delinquency.py``.
 """
 
 import logging
@@ -494,3 +494,20 @@ class UtilityDelinquencyRun(models.Model):
             self.env.ref(
                 "utility_billing_payments.ir_cron_delinquency_daily"
             )._trigger()
+
+    # ------------------------------------------------------------
+    # Demo data (the generators are in demo_tools/delinquency.py)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _demo_today(self):
+        # Imported here: the generator imports this module's constants.
+        from ..demo_tools import delinquency
+
+        return delinquency.demo_today(self)
+
+    @api.model
+    def _demo_timeline(self):
+        from ..demo_tools import delinquency
+
+        return delinquency.demo_timeline(self)

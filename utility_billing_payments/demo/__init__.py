@@ -1,3 +1,0 @@
-# Copyright 2026 Utility Billing Contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from . import utility_delinquency_run_demo
