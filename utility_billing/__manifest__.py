@@ -84,6 +84,7 @@
         "views/utility_conversion_views.xml",
         # Menus
         "views/utility_billing_menus.xml",
+        "views/utility_parallel_bill_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -56,3 +56,5 @@ from . import utility_conversion_line
 from . import utility_conversion
 from . import utility_conversion_validate
 from . import utility_conversion_load
+from . import utility_parallel_bill_line
+from . import utility_parallel_bill
