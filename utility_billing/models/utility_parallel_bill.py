@@ -82,9 +82,7 @@ class UtilityParallelBill(models.Model):
     cycle_id = fields.Many2one(related="run_id.cycle_id")
     period_start = fields.Date(related="run_id.period_start")
     period_end = fields.Date(related="run_id.period_end")
-    legacy_file = fields.Binary(
-        string="Legacy Bills File", attachment=True, copy=False
-    )
+    legacy_file = fields.Binary(string="Legacy Bills File", attachment=True, copy=False)
     legacy_filename = fields.Char(copy=False)
     diff_ids = fields.One2many(
         "utility.parallel.bill.diff",
@@ -115,12 +113,8 @@ class UtilityParallelBill(models.Model):
         copy=False,
         help="Charges billed the same by both sides, to the cent.",
     )
-    legacy_total = fields.Monetary(
-        string="Legacy Total", readonly=True, copy=False, tracking=True
-    )
-    our_total = fields.Monetary(
-        string="Our Total", readonly=True, copy=False, tracking=True
-    )
+    legacy_total = fields.Monetary(readonly=True, copy=False, tracking=True)
+    our_total = fields.Monetary(readonly=True, copy=False, tracking=True)
     total_difference = fields.Monetary(compute="_compute_total_difference")
 
     @api.depends("diff_ids", "error_ids")
@@ -244,6 +238,35 @@ class UtilityParallelBill(models.Model):
             return []
         reader = csv.reader(io.StringIO(text))
         header = [h.strip() for h in next(reader, [])]
+        self._check_header(header, errors)
+        if errors:
+            return []
+        codes = {
+            (code or "").upper()
+            for code in self.env["utility.service.type"]
+            .with_context(active_test=False)
+            .search([])
+            .mapped("code")
+        }
+        tax_names = self._tax_names()
+        rows = []
+        for line_no, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            raw = {
+                name: (values[index].strip() if index < len(values) else "")
+                for index, name in enumerate(header)
+            }
+            row = self._type_row(line_no, raw, codes, tax_names, errors)
+            if row:
+                rows.append((line_no, row))
+        if not rows and not errors:
+            self._file_error(
+                errors, 0, False, self.env._("The file holds no bill line.")
+            )
+        return rows
+
+    def _check_header(self, header, errors):
         names = [name for name, _required in LEGACY_COLUMNS]
         for name in header:
             if name not in names:
@@ -266,92 +289,68 @@ class UtilityParallelBill(models.Model):
                     name,
                     self.env._("Required column %(column)s is missing.", column=name),
                 )
-        if errors:
-            return []
-        codes = {
-            (code or "").upper()
-            for code in self.env["utility.service.type"]
-            .with_context(active_test=False)
-            .search([])
-            .mapped("code")
-        }
-        tax_names = self._tax_names()
-        rows = []
-        for line_no, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            raw = {
-                name: (values[index].strip() if index < len(values) else "")
-                for index, name in enumerate(header)
-            }
-            row = {}
-            bad = False
-            for name, required in LEGACY_COLUMNS:
-                if required and not raw.get(name):
-                    self._file_error(
-                        errors,
-                        line_no,
-                        name,
-                        self.env._("A value is required in %(column)s.", column=name),
-                    )
-                    bad = True
-            if bad:
-                continue
-            row["account_number"] = raw["account_number"]
-            row["charge"] = raw["charge"]
-            row["is_tax"] = raw["charge"].lower() in tax_names
-            service = (raw.get("service_type") or "").upper()
-            if row["is_tax"]:
-                service = ""
-            elif not service:
+
+    def _type_row(self, line_no, raw, codes, tax_names, errors):
+        """The typed row of line ``line_no`` ({column: text}), or None when
+        one of its values is wrong (reported in ``errors``)."""
+        count = len(errors)
+        for name, required in LEGACY_COLUMNS:
+            if required and not raw.get(name):
                 self._file_error(
                     errors,
                     line_no,
-                    "service_type",
-                    self.env._(
-                        "A value is required in %(column)s (only a tax line "
-                        "leaves it empty).",
-                        column="service_type",
-                    ),
+                    name,
+                    self.env._("A value is required in %(column)s.", column=name),
                 )
-                bad = True
-            elif service not in codes:
-                self._file_error(
-                    errors,
-                    line_no,
-                    "service_type",
-                    self.env._(
-                        "Unknown service type code %(code)s.", code=raw["service_type"]
-                    ),
-                )
-                bad = True
-            row["service_type"] = service
-            for name, decimals in (("amount", 2), ("consumption", None)):
-                value = raw.get(name) or ""
-                if not value:
-                    row[name] = None
-                    continue
-                try:
-                    row[name] = self._parse_amount(value, decimals)
-                except (InvalidOperation, ValueError):
-                    self._file_error(
-                        errors,
-                        line_no,
-                        name,
-                        self.env._(
-                            "%(value)s is not a number (at most two decimals for "
-                            "an amount, no currency sign).",
-                            value=value,
-                        ),
-                    )
-                    bad = True
-            if not bad:
-                rows.append((line_no, row))
-        if not rows and not errors:
+        if len(errors) > count:
+            return None
+        is_tax = raw["charge"].lower() in tax_names
+        service = "" if is_tax else (raw.get("service_type") or "").upper()
+        if not is_tax and not service:
             self._file_error(
-                errors, 0, False, self.env._("The file holds no bill line.")
+                errors,
+                line_no,
+                "service_type",
+                self.env._(
+                    "A value is required in %(column)s (only a tax line "
+                    "leaves it empty).",
+                    column="service_type",
+                ),
             )
-        return rows
+        elif not is_tax and service not in codes:
+            self._file_error(
+                errors,
+                line_no,
+                "service_type",
+                self.env._(
+                    "Unknown service type code %(code)s.", code=raw["service_type"]
+                ),
+            )
+        row = {
+            "account_number": raw["account_number"],
+            "charge": raw["charge"],
+            "is_tax": is_tax,
+            "service_type": service,
+        }
+        for name, decimals in (("amount", 2), ("consumption", None)):
+            value = raw.get(name) or ""
+            row[name] = None
+            if not value:
+                continue
+            try:
+                row[name] = self._parse_amount(value, decimals)
+            except (InvalidOperation, ValueError):
+                self._file_error(
+                    errors,
+                    line_no,
+                    name,
+                    self.env._(
+                        "%(value)s is not a number (at most two decimals for "
+                        "an amount, no currency sign).",
+                        value=value,
+                    ),
+                )
+        return row if len(errors) == count else None
 
     # ------------------------------------------------------------
     # Our run
@@ -390,7 +389,12 @@ class UtilityParallelBill(models.Model):
                 key = (service, label.strip().lower())
                 charge = charges.setdefault(
                     key,
-                    {"amount": 0.0, "label": label, "service": service, "is_tax": False},
+                    {
+                        "amount": 0.0,
+                        "label": label,
+                        "service": service,
+                        "is_tax": False,
+                    },
                 )
                 charge["amount"] += inv_line.price_subtotal
             for tax_line in move.line_ids.filtered(lambda ml: ml.display_type == "tax"):
@@ -514,7 +518,9 @@ class UtilityParallelBill(models.Model):
             legacy_charges = legacy.get(number)
             our_bill = ours.get(number)
             if not our_bill or not legacy_charges:
-                legacy_amount = sum(c["amount"] for c in (legacy_charges or {}).values())
+                legacy_amount = sum(
+                    c["amount"] for c in (legacy_charges or {}).values()
+                )
                 our_amount = sum(
                     c["amount"] for c in (our_bill or {}).get("charges", {}).values()
                 )

@@ -52,7 +52,7 @@ class UtilityParallelBillDiff(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
+        for _vals in vals_list:
             check_protected(
                 self, {"parallel_bill_id": True}, {"parallel_bill_id"}, PARALLEL_DOOR
             )

@@ -34,13 +34,17 @@ class TestParallelBill(UtilityBillingRunCommon):
                 "bill_date": cls.BILL_DATE,
             }
         )
-        cls.billing_run.action_compute()
+
+    def _computed_run(self):
+        if self.billing_run.state == "draft":
+            self.billing_run.action_compute()
+        return self.billing_run
 
     def _legacy_rows(self):
         """The legacy bills of March as the legacy system would print them,
         equal to our run's: [row], one per charge, tax lines included."""
         rows = []
-        for line in self.billing_run.line_ids.sorted(lambda ln: ln.account_id.name):
+        for line in self._computed_run().line_ids.sorted(lambda ln: ln.account_id.name):
             move = line.move_id
             reads = self.env["utility.meter.read"].search(
                 [("billed_move_id", "=", move.id)]
@@ -59,9 +63,7 @@ class TestParallelBill(UtilityBillingRunCommon):
                         "amount": f"{inv_line.price_subtotal:.2f}",
                     }
                 )
-            for tax_line in move.line_ids.filtered(
-                lambda ml: ml.display_type == "tax"
-            ):
+            for tax_line in move.line_ids.filtered(lambda ml: ml.display_type == "tax"):
                 rows.append(
                     {
                         "account_number": line.account_id.name,
@@ -95,9 +97,9 @@ class TestParallelBill(UtilityBillingRunCommon):
 
     def test_equal_bills_match(self):
         """The legacy bills equal to ours: every account matches, nothing listed."""
+        parallel = self._parallel()
         self.assertEqual(self.billing_run.state, "computed")
         self.assertEqual(len(self.billing_run.invoice_ids), 3)
-        parallel = self._parallel()
         parallel.action_compare()
         self.assertEqual(parallel.state, "compared")
         self.assertFalse(parallel.diff_ids)
@@ -166,15 +168,14 @@ class TestParallelBill(UtilityBillingRunCommon):
         self.assertAlmostEqual(parallel.legacy_total, legacy_total)
         self.assertAlmostEqual(parallel.our_total, self.billing_run.amount_total)
         self.assertAlmostEqual(
-            parallel.total_difference, round(self.billing_run.amount_total - legacy_total, 2)
+            parallel.total_difference,
+            round(self.billing_run.amount_total - legacy_total, 2),
         )
         # Grouped by cause, as the list shows them.
         groups = self.env["utility.parallel.bill.diff"]._read_group(
             [("parallel_bill_id", "=", parallel.id)], ["cause"], ["__count"]
         )
-        self.assertEqual(
-            sorted(groups), [("missing_legacy", 1), ("rate", 1)]
-        )
+        self.assertEqual(sorted(groups), [("missing_legacy", 1), ("rate", 1)])
 
     def test_consumption_and_tax_causes(self):
         """A legacy usage charge on another consumption is a consumption
@@ -214,6 +215,30 @@ class TestParallelBill(UtilityBillingRunCommon):
         )
         self.assertEqual((parallel.account_count, parallel.matched_count), (4, 2))
 
+    def test_proration_cause(self):
+        """An account moved in on March 10: our service charge is prorated,
+        the legacy system billed the full month: a proration difference."""
+        _premise, meter_d, account_d = self._billing_account(
+            "PB-D", install_date="2025-03-10"
+        )
+        self._read(meter_d, "2025-03-28", 10)
+        rows = self._legacy_rows()
+        fixed = [
+            r
+            for r in rows
+            if r["account_number"] == account_d.name
+            and r["charge"].startswith("Water service charge")
+        ]
+        self.assertEqual(len(fixed), 1)
+        fixed[0]["amount"] = "13.80"
+        parallel = self._parallel(rows)
+        parallel.action_compare()
+        self.assertEqual(
+            [(d.account_id, d.cause, d.legacy_amount) for d in parallel.diff_ids],
+            [(account_d, "proration", 13.80)],
+        )
+        self.assertEqual((parallel.account_count, parallel.matched_count), (4, 3))
+
     def test_bad_line_reported_nothing_compared(self):
         """A bad line: its file, line and column are listed, and nothing is
         compared."""
@@ -243,7 +268,7 @@ class TestParallelBill(UtilityBillingRunCommon):
     def test_only_a_computed_run(self):
         """A posted run is not compared (the parallel bill precedes posting)."""
         parallel = self._parallel()
-        self.billing_run.action_post()
+        self.billing_run.action_post()  # computed by _parallel()
         with self.assertRaisesRegex(UserError, "not computed"):
             parallel.action_compare()
 
