@@ -5,17 +5,17 @@ import csv
 import io
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
 
 from .common_billing import UtilityBillingRunCommon
 
 HEADER = ["account_number", "service_type", "charge", "consumption", "amount"]
 
 
-@tagged("post_install", "-at_install")
-class TestParallelBill(UtilityBillingRunCommon):
-    """Parallel billing: the legacy bills of a cycle and period beside a
-    computed run of ours, account by account and charge by charge."""
+class ParallelBillCommon(UtilityBillingRunCommon):
+    """Three accounts billed in March by a run of ours, and the legacy file
+    of the same bills."""
 
     @classmethod
     def setUpClass(cls):
@@ -94,6 +94,12 @@ class TestParallelBill(UtilityBillingRunCommon):
                 "legacy_filename": "legacy_march.csv",
             }
         )
+
+
+@tagged("post_install", "-at_install")
+class TestParallelBill(ParallelBillCommon):
+    """Parallel billing: the legacy bills of a cycle and period beside a
+    computed run of ours, account by account and charge by charge."""
 
     def test_equal_bills_match(self):
         """The legacy bills equal to ours: every account matches, nothing listed."""
@@ -303,3 +309,34 @@ class TestParallelBill(UtilityBillingRunCommon):
                 with self.assertRaises(AccessError):
                     parallel.with_user(user).read(["name"])
         self.assertEqual(parallel.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestParallelBillJsonRpc(HttpCase, ParallelBillCommon):
+    """A CSR I or II over JSON-RPC neither creates a parallel bill, compares
+    one, nor keys its results."""
+
+    def _call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    @mute_logger("odoo.http")
+    def test_csr_refused_over_json_rpc(self):
+        parallel = self._parallel()
+        for user in (self.csr1, self.csr2):
+            self.authenticate(user.login, user.login)
+            for method, args in (
+                ("create", [{"name": "Mine", "run_id": self.billing_run.id}]),
+                ("action_compare", [parallel.ids]),
+                ("write", [parallel.ids, {"state": "compared"}]),
+            ):
+                with (
+                    self.subTest(user=user.login, method=method),
+                    self.assertRaises(JsonRpcException) as cm,
+                ):
+                    self._call("utility.parallel.bill", method, args)
+                self.assertIn("AccessError", str(cm.exception))
+        self.assertEqual(parallel.state, "draft")
+        self.assertFalse(parallel.diff_ids)
