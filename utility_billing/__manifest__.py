@@ -19,6 +19,7 @@
         "security/utility_billing_groups.xml",
         "security/ir.model.access.csv",
         "security/utility_billing_security.xml",
+        "security/utility_portal_security.xml",
         # Reports (the bill report first: it holds the paper format)
         "report/utility_bill_report.xml",
         "report/utility_service_order_report.xml",
@@ -82,11 +83,12 @@
         "views/utility_business_calendar_views.xml",
         "views/utility_account_timeline_views.xml",
         "views/utility_conversion_views.xml",
+        "views/utility_account_portal_views.xml",
         # Menus
         "views/utility_billing_menus.xml",
-        # Customer portal
-        "security/utility_portal_security.xml",
-        "views/utility_account_portal_views.xml",
+        # Menu items of their own (under the menus above)
+        "views/utility_parallel_bill_views.xml",
+        # Portal templates
         "views/portal_templates.xml",
     ],
     "demo": [
