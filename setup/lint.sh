@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint the repository: ruff (lint + format check, .ruff.toml) and pylint with
-# pylint-odoo (.pylintrc-mandatory) on the addons. Looks only inside the repo.
+# pylint-odoo (.pylintrc-mandatory) on the addons, and README.rst built from
+# readme/ (setup/gen_readme.py --check). Looks only inside the repo.
 # Usage: bash setup/lint.sh     (setup/test.sh runs it before pytest)
 # shellcheck source=setup/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,8 +31,10 @@ if ((${#addons[@]})); then
     python3 -m pylint --rcfile=.pylintrc-mandatory --output-format="$fmt" \
         "${addons[@]}" || rc=1
 fi
+# Each addon's README.rst is built from its readme/ fragments.
+python3 setup/gen_readme.py --check || rc=1
 if ((rc)); then
     echo "ERROR: lint failed (see above)." >&2
     exit 1
 fi
-ub_info "lint: ok (ruff check, ruff format, pylint-odoo on ${addons[*]:-no addons})"
+ub_info "lint: ok (ruff check, ruff format, pylint-odoo on ${addons[*]:-no addons}, README.rst up to date)"
