@@ -249,7 +249,7 @@ class TestNoticeSecurity(NoticeCase):
         """A user of another company sees none of this company's notices."""
         _premise, _meter, account = self._setup_account("NT-MC")
         notice = self.Notice.create({"account_id": account.id, "kind": "high_usage"})
-        company_b = self.env["res.company"].create({"name": "NT Other District"})
+        company_b = self.setup_other_company(name="NT Other District")["company"]
         user_b = new_test_user(
             self.env,
             login="nt_manager_b",

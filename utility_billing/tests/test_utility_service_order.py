@@ -617,7 +617,7 @@ class TestServiceOrderSecurity(ServiceOrderCase):
         """A user of another company sees none of this company's orders."""
         _premise, _meter, account = self._setup_account("SO-MC")
         order = self._service_order("leak_check", account)
-        company_b = self.env["res.company"].create({"name": "SO Other District"})
+        company_b = self.setup_other_company(name="SO Other District")["company"]
         user_b = new_test_user(
             self.env,
             login="so_manager_b",
