@@ -28,6 +28,15 @@ class UtilityBillingCommon(AccountTestInvoicingCommon):
     """
 
     country_code = "US"
+    # True: run on the database's (demo) company instead of a fresh one, for
+    # the tests of the demo's own records (its users, counter, mandates).
+    on_demo_company = False
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        if cls.on_demo_company:
+            return None
+        return super().setup_independent_company(**kwargs)
 
     @classmethod
     def get_default_groups(cls):
@@ -122,12 +131,15 @@ class UtilityBillingCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _utility_company_records(cls, company):
-        """{xml id: the company's copy} of the shipped per-company records."""
+        """{xml id: the company's copy} of the shipped per-company records (the
+        records themselves on their own company)."""
         copies = {}
         for xmlid in cls._utility_shipped_company_records():
             record = cls.env.ref(xmlid)
-            copies[xmlid] = record.copy(
-                {"company_id": company.id, "name": record.name}
+            copies[xmlid] = (
+                record
+                if record.company_id == company
+                else record.copy({"company_id": company.id, "name": record.name})
             )
         return copies
 
