@@ -51,7 +51,9 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
                 "utility_leak_once_a_year": True,
             }
         )
-        cls.product_penalty = cls._utility_product("Test Late Penalty", cls.income_other)
+        cls.product_penalty = cls._utility_product(
+            "Test Late Penalty", cls.income_other
+        )
         cls.product_adjust = cls._utility_product(
             "Test Billing Adjustment", cls.income_other
         )

@@ -191,8 +191,7 @@ class UtilityAccount(models.Model):
         self.ensure_one()
         code = self.env.ref("utility_billing.service_type_water").sudo().code
         return any(
-            s.service_type_id.code == code and not s.end_date
-            for s in self.service_ids
+            s.service_type_id.code == code and not s.end_date for s in self.service_ids
         )
 
     def _dlq_block_info(self, date):
