@@ -16,15 +16,18 @@ class UtilityBillingCommon(AccountTestInvoicingCommon):
     """A small town of our own: one cycle, one route, premises, meters, accounts.
 
     On Odoo's accounting test base: a fresh US company with its chart
-    (``cls.company``, ``cls.company_data``) and the test user of the base in
-    America/Los_Angeles; the utility set-up a city runs (Utility Billing >
-    Configuration > Settings, *Set Up Utility Accounts*) is run on that company
-    by the test manager. A second company comes from ``cls.setup_other_company()``
-    (``_utility_setup_company`` gives it the same set-up). The class env keeps
-    the superuser mode of the test user (``env.su``), as Odoo's TransactionCase
-    env had: role checks run ``with_user()`` a CSR.
+    (``cls.company``, ``cls.company_data``) and the base's test user, a utility
+    billing manager in America/Los_Angeles. The company is set up as a city
+    sets up its own: *Set Up Utility Accounts* (Utility Billing > Configuration
+    > Settings) run by that user, and its copies of the shipped per-company
+    records (service types, read exception rules, import mappings:
+    ``cls.company_records``). A second company comes from
+    ``cls.setup_other_company()``, set up the same way. The class env keeps the
+    superuser mode (``env.su``) Odoo's TransactionCase env had, on the test
+    user: role checks run ``with_user()`` a CSR.
 
-    Tests never rely on the demo data; they build what they check.
+    Tests never rely on the demo data; they build what they check (classes
+    about the demo's own records set ``on_demo_company``).
     """
 
     country_code = "US"
@@ -48,10 +51,12 @@ class UtilityBillingCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The base's env (DISABLED_MAIL_CONTEXT, test user, test company), in
-        # superuser mode as the suite's setups write workflow states directly.
+        # The base's env (DISABLED_MAIL_CONTEXT, test user, test company) with
+        # the user's zone in the context as the web client sends it (users the
+        # tests create default to it), in superuser mode as the suite's setups
+        # write workflow states directly.
         cls.env.user.tz = TEST_TZ
-        cls.env = cls.env(su=True)
+        cls.env = cls.env(context=dict(cls.env.context, tz=TEST_TZ), su=True)
         cls.company = cls.env.company
         cls.hcf = cls.env.ref("utility_billing.uom_hcf")
         cls.gallon = cls.env.ref("uom.product_uom_gal")
