@@ -49,7 +49,12 @@ VARIANTS = (("plain", {}), ("trusted context keys", TRUSTED_KEYS))
 class TestControlsRpc(UtilityBillingRunCommon, HttpCase):
     """A small cycle of our own, billed for March 2025, in the demo database
     (the demo users, the City Hall Counter and the ACH mandates are the demo's).
+
+    On the demo company (``on_demo_company``): the refusals are those of the
+    demo users on the demo's own counter and mandates.
     """
+
+    on_demo_company = True
 
     @classmethod
     def setUpClass(cls):

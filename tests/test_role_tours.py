@@ -73,7 +73,7 @@ class TestRoleTours(UtilityBillingRunCommon, HttpCase):
         self.assertEqual(read.state, "valid")
 
     def test_csr2_approves_and_posts_an_adjustment(self):
-        self.company.utility_adjustment_product_id = self._create_product(
+        self.company.utility_adjustment_product_id = self._utility_product(
             "Tour Billing Adjustment", self.income_other
         )
         adjustment = (

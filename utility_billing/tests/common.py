@@ -3,31 +3,61 @@
 from datetime import datetime
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+# The zone of the test users, as of the city's office (README: test users work
+# in America/Los_Angeles).
+TEST_TZ = "America/Los_Angeles"
 
 
-class UtilityBillingCommon(TransactionCase):
+class UtilityBillingCommon(AccountTestInvoicingCommon):
     """A small town of our own: one cycle, one route, premises, meters, accounts.
 
-    Tests never rely on the demo data; they build what they check.
+    On Odoo's accounting test base: a fresh US company with its chart
+    (``cls.company``, ``cls.company_data``) and the base's test user, a utility
+    billing manager in America/Los_Angeles. The company is set up as a city
+    sets up its own: *Set Up Utility Accounts* (Utility Billing > Configuration
+    > Settings) run by that user, and its copies of the shipped per-company
+    records (service types, read exception rules, import mappings:
+    ``cls.company_records``). A second company comes from
+    ``cls.setup_other_company()``, set up the same way. The class env keeps the
+    superuser mode (``env.su``) Odoo's TransactionCase env had, on the test
+    user: role checks run ``with_user()`` a CSR.
+
+    Tests never rely on the demo data; they build what they check (classes
+    about the demo's own records set ``on_demo_company``).
     """
+
+    country_code = "US"
+    # True: run on the database's (demo) company instead of a fresh one, for
+    # the tests of the demo's own records (its users, counter, mandates).
+    on_demo_company = False
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        if cls.on_demo_company:
+            return None
+        return super().setup_independent_company(**kwargs)
+
+    @classmethod
+    def get_default_groups(cls):
+        """The base's test user is also a utility billing manager."""
+        return super().get_default_groups() | cls.env.ref(
+            "utility_billing.group_manager"
+        )
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                tracking_disable=True,
-                mail_create_nolog=True,
-                no_reset_password=True,
-                tz="America/Los_Angeles",
-            )
-        )
+        # The base's env (DISABLED_MAIL_CONTEXT, test user, test company) with
+        # the user's zone in the context as the web client sends it (users the
+        # tests create default to it), in superuser mode as the suite's setups
+        # write workflow states directly.
+        cls.env.user.tz = TEST_TZ
+        cls.env = cls.env(context=dict(cls.env.context, tz=TEST_TZ), su=True)
         cls.company = cls.env.company
-        cls.water = cls.env.ref("utility_billing.service_type_water")
-        cls.sewer = cls.env.ref("utility_billing.service_type_sewer")
-        cls.trash = cls.env.ref("utility_billing.service_type_trash")
         cls.hcf = cls.env.ref("utility_billing.uom_hcf")
         cls.gallon = cls.env.ref("uom.product_uom_gal")
         cls.kgal = cls.env.ref("utility_billing.uom_kgal")
@@ -36,20 +66,25 @@ class UtilityBillingCommon(TransactionCase):
             cls.env,
             login="test_csr1",
             groups="base.group_user,utility_billing.group_csr_1",
-            tz="America/Los_Angeles",
+            tz=TEST_TZ,
         )
         cls.csr2 = new_test_user(
             cls.env,
             login="test_csr2",
             groups="base.group_user,utility_billing.group_csr_2",
-            tz="America/Los_Angeles",
+            tz=TEST_TZ,
         )
         cls.manager = new_test_user(
             cls.env,
             login="test_manager",
             groups="base.group_user,utility_billing.group_manager",
-            tz="America/Los_Angeles",
+            tz=TEST_TZ,
         )
+        cls._utility_setup_company(cls.company)
+        cls.company_records = cls._utility_company_records(cls.company)
+        cls.water = cls.company_records["utility_billing.service_type_water"]
+        cls.sewer = cls.company_records["utility_billing.service_type_sewer"]
+        cls.trash = cls.company_records["utility_billing.service_type_trash"]
         cls.cycle = cls.env["utility.billing.cycle"].create(
             {
                 "name": "Test Cycle",
@@ -63,6 +98,63 @@ class UtilityBillingCommon(TransactionCase):
             {"name": "Test Route", "code": "TR1", "cycle_id": cls.cycle.id}
         )
         cls.partner = cls.env["res.partner"].create({"name": "Maria Garcia"})
+
+    @classmethod
+    def _utility_setup_company(cls, company):
+        """What a city's Finance Director (here the test user, a utility billing
+        manager of both test companies) runs on a new company: *Set Up Utility
+        Accounts* in Utility Billing > Configuration > Settings (the chart's
+        accounts, the utility products' income accounts, the users tax
+        accounts, the counter's and ACH clearing accounts of the payments
+        addon). Its business calendar comes with the company."""
+        settings = (
+            cls.env(su=False)["utility.settings"].with_company(company).create({})
+        )
+        settings.action_utility_chart_setup()
+        return company
+
+    @classmethod
+    def _utility_shipped_company_records(cls):
+        """The shipped configuration records that belong to one company (the
+        database's first): a city's new company gets its own, the way a
+        manager duplicates them in Utility Billing > Configuration. Other
+        addons' commons add theirs."""
+        return [
+            "utility_billing.service_type_water",
+            "utility_billing.service_type_sewer",
+            "utility_billing.service_type_trash",
+            "utility_billing.service_type_stormwater",
+            "utility_billing.exception_rule_high",
+            "utility_billing.exception_rule_low",
+            "utility_billing.exception_rule_zero",
+            "utility_billing.exception_rule_negative",
+            "utility_billing.exception_rule_inactive",
+            "utility_billing.exception_rule_estimates",
+            "utility_billing.mapping_generic_ami",
+            "utility_billing.mapping_endpoint_us_dates",
+        ]
+
+    @classmethod
+    def _utility_company_records(cls, company):
+        """{xml id: the company's copy} of the shipped per-company records (the
+        records themselves on their own company)."""
+        copies = {}
+        for xmlid in cls._utility_shipped_company_records():
+            record = cls.env.ref(xmlid)
+            copies[xmlid] = (
+                record
+                if record.company_id == company
+                else record.copy({"company_id": company.id, "name": record.name})
+            )
+        return copies
+
+    @classmethod
+    def setup_other_company(cls, **kwargs):
+        """Odoo's second company (chart and accounting data), set up for
+        utility billing as a city would."""
+        data = super().setup_other_company(**kwargs)
+        cls._utility_setup_company(data["company"])
+        return data
 
     @classmethod
     def _create_premise(

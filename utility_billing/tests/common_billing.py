@@ -66,15 +66,15 @@ class UtilityBillingRunCommon(UtilityBillingCommon):
                 "account_type": "income",
             }
         )
-        cls.product_water_fixed = cls._create_product(
+        cls.product_water_fixed = cls._utility_product(
             "Test Water Service Charge", cls.income_water, cls.uut
         )
-        cls.product_water_usage = cls._create_product(
+        cls.product_water_usage = cls._utility_product(
             "Test Water Usage", cls.income_water, cls.uut
         )
-        cls.product_sewer = cls._create_product("Test Sewer Charge", cls.income_sewer)
-        cls.product_trash = cls._create_product("Test Trash", cls.income_trash)
-        cls.product_minimum = cls._create_product("Test Minimum", cls.income_other)
+        cls.product_sewer = cls._utility_product("Test Sewer Charge", cls.income_sewer)
+        cls.product_trash = cls._utility_product("Test Trash", cls.income_trash)
+        cls.product_minimum = cls._utility_product("Test Minimum", cls.income_other)
         cls.water_rate = cls._create_rate(
             "TW-RES",
             cls.water,
@@ -119,7 +119,7 @@ class UtilityBillingRunCommon(UtilityBillingCommon):
     # ------------------------------------------------------------
 
     @classmethod
-    def _create_product(cls, name, income_account, tax=None):
+    def _utility_product(cls, name, income_account, tax=None):
         return cls.env["product.product"].create(
             {
                 "name": name,

@@ -170,7 +170,7 @@ class TestBusinessCalendar(UtilityBillingCommon):
         self.assertEqual(self.company._utility_tz(), "America/Denver")
 
     def test_other_company_calendar_hidden(self):
-        other = self.env["res.company"].create({"name": "Thermal Water District"})
+        other = self.setup_other_company(name="Thermal Water District")["company"]
         user = new_test_user(
             self.env,
             login="thermal_manager",

@@ -70,8 +70,9 @@ class ReadControlsCase(UtilityBillingCommon):
         self.assertEqual(self._snapshot(records, list(vals)), before)
 
 
-@tagged("post_install", "-at_install")
-class TestReadStateMachine(ReadControlsCase):
+class ReadStateMachineTests:
+    """Tests of ReadControlsCase's fixtures, run by TestReadControls."""
+
     def test_csr1_cannot_accept_flagged_read(self):
         """A CSR I moves a flagged read to valid neither by writing its state
         (whatever the context) nor by the accept method; a CSR II accepts it."""
@@ -294,8 +295,9 @@ class TestReadStateMachine(ReadControlsCase):
         self.assertEqual(tracked.mapped("new_value_char"), ["Valid"])
 
 
-@tagged("post_install", "-at_install")
-class TestReadUniqueness(ReadControlsCase):
+class ReadUniquenessTests:
+    """Tests of ReadControlsCase's fixtures, run by TestReadControls."""
+
     def test_two_live_reads_refused(self):
         """Two live reads of a meter at the same date and time: refused with a
         clear message by the ORM, and by the database whatever the path."""
@@ -339,8 +341,9 @@ class TestReadUniqueness(ReadControlsCase):
         self.assertEqual(again.state, "valid")
 
 
-@tagged("post_install", "-at_install")
-class TestAccountControls(ReadControlsCase):
+class AccountControlsTests:
+    """Tests of ReadControlsCase's fixtures, run by TestReadControls."""
+
     def test_deposit_held_refused(self):
         """A CSR I (or anyone but the workflow) setting the deposit held to 5,000
         is refused, with or without any context key."""
@@ -401,8 +404,9 @@ class TestAccountControls(ReadControlsCase):
         self.assertEqual(self.other_account.state, "closed")
 
 
-@tagged("post_install", "-at_install")
-class TestMeterControls(ReadControlsCase):
+class MeterControlsTests:
+    """Tests of ReadControlsCase's fixtures, run by TestReadControls."""
+
     def test_meter_location_refused(self):
         """Where a meter is installed and its state change only by installing,
         removing or retiring it (each with its read)."""
@@ -443,8 +447,9 @@ class TestMeterControls(ReadControlsCase):
         self.assertEqual(stock.read_ids.reading, 7)
 
 
-@tagged("post_install", "-at_install")
-class TestNoticeControls(ReadControlsCase):
+class NoticeControlsTests:
+    """Tests of ReadControlsCase's fixtures, run by TestReadControls."""
+
     def _notice(self, **vals):
         return (
             self.env["utility.notice"]
@@ -726,8 +731,9 @@ class TestReadImportControls(ReadControlsCase):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestCsvSafe(UtilityBillingCommon):
+class CsvSafeTests:
+    """Tests of tools, run by TestReadControls."""
+
     def test_formula_cells_escaped(self):
         """Text starting like a formula gets a leading quote (OWASP); numbers and
         text that is only a number stay as they are."""
@@ -837,3 +843,17 @@ class TestControlsJsonRpc(HttpCase, ReadControlsCase):
         self.assertFalse(
             self.env["utility.notice"].search([("account_id", "=", self.account.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReadControls(
+    ReadStateMachineTests,
+    ReadUniquenessTests,
+    AccountControlsTests,
+    MeterControlsTests,
+    NoticeControlsTests,
+    CsvSafeTests,
+    ReadControlsCase,
+):
+    """The tests of the fixtures of ReadControlsCase, in one class: one set-up of
+    the accounting test base for them all."""

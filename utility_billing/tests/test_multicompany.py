@@ -18,7 +18,7 @@ class TestMultiCompany(UtilityBillingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a = cls.company
-        cls.company_b = cls.env["res.company"].create({"name": "Indio Water District"})
+        cls.company_b = cls.setup_other_company(name="Indio Water District")["company"]
         cls.env_b = cls.env(
             context=dict(cls.env.context, allowed_company_ids=[cls.company_b.id])
         )

@@ -51,8 +51,10 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
                 "utility_leak_once_a_year": True,
             }
         )
-        cls.product_penalty = cls._create_product("Test Late Penalty", cls.income_other)
-        cls.product_adjust = cls._create_product(
+        cls.product_penalty = cls._utility_product(
+            "Test Late Penalty", cls.income_other
+        )
+        cls.product_adjust = cls._utility_product(
             "Test Billing Adjustment", cls.income_other
         )
         cls.company.utility_penalty_product_id = cls.product_penalty
@@ -719,7 +721,7 @@ class TestUtilityAdjustment(UtilityBillingRunCommon):
     def test_other_company_never_visible(self):
         """Another company's adjustments and their lines are invisible to this
         company's users, a manager included."""
-        company_b = self.env["res.company"].create({"name": "Indio Water District"})
+        company_b = self.setup_other_company(name="Indio Water District")["company"]
         env_b = self.env(
             context=dict(self.env.context, allowed_company_ids=[company_b.id])
         )

@@ -18,7 +18,7 @@ class TestUtilityMeter(UtilityBillingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Indio Water District"})
+        cls.company_b = cls.setup_other_company(name="Indio Water District")["company"]
         cls.water_b = cls.env["utility.service.type"].create(
             {
                 "name": "Water",

@@ -39,8 +39,9 @@ class MeterReadCase(UtilityBillingCommon):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestMeterReadConsumption(MeterReadCase):
+class MeterReadConsumptionTests:
+    """Tests of MeterReadCase's fixtures, run by TestMeterReads."""
+
     def test_consumption_from_previous_read(self):
         """Consumption is the register difference from the previous read of the meter,
         and the days are counted between the two read dates."""
@@ -222,8 +223,9 @@ class TestMeterReadConsumption(MeterReadCase):
         self.assertEqual(self._read(meter, "2025-02-05", 9999).reading, 9999)
 
 
-@tagged("post_install", "-at_install")
-class TestMeterReadHistory(MeterReadCase):
+class MeterReadHistoryTests:
+    """Tests of MeterReadCase's fixtures, run by TestMeterReads."""
+
     def test_valid_read_cannot_be_edited(self):
         """A valid read is never edited in place (reading, date, meter, type), but its
         note and state still change."""
@@ -592,8 +594,9 @@ class TestReadExceptionRules(MeterReadCase):
             valid.action_request_reread()
 
 
-@tagged("post_install", "-at_install")
-class TestReadEstimation(MeterReadCase):
+class ReadEstimationTests:
+    """Tests of MeterReadCase's fixtures, run by TestMeterReads."""
+
     def _estimate(self, when, period_start, basis="average", history_count=3):
         wizard = (
             self.env["utility.read.estimate"]
@@ -844,3 +847,14 @@ class TestReadEntryWizard(MeterReadCase):
         wizard = self._form().save()
         with self._assert_raises(UserError, "No reading"):
             wizard.action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestMeterReads(
+    MeterReadConsumptionTests,
+    MeterReadHistoryTests,
+    ReadEstimationTests,
+    MeterReadCase,
+):
+    """The tests of the fixtures of MeterReadCase, in one class: one set-up of
+    the accounting test base for them all."""

@@ -36,8 +36,9 @@ class NoticeCase(UtilityBillingCommon):
         return html.decode()
 
 
-@tagged("post_install", "-at_install")
-class TestHighUsageNotice(NoticeCase):
+class HighUsageNoticeTests:
+    """Tests of NoticeCase's fixtures, run by TestNotices."""
+
     def test_accepting_high_read_creates_order_and_letter(self):
         """A CSR II accepting a high read creates an urgent investigation order and
         a high-usage notice; without paperless billing the notice is a letter,
@@ -229,8 +230,9 @@ class TestHighUsageNotice(NoticeCase):
         self.assertEqual(notice.state, "draft")
 
 
-@tagged("post_install", "-at_install")
-class TestNoticeSecurity(NoticeCase):
+class NoticeSecurityTests:
+    """Tests of NoticeCase's fixtures, run by TestNotices."""
+
     def test_csr1_reads_and_creates_manager_deletes(self):
         """A CSR I creates, sends and reads notices; only a manager deletes one
         (a draft)."""
@@ -249,7 +251,7 @@ class TestNoticeSecurity(NoticeCase):
         """A user of another company sees none of this company's notices."""
         _premise, _meter, account = self._setup_account("NT-MC")
         notice = self.Notice.create({"account_id": account.id, "kind": "high_usage"})
-        company_b = self.env["res.company"].create({"name": "NT Other District"})
+        company_b = self.setup_other_company(name="NT Other District")["company"]
         user_b = new_test_user(
             self.env,
             login="nt_manager_b",
@@ -260,3 +262,13 @@ class TestNoticeSecurity(NoticeCase):
         self.assertFalse(self.Notice.with_user(user_b).search([("id", "=", notice.id)]))
         with self.assertRaises(AccessError):
             notice.with_user(user_b).read(["kind"])
+
+
+@tagged("post_install", "-at_install")
+class TestNotices(
+    HighUsageNoticeTests,
+    NoticeSecurityTests,
+    NoticeCase,
+):
+    """The tests of the fixtures of NoticeCase, in one class: one set-up of
+    the accounting test base for them all."""

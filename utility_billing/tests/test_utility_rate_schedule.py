@@ -689,7 +689,7 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
         self.env.flush_all()
         self.env.cr.precommit.run()
         rate = self.trash_rate.with_user(self.manager).with_context(
-            tracking_disable=False
+            tracking_disable=False, mail_notrack=False
         )
         rate.write({"resolution": "Resolution 2025-44"})
         rate.component_ids.write({"amount": 29.75})

@@ -100,8 +100,9 @@ class ReadImportCase(UtilityBillingCommon):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestReadImportCsv(ReadImportCase):
+class ReadImportCsvTests:
+    """Tests of ReadImportCase's fixtures, run by TestReadImport."""
+
     @freeze_time("2025-06-30 12:00:00")
     def test_good_lines_kept_bad_lines_listed(self):
         """Good lines are imported; each bad line is listed with its line number and
@@ -414,8 +415,9 @@ class TestReadImportCsv(ReadImportCase):
         self.assertEqual(self._reads(self.meter_a).mapped("consumption"), [0, 12, 18])
 
 
-@tagged("post_install", "-at_install")
-class TestReadImportNeptune(ReadImportCase):
+class ReadImportNeptuneTests:
+    """Tests of ReadImportCase's fixtures, run by TestReadImport."""
+
     def _route_file(self, *records):
         return ("\r\n".join(records) + "\r\n").encode()
 
@@ -571,3 +573,13 @@ class TestReadImportScale(ReadImportCase):
             2 * q20,
             f"200 rows took {q200} queries, 20 rows {q20}: queries grow per line",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReadImport(
+    ReadImportCsvTests,
+    ReadImportNeptuneTests,
+    ReadImportCase,
+):
+    """The tests of the fixtures of ReadImportCase, in one class: one set-up of
+    the accounting test base for them all."""

@@ -26,8 +26,9 @@ class ServiceOrderCase(UtilityBillingCommon):
         return account.message_ids.filtered(lambda m: text in (m.body or ""))
 
 
-@tagged("post_install", "-at_install")
-class TestServiceOrder(ServiceOrderCase):
+class ServiceOrderTests:
+    """Tests of ServiceOrderCase's fixtures, run by TestServiceOrders."""
+
     def test_number_and_defaults(self):
         """An order is numbered SO/<year>/<5 digits>; the account brings its premise,
         the premise's route and walk sequence, and the account's meter."""
@@ -322,8 +323,9 @@ class TestServiceOrder(ServiceOrderCase):
         self.assertEqual(self.Order.search(listed["domain"]), account.service_order_ids)
 
 
-@tagged("post_install", "-at_install")
-class TestServiceOrderFromExceptions(ServiceOrderCase):
+class ServiceOrderFromExceptionsTests:
+    """Tests of ServiceOrderCase's fixtures, run by TestServiceOrders."""
+
     def test_negative_read_sent_for_reread(self):
         """Requesting a re-read of a negative read creates a re-read order for the
         meter (the meter's to-do stays); its result is a valid read measured from
@@ -503,8 +505,9 @@ class TestServiceOrderBilling(ServiceOrderCase):
         self.assertEqual(self._usage_quantity(line2.move_id), 10)
 
 
-@tagged("post_install", "-at_install")
-class TestServiceOrderReports(ServiceOrderCase):
+class ServiceOrderReportsTests:
+    """Tests of ServiceOrderCase's fixtures, run by TestServiceOrders."""
+
     def _render(self, report_xmlid, records):
         html, _type = self.env["ir.actions.report"]._render_qweb_html(
             report_xmlid, records.ids
@@ -589,8 +592,9 @@ class TestServiceOrderReports(ServiceOrderCase):
         self.assertIn("No open service order", str(cm.exception))
 
 
-@tagged("post_install", "-at_install")
-class TestServiceOrderSecurity(ServiceOrderCase):
+class ServiceOrderSecurityTests:
+    """Tests of ServiceOrderCase's fixtures, run by TestServiceOrders."""
+
     def test_csr1_works_orders_but_does_not_delete(self):
         """A CSR I (and field staff with that role) creates, schedules and completes
         orders; only a manager deletes them."""
@@ -617,7 +621,7 @@ class TestServiceOrderSecurity(ServiceOrderCase):
         """A user of another company sees none of this company's orders."""
         _premise, _meter, account = self._setup_account("SO-MC")
         order = self._service_order("leak_check", account)
-        company_b = self.env["res.company"].create({"name": "SO Other District"})
+        company_b = self.setup_other_company(name="SO Other District")["company"]
         user_b = new_test_user(
             self.env,
             login="so_manager_b",
@@ -630,3 +634,15 @@ class TestServiceOrderSecurity(ServiceOrderCase):
         )
         with self.assertRaises(AccessError):
             order.with_user(user_b).read(["name"])
+
+
+@tagged("post_install", "-at_install")
+class TestServiceOrders(
+    ServiceOrderTests,
+    ServiceOrderFromExceptionsTests,
+    ServiceOrderReportsTests,
+    ServiceOrderSecurityTests,
+    ServiceOrderCase,
+):
+    """The tests of the fixtures of ServiceOrderCase, in one class: one set-up of
+    the accounting test base for them all."""

@@ -31,10 +31,13 @@ class UtilityAccount(models.Model):
         )
 
     def _dlq_has_water(self):
+        """An open water service: the shipped Water service type, or a
+        company's own of the same code (a service type belongs to one
+        company: the shipped one to the first)."""
         self.ensure_one()
-        water = self.env.ref("utility_billing.service_type_water")
+        code = self.env.ref("utility_billing.service_type_water").sudo().code
         return any(
-            s.service_type_id == water and not s.end_date for s in self.service_ids
+            s.service_type_id.code == code and not s.end_date for s in self.service_ids
         )
 
     def _dlq_block_info(self, date):

@@ -394,7 +394,7 @@ class TestAchBatch(UtilityAchCommon):
             )
         )
         self.assertTrue(batch.with_user(self.csr2).file_data)
-        other_company = self.env["res.company"].create({"name": "Other City"})
+        other_company = self.setup_other_company(name="Other City")["company"]
         other = self.env["utility.ach.batch"].create(
             {"effective_date": self.SETTLEMENT, "company_id": other_company.id}
         )

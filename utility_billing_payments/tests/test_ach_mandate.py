@@ -79,7 +79,7 @@ class TestAchMandate(UtilityAchCommon):
         message and no tracking value."""
         mandate = (
             self.env["utility.ach.mandate"]
-            .with_context(tracking_disable=False)
+            .with_context(tracking_disable=False, mail_notrack=False)
             .create(
                 {
                     "account_id": self.account.id,
@@ -91,7 +91,7 @@ class TestAchMandate(UtilityAchCommon):
         # A record is tracked from the transaction after its creation.
         self.env.flush_all()
         self.env.cr.precommit.run()
-        mandate.with_context(tracking_disable=False).write(
+        mandate.with_context(tracking_disable=False, mail_notrack=False).write(
             {"bank_account_number": "444333222111"}
         )
         self.env.flush_all()

@@ -145,7 +145,9 @@ class TestAchReturn(UtilityAchCommon):
         self.assertEqual(mandate.state, "suspended")
         self.assertTrue(ret.line_ids.notice_id)
         with freeze_time("2026-03-24 06:00:00"):
-            self.env["utility.ach.mandate"]._cron_activate_mandates()
+            self.env.ref(
+                "utility_billing_payments.ir_cron_ach_activate_mandates"
+            ).method_direct_trigger()
         self.assertEqual(mandate.state, "suspended", "never activated after a return")
 
     def test_notifications_of_change(self):

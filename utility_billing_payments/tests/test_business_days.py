@@ -87,8 +87,10 @@ class TestBusinessDays(UtilityDelinquencyCommon):
         """At 06:00 UTC on Sunday March 9 it is still Saturday March 8 in
         California: the scheduled run is the one of March 8 (day 5), whatever
         the zone of the user the job runs as."""
+        cron = self.env.ref("utility_billing_payments.ir_cron_delinquency_daily")
+        cron.user_id.tz = "UTC"
         with freeze_time("2025-03-09 06:00:00"):
-            self.env["utility.delinquency.run"].with_context(tz="UTC")._cron_daily()
+            cron.method_direct_trigger()
         run = self.env["utility.delinquency.run"].search(
             [
                 ("company_id", "=", self.company.id),

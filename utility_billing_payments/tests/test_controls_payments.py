@@ -570,7 +570,7 @@ class TestCounterControls(ControlsMixin, UtilityCounterCommon):
             groups="base.group_user,utility_billing.group_csr_2",
             tz="UTC",
         )
-        cls.other_company = cls.env["res.company"].create({"name": "Other Town"})
+        cls.other_company = cls.setup_other_company(name="Other Town")["company"]
         cls.outsider = new_test_user(
             cls.env,
             login="ctl_outsider",

@@ -311,7 +311,7 @@ class TestCounterPayment(UtilityCounterCommon):
         self.assertEqual(Account.pos_search("x", cid), [])
 
     def test_account_of_another_company_never_found(self):
-        other = self.env["res.company"].create({"name": "Other City"})
+        other = self.setup_other_company(name="Other City")["company"]
         partner = self.env["res.partner"].create({"name": "Rosa Elsewhere"})
         foreign = (
             self.env["utility.account"]

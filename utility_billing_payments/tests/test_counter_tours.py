@@ -10,6 +10,18 @@ class TestCounterTours(UtilityCounterCommon, HttpCase):
     """The cashier's flows in the real POS (headless Chromium), then the
     session is closed and its journal entries checked."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The demo's Parking Citation is shared (no company): the tour's
+        # "Parking Citation" is the test company's own, the only one on sale.
+        cls.env["product.template"].search(
+            [
+                ("utility_counter_kind", "=", "citation"),
+                ("id", "!=", cls.citation.product_tmpl_id.id),
+            ]
+        ).available_in_pos = False
+
     def _run_tour(self, name):
         self.config.with_user(self.cashier).open_ui()
         self.start_tour(

@@ -30,7 +30,9 @@ class TestDelinquencyIdempotent(UtilityDelinquencyCommon):
     def _cron(self, when):
         # 13:00 UTC is 06:00 in Los Angeles: the same local date.
         with freeze_time(f"{when} 13:00:00"):
-            self.env["utility.delinquency.run"]._cron_daily()
+            self.env.ref(
+                "utility_billing_payments.ir_cron_delinquency_daily"
+            ).method_direct_trigger()
 
     def _wizard(self, when):
         with freeze_time(f"{when} 20:00:00"):

@@ -270,7 +270,9 @@ class TestDelinquencyRun(UtilityDelinquencyCommon):
 
     def test_cron_runs_today(self):
         with freeze_time("2025-03-08 13:00:00"):
-            self.env["utility.delinquency.run"]._cron_daily()
+            self.env.ref(
+                "utility_billing_payments.ir_cron_delinquency_daily"
+            ).method_direct_trigger()
         run = self.env["utility.delinquency.run"].search([("date", "=", self._days(5))])
         self.assertEqual(run.state, "done")
         self.assertEqual(len(self._notices(self.account, "late")), 1)

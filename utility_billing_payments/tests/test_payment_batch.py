@@ -215,6 +215,13 @@ class TestPaymentBatchRpc(PaymentBatchCommon, HttpCase):
 
     def test_demo_csr1_refused_over_json_rpc(self):
         csr1 = self.env.ref("utility_billing.user_csr1_demo")
+        # The demo CSR I works for the test company too (its current one).
+        csr1.write(
+            {
+                "company_ids": [Command.link(self.company.id)],
+                "company_id": self.company.id,
+            }
+        )
         batch = self._batch(csr1, [(self.account_b, 70.0, {})], 75.0, 1)
         self.authenticate("csr1", "csr1")
         for ctx in ({}, FORGED):

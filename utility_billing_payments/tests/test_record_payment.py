@@ -28,7 +28,7 @@ class TestRecordPayment(UtilityDelinquencyCommon):
         cls.account = cls._account("REC-1")
         cls.old_bill = cls._bill(cls.account, 40.0, due=date(2025, 3, 3))
         cls.new_bill = cls._bill(cls.account, 50.0, due=date(2025, 4, 3))
-        cls.other_company = cls.env["res.company"].create({"name": "Other Town"})
+        cls.other_company = cls.setup_other_company(name="Other Town")["company"]
         cls.outsider = new_test_user(
             cls.env,
             login="rec_outsider",
@@ -142,7 +142,7 @@ class TestRecordPaymentRpc(UtilityDelinquencyCommon, HttpCase):
         super().setUpClass()
         cls.account = cls._account("REC-RPC")
         cls.bill = cls._bill(cls.account, 40.0)
-        cls.other_company = cls.env["res.company"].create({"name": "Other Town"})
+        cls.other_company = cls.setup_other_company(name="Other Town")["company"]
         cls.outsider = new_test_user(
             cls.env,
             login="rec_rpc_outsider",

@@ -88,7 +88,7 @@ class TestReportMultiCompany(UtilityReportsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Indio Water District"})
+        cls.company_b = cls.setup_other_company(name="Indio Water District")["company"]
         cls.env["account.chart.template"].try_loading(
             "generic_coa", company=cls.company_b, install_demo=False
         )

@@ -73,7 +73,7 @@ class TestAdjustmentsAndDeposits(UtilityReportsCommon):
         yet paid) equal the balance of the customer deposits account, summed
         from its journal items; an entry there that is no account's deposit
         shows as a difference."""
-        company = self.env["res.company"].create({"name": "Thermal Water District"})
+        company = self.setup_other_company(name="Thermal Water District")["company"]
         self.env["account.chart.template"].try_loading(
             "generic_coa", company=company, install_demo=False
         )

@@ -134,15 +134,21 @@ class TestMonthEnd(UtilityReportsCommon):
         )
 
     def _other_held(self):
-        """Deposits held by the database's other accounts (demo data)."""
+        """Deposits held by the company's other accounts."""
         others = self.env["utility.account"].search(
-            [("id", "not in", (self.account_b | self.account_c).ids)]
+            [
+                ("company_id", "=", self.company.id),
+                ("id", "not in", (self.account_b | self.account_c).ids),
+            ]
         )
         return sum(others.mapped("deposit_held"))
 
     def _other_unpaid(self):
         others = self.env["utility.account"].search(
-            [("id", "not in", (self.account_b | self.account_c).ids)]
+            [
+                ("company_id", "=", self.company.id),
+                ("id", "not in", (self.account_b | self.account_c).ids),
+            ]
         )
         return sum(others.mapped("deposit_unpaid"))
 
