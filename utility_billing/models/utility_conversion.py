@@ -257,7 +257,8 @@ class UtilityConversion(models.Model):
                 conversion[f"loaded_{suffix}"] = value
             rows = []
             ties = True
-            currency = conversion.currency_id
+            # A new record's form computes this before its company is set.
+            currency = conversion.currency_id or self.env.company.currency_id
             for label, suffix, money in conversion._proof_rows():
                 legacy = conversion[f"legacy_{suffix}"]
                 loaded = totals[suffix]
@@ -328,7 +329,7 @@ class UtilityConversion(models.Model):
             ):
                 due = line.date_maturity or line.date
                 totals[bucket_of((self.cutover_date - due).days)] += line.balance
-        currency = self.currency_id
+        currency = self.currency_id or self.env.company.currency_id
         for key, value in totals.items():
             if isinstance(value, float):
                 totals[key] = currency.round(value)

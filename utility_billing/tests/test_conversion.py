@@ -6,7 +6,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tests import Form, HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
 from .common import UtilityBillingCommon
@@ -417,6 +417,17 @@ class TestConversion(ConversionCommon):
         self.assertFalse(Error.search([("conversion_id", "=", conversion.id)]))
         Line = self.env["utility.conversion.line"].with_user(self.manager)
         self.assertFalse(Line.search([("conversion_id", "=", conversion.id)]))
+
+    def test_new_form(self):
+        """A manager opens a new conversion (the proof is computed before the
+        company is set) and saves it: nothing loaded, the proof does not tie
+        until the legacy totals are keyed."""
+        form = Form(self.env["utility.conversion"].with_user(self.manager))
+        form.name = "Cut-over rehearsal"
+        conversion = form.save()
+        self.assertEqual(conversion.state, "draft")
+        self.assertEqual(conversion.company_id, self.manager.company_id)
+        self.assertEqual(conversion.loaded_current, 0.0)
 
     def test_state_is_not_keyed(self):
         """The state changes only through Validate, Load and Back to Draft."""
