@@ -9,7 +9,12 @@ import json
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
-from odoo.tools.translate import TranslationImporter
+from odoo.tools.translate import (
+    PYTHON_TRANSLATION_COMMENT,
+    CodeTranslations,
+    TranslationImporter,
+    code_translations,
+)
 
 from odoo.addons.utility_billing_payments.models.utility_ach_mandate_portal import (
     AUTHORIZATION_TEXT_VERSION,
@@ -313,23 +318,42 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         self.assertEqual(mandate.authorization_text_version, AUTHORIZATION_TEXT_VERSION)
         self.assertFalse(self._mandates(self.other_account))
 
-    def test_spanish(self):
-        """A customer who reads Spanish gets the card and the authorization
-        in Spanish, and the Spanish text is the one kept."""
-        self.env["res.lang"]._activate_lang("es_MX")
-        with file_open("utility_billing_payments/i18n/es.po", "rb") as po_file:
+    def _load_spanish(self):
+        """Load i18n/es.po as it is, for the records and for the code.
+        Odoo's loaders keep only the entries of the module's .pot, which is
+        regenerated at merge time: read the file under another name so that
+        the new terms count before that."""
+        module, lang = "utility_billing_payments", "es_MX"
+        self.env["res.lang"]._activate_lang(lang)
+        with file_open(f"{module}/i18n/es.po", "rb") as po_file:
             buffer = io.BytesIO(po_file.read())
-        # Another name: Odoo's loader keeps only the entries of the .pot,
-        # regenerated at merge time.
-        buffer.name = "utility_billing_payments-es"
+        buffer.name = f"{module}-es"
         importer = TranslationImporter(self.env.cr, verbose=False)
-        importer.load(buffer, "po", "es_MX")
+        importer.load(buffer, "po", lang)
         importer.save(overwrite=True)
+        python_terms = dict(code_translations.get_python_translations(module, lang))
+        python_terms.update(
+            CodeTranslations._read_code_translations_file(
+                buffer,
+                lambda row: row.get("value")
+                and PYTHON_TRANSLATION_COMMENT in row["comments"],
+            )
+        )
+        key = (module, lang)
+        code_translations.python_translations[key] = python_terms
+        self.addCleanup(code_translations.python_translations.pop, key, None)
+
+    def test_spanish(self):
+        """A customer who reads Spanish gets the card, the authorization and
+        the messages in Spanish, and the Spanish text is the one kept."""
+        self._load_spanish()
         self._login("es_MX")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
         self.assertIn("Pago automático y facturas sin papel", page)
-        self.assertIn("Autorizo", page)
+        self.assertIn("Autorizo a ", page)
+        self.assertIn("Inscribirse en el pago automático", page)
         response = self._enrol(routing_number="021000022")
         self.assertIn("El número de ruta no es válido", response.text)
-        self._enrol()
-        self.assertIn("Autorizo", self._mandates().authorization_text)
+        page = self._enrol().text
+        self.assertIn("Autorizo a ", self._mandates().authorization_text)
+        self.assertIn("Gracias: su pago automático quedó registrado", page)
