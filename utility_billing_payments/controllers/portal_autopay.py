@@ -55,9 +55,7 @@ class UtilityAutopayPortal(UtilityAccountPortal):
 
     @staticmethod
     def _open_mandate(account_sudo):
-        return account_sudo.ach_mandate_ids.filtered(lambda m: m.state != "revoked")[
-            :1
-        ]
+        return account_sudo.ach_mandate_ids.filtered(lambda m: m.state != "revoked")[:1]
 
     @staticmethod
     def _is_account_customer(account_sudo):
@@ -121,7 +119,11 @@ class UtilityAutopayPortal(UtilityAccountPortal):
             "holder_name": holder,
         }
         errors = []
-        if self._open_mandate(account_sudo):
+        if account_sudo.state in ("final", "closed"):
+            errors.append(
+                env._("This account is closed: it cannot be enrolled in autopay.")
+            )
+        elif self._open_mandate(account_sudo):
             errors.append(
                 env._(
                     "This account is already enrolled in autopay. Cancel the "

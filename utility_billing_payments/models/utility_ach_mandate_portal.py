@@ -70,7 +70,6 @@ class UtilityAchMandate(models.Model):
         tracking=True,
     )
     authorization_text_version = fields.Char(
-        string="Authorization Text Version",
         readonly=True,
         copy=False,
         tracking=True,

@@ -184,9 +184,19 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         self.assertIn("Tick “I authorize”", response.text)
         response = self._enrol(text_version="2020-01")
         self.assertIn("The authorization text has changed", response.text)
-        response = self._enrol(bank_account_number="12", bank_account_number_confirm="12")
+        response = self._enrol(
+            bank_account_number="12", bank_account_number_confirm="12"
+        )
         self.assertIn("must be 4 to 17 letters or digits", response.text)
         self.assertFalse(self._mandates())
+        # A closed account: no enrolment form, no enrolment.
+        self.account.state = "closed"
+        page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
+        self.assertNotIn("/autopay/enrol", page)
+        response = self._enrol()
+        self.assertIn("This account is closed", response.text)
+        self.assertFalse(self._mandates())
+        self.account.state = "active"
         # Without the CSRF token, nothing either.
         with mute_logger("odoo.http"):
             response = self._enrol(csrf_token="forged")
@@ -335,8 +345,9 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         python_terms.update(
             CodeTranslations._read_code_translations_file(
                 buffer,
-                lambda row: row.get("value")
-                and PYTHON_TRANSLATION_COMMENT in row["comments"],
+                lambda row: (
+                    row.get("value") and PYTHON_TRANSLATION_COMMENT in row["comments"]
+                ),
             )
         )
         key = (module, lang)
