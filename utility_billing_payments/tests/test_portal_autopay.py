@@ -162,6 +162,11 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         self.assertIn("****6789", page)
         self.assertNotIn("123456789", page)
         self.assertNotIn("your autopay is set up", page)
+        # Its prenote goes in the next ACH file.
+        batch = self._batch()
+        prenote = batch.line_ids.filtered(lambda ln: ln.mandate_id == mandate)
+        self.assertEqual(prenote.kind, "prenote")
+        self.assertEqual(prenote.amount, 0.0)
         # The chatter tells the office what happened, masked.
         body = mandate.message_ids[:1].body
         self.assertIn("127.0.0.1", body)
