@@ -16,6 +16,7 @@ from odoo.tools.translate import (
     code_translations,
 )
 
+from odoo.addons.utility_billing.tests.common import UtilityBillingCommon
 from odoo.addons.utility_billing_payments.models.utility_ach_mandate_portal import (
     AUTHORIZATION_TEXT_VERSION,
 )
@@ -373,3 +374,93 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         page = self._enrol().text
         self.assertIn("Autorizo a ", self._mandates().authorization_text)
         self.assertIn("Gracias: su pago automático quedó registrado", page)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAuthorizationDemoRpc(UtilityBillingCommon, HttpCase):
+    """The demo's own CSRs (csr1, csr2), logged in with the web client's
+    JSON-RPC, plainly and with the context keys an old workflow trusted: the
+    online authorization of a demo mandate stays as the portal recorded it."""
+
+    on_demo_company = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mandate = cls.env["utility.ach.mandate"].search(
+            [("company_id", "=", cls.company.id), ("state", "!=", "revoked")],
+            limit=1,
+        )
+        # As the portal's workflow leaves it (superuser: the test's setup).
+        cls.mandate.write(
+            {
+                "authorization_channel": "web",
+                "authorization_datetime": "2026-11-30 18:00:00",
+                "authorization_ip": "203.0.113.7",
+                "authorization_text_version": AUTHORIZATION_TEXT_VERSION,
+                "authorization_text": "I authorize ...",
+            }
+        )
+
+    def _call(self, model, method, args, context):
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "id": 0,
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": {"context": context},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def test_demo_csrs_cannot_write_the_authorization(self):
+        self.assertTrue(self.mandate, "the demo has autopay mandates")
+        fnames = (
+            "authorization_channel",
+            "authorization_datetime",
+            "authorization_ip",
+            "authorization_text_version",
+            "authorization_text",
+        )
+        before = self.mandate.read(fnames)
+        trusted_keys = {"ach_noc": True, "skip_readonly_check": True}
+        for login in ("csr1", "csr2"):
+            self.authenticate(login, login)
+            for context in ({}, trusted_keys):
+                for vals in (
+                    {"authorization_ip": "10.0.0.1"},
+                    {"authorization_text_version": "2020-01"},
+                    {"authorization_datetime": "2026-01-01 10:00:00"},
+                    {"authorization_channel": "office"},
+                    {"authorization_text": "Nothing was authorized."},
+                ):
+                    with (
+                        self.subTest(user=login, vals=vals, context=context),
+                        mute_logger("odoo.http"),
+                    ):
+                        body = self._call(
+                            "utility.ach.mandate",
+                            "write",
+                            [self.mandate.ids, vals],
+                            context,
+                        )
+                        self.assertIn("error", body)
+                        self.assertIn(
+                            body["error"]["data"]["name"],
+                            (
+                                "odoo.exceptions.UserError",
+                                "odoo.exceptions.AccessError",
+                            ),
+                        )
+        self.env.invalidate_all()
+        self.assertEqual(self.mandate.read(fnames), before)
