@@ -4,3 +4,4 @@ from . import models
 from . import wizards
 from . import report
 from . import demo_tools
+from . import controllers

@@ -60,6 +60,8 @@
         "views/utility_payment_batch_menus.xml",
         "views/utility_delinquency_menus.xml",
         "views/utility_ach_menus.xml",
+        "views/portal_autopay_templates.xml",
+        "views/utility_ach_mandate_portal_views.xml",
     ],
     "demo": [
         "demo/utility_counter_demo.xml",

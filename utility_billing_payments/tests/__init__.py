@@ -34,3 +34,4 @@ from . import test_sb998_walk
 from . import test_shutoff_date
 from . import test_account_badges
 from . import test_payments_spanish_names
+from . import test_portal_autopay
