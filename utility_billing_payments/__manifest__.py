@@ -60,6 +60,7 @@
         "views/utility_payment_batch_menus.xml",
         "views/utility_delinquency_menus.xml",
         "views/utility_ach_menus.xml",
+        "views/utility_conversion_views.xml",
     ],
     "demo": [
         "demo/utility_counter_demo.xml",

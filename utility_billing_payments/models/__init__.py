@@ -52,3 +52,4 @@ from . import utility_collection_referral
 from . import utility_collection_export
 from . import utility_settings
 from . import utility_account_badges
+from . import utility_conversion_mandates
