@@ -100,7 +100,11 @@ class UtilityConversion(models.Model):
             else:
                 to_create[line.key] = prepare(line.data)
         if to_create:
-            records = self.env[self._conversion_models()[kind]].sudo().create(list(to_create.values()))
+            records = (
+                self.env[self._conversion_models()[kind]]
+                .sudo()
+                .create(list(to_create.values()))
+            )
             created = dict(zip(to_create, records, strict=True))
             self._remember(kind, created)
             found.update(created)

@@ -44,13 +44,17 @@ ACCOUNT_STATUS_LIST = ACCOUNT_STATUSES.split("|")
 class UtilityConversionLine(models.Model):
     _inherit = "utility.conversion.line"
 
-    kind = fields.Selection(selection_add=MORE_KINDS, ondelete={"sb998": "cascade", "notes": "cascade"})
+    kind = fields.Selection(
+        selection_add=MORE_KINDS, ondelete={"sb998": "cascade", "notes": "cascade"}
+    )
 
 
 class UtilityConversionError(models.Model):
     _inherit = "utility.conversion.error"
 
-    kind = fields.Selection(selection_add=MORE_KINDS, ondelete={"sb998": "cascade", "notes": "cascade"})
+    kind = fields.Selection(
+        selection_add=MORE_KINDS, ondelete={"sb998": "cascade", "notes": "cascade"}
+    )
 
 
 class UtilityConversionControl(models.Model):
@@ -78,7 +82,7 @@ class UtilityConversionControl(models.Model):
     )
     customer_class = fields.Selection(CUSTOMER_CLASSES, help="Accounts: the class.")
     size = fields.Selection(METER_SIZES, string="Meter Size", help="Meters: the size.")
-    legacy_count = fields.Integer(string="Legacy Count")
+    legacy_count = fields.Integer()
 
     def _suffix(self):
         self.ensure_one()
@@ -164,9 +168,7 @@ class UtilityConversion(models.Model):
                 )
             )
         if row["kind"] == "inability":
-            programs = dict(
-                self.env["utility.sb998.case"]._fields["program"].selection
-            )
+            programs = dict(self.env["utility.sb998.case"]._fields["program"].selection)
             if not row["inability_basis"]:
                 problems.append(
                     (
@@ -278,7 +280,9 @@ class UtilityConversion(models.Model):
         rows = super()._proof_rows()
         if not self.control_ids:
             return rows
-        statuses = dict(self.control_ids._fields["status"]._description_selection(self.env))
+        statuses = dict(
+            self.control_ids._fields["status"]._description_selection(self.env)
+        )
         classes = dict(
             self.control_ids._fields["customer_class"]._description_selection(self.env)
         )
@@ -287,9 +291,7 @@ class UtilityConversion(models.Model):
         keyed = self.control_ids
         if keyed.filtered(lambda c: c.category == "accounts"):
             slots = {
-                (c.status, c.customer_class)
-                for c in keyed
-                if c.category == "accounts"
+                (c.status, c.customer_class) for c in keyed if c.category == "accounts"
             } | {slot for slot in accounts if slot[0] in ACCOUNT_STATUS_LIST}
             for status, klass in sorted(slots, key=lambda s: (str(s[0]), str(s[1]))):
                 rows.append(
@@ -306,10 +308,14 @@ class UtilityConversion(models.Model):
         if keyed.filtered(lambda c: c.category == "meters"):
             slots = {c.size for c in keyed if c.category == "meters"} | set(meters)
             order = [code for code, _label in METER_SIZES]
-            for size in sorted(slots, key=lambda s: order.index(s) if s in order else 99):
+            for size in sorted(
+                slots, key=lambda s: order.index(s) if s in order else 99
+            ):
                 rows.append(
                     (
-                        self.env._("Meters, %(size)s", size=sizes.get(size, size or "")),
+                        self.env._(
+                            "Meters, %(size)s", size=sizes.get(size, size or "")
+                        ),
                         f"size_{size}",
                         False,
                     )
@@ -414,9 +420,7 @@ class UtilityConversion(models.Model):
             .sudo()
             .create(
                 {
-                    "name": self.env._(
-                        "Proof Totals %(name)s.xlsx", name=self.name
-                    ),
+                    "name": self.env._("Proof Totals %(name)s.xlsx", name=self.name),
                     "raw": self._proof_xlsx(),
                     "res_model": self._name,
                     "res_id": self.id,

@@ -253,8 +253,7 @@ class UtilityConversion(models.Model):
             "errors": errors,
             "by_key": {
                 kind: {
-                    self._conversion_key(kind, row): (ln, row)
-                    for ln, row in kind_rows
+                    self._conversion_key(kind, row): (ln, row) for ln, row in kind_rows
                 }
                 for kind, kind_rows in rows.items()
             },

@@ -5,13 +5,18 @@ import io
 import zipfile
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
 
 from .test_conversion import GOOD, ConversionCommon
 
+SB998_HEADER = (
+    "reference,account_number,kind,received_date,effective_date,expiry_date,"
+    "inability_basis,program\n"
+)
 MORE = {
-    "sb998": """reference,account_number,kind,received_date,effective_date,expiry_date,inability_basis,program
-L-MED-1,CV-0001,medical,2025-05-01,,2026-04-30,,
+    "sb998": SB998_HEADER
+    + """L-MED-1,CV-0001,medical,2025-05-01,,2026-04-30,,
 L-INA-1,CV-0002,inability,2025-04-10,2025-04-10,,program,calfresh
 L-APP-1,CV-0003,appeal,2025-06-01,,,,
 """,
@@ -21,8 +26,8 @@ CV-0002,06/01/2023,Prefers Spanish.
 """,
 }
 BAD_MORE = {
-    "sb998": """reference,account_number,kind,received_date,effective_date,expiry_date,inability_basis,program
-L-MED-1,CV-0001,medical,2025-05-01,,2024-04-30,,
+    "sb998": SB998_HEADER
+    + """L-MED-1,CV-0001,medical,2025-05-01,,2024-04-30,,
 L-INA-1,CV-0002,inability,2025-04-10,,,,
 L-APP-1,CV-0003,lawsuit,2025-06-01,,,,
 """,
@@ -112,10 +117,18 @@ class TestConversionMore(ConversionCommon):
 
     def test_proof_by_class_and_size_ties_and_differs(self):
         controls = [
-            {"category": "accounts", "status": "active",
-             "customer_class": "residential", "legacy_count": 2},
-            {"category": "accounts", "status": "final",
-             "customer_class": "commercial", "legacy_count": 1},
+            {
+                "category": "accounts",
+                "status": "active",
+                "customer_class": "residential",
+                "legacy_count": 2,
+            },
+            {
+                "category": "accounts",
+                "status": "final",
+                "customer_class": "commercial",
+                "legacy_count": 1,
+            },
             {"category": "meters", "size": "3/4", "legacy_count": 1},
             {"category": "meters", "size": "1", "legacy_count": 1},
         ]
@@ -152,6 +165,56 @@ class TestConversionMore(ConversionCommon):
         self.assertEqual(len(attachment), 1)
         with zipfile.ZipFile(io.BytesIO(base64.b64decode(attachment.datas))) as xlsx:
             strings = xlsx.read("xl/sharedStrings.xml").decode()
-        for text in ("Active accounts", "Meters, 3/4", "Deposits held", "TIES",
-                     "DIFFERENCE", "Legacy", "Loaded"):
+        for text in (
+            "Active accounts",
+            "Meters, 3/4",
+            "Deposits held",
+            "TIES",
+            "DIFFERENCE",
+            "Legacy",
+            "Loaded",
+        ):
             self.assertIn(text, strings)
+
+
+@tagged("post_install", "-at_install")
+class TestConversionMoreJsonRpc(HttpCase, ConversionCommon):
+    """A CSR over JSON-RPC neither exports the proof nor keys its control
+    totals."""
+
+    def _call(self, model, method, args):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": {}},
+        )
+
+    @mute_logger("odoo.http")
+    def test_csr_refused_over_json_rpc(self):
+        conversion = self._conversion(GOOD)
+        conversion.action_validate()
+        conversion.action_load()
+        for user in (self.csr1, self.csr2):
+            self.authenticate(user.login, user.login)
+            for model, method, args in (
+                ("utility.conversion", "action_export_proof_xlsx", [conversion.ids]),
+                (
+                    "utility.conversion.control",
+                    "create",
+                    [{"conversion_id": conversion.id, "legacy_count": 9}],
+                ),
+            ):
+                with (
+                    self.subTest(user=user.login, method=method),
+                    self.assertRaises(JsonRpcException) as cm,
+                ):
+                    self._call(model, method, args)
+                self.assertIn("AccessError", str(cm.exception))
+        self.assertFalse(conversion.control_ids)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "utility.conversion"),
+                    ("res_id", "=", conversion.id),
+                ]
+            )
+        )

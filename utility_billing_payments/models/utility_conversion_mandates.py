@@ -96,9 +96,7 @@ class UtilityConversion(models.Model):
             if mandate not in loaded
         }
         for line_no, row in mandate_rows:
-            for column, message in self._mandate_problems(
-                row, statuses, open_mandates
-            ):
+            for column, message in self._mandate_problems(row, statuses, open_mandates):
                 self._error(errors, "mandates", line_no, column, message)
         return res
 
@@ -196,7 +194,8 @@ class UtilityConversion(models.Model):
         )
         for line, mandate in zip(new, mandates, strict=True):
             mandate._conversion_prenote(
-                line.data["prenote_status"], fields.Date.to_date(line.data["start_date"])
+                line.data["prenote_status"],
+                fields.Date.to_date(line.data["start_date"]),
             )
         self._remember("mandates", dict(zip(new.mapped("key"), mandates, strict=True)))
         return created + len(mandates)

@@ -41,7 +41,8 @@ class TestConversionMandates(ConversionCommon):
         found = {(e.file_name, e.line_no, e.field_name) for e in conversion.error_ids}
         self.assertEqual(found, EXPECTED)
         self.assertNotIn(
-            "12", conversion.error_ids.filtered(
+            "12",
+            conversion.error_ids.filtered(
                 lambda e: e.field_name == "bank_account_number"
             ).message,
         )
