@@ -213,32 +213,31 @@ class UtilityConversion(models.Model):
         new = lines.filtered(lambda ln: ln.key not in converted)
         if not new:
             return 0
-        if True:
-            cases = (
-                self.env["utility.sb998.case"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "account_id": accounts[ln.data["account_number"]].id,
-                            "kind": ln.data["kind"],
-                            "received_date": ln.data["received_date"],
-                            "effective_date": ln.data["effective_date"],
-                            "expiry_date": ln.data["expiry_date"],
-                            "inability_basis": ln.data["inability_basis"],
-                            "program": ln.data["program"]
-                            if ln.data["inability_basis"] == "program"
-                            else False,
-                            "note": self.env._(
-                                "Legacy case %(reference)s.",
-                                reference=ln.data["reference"],
-                            ),
-                        }
-                        for ln in new
-                    ]
-                )
+        cases = (
+            self.env["utility.sb998.case"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "account_id": accounts[ln.data["account_number"]].id,
+                        "kind": ln.data["kind"],
+                        "received_date": ln.data["received_date"],
+                        "effective_date": ln.data["effective_date"],
+                        "expiry_date": ln.data["expiry_date"],
+                        "inability_basis": ln.data["inability_basis"],
+                        "program": ln.data["program"]
+                        if ln.data["inability_basis"] == "program"
+                        else False,
+                        "note": self.env._(
+                            "Legacy case %(reference)s.",
+                            reference=ln.data["reference"],
+                        ),
+                    }
+                    for ln in new
+                ]
             )
-            cases.filtered(lambda c: c.kind != "appeal").action_accept()
+        )
+        cases.filtered(lambda c: c.kind != "appeal").action_accept()
         self._remember("sb998", dict(zip(new.mapped("key"), cases, strict=True)))
         return len(cases)
 

@@ -106,6 +106,19 @@ class TestConversionMore(ConversionCommon):
         self.assertEqual(self._cases(), cases)
         self.assertEqual(self._notes(), notes)
 
+    def test_validated_keeps_its_new_files(self):
+        """A validated conversion refuses a new SB 998 or notes file (set it
+        back to draft first), as it does for the first templates."""
+        conversion = self._conversion({**GOOD, **MORE})
+        conversion.action_validate()
+        self.assertEqual(conversion.state, "validated")
+        for kind in ("sb998", "notes"):
+            with self.subTest(kind=kind), self.assertRaises(UserError):
+                conversion.write({f"{kind}_file": base64.b64encode(b"x")})
+        conversion.action_draft()
+        conversion.write({"notes_file": False})
+        self.assertFalse(conversion.notes_file)
+
     def _load_with_controls(self, controls):
         conversion = self._conversion(
             GOOD,
