@@ -83,6 +83,7 @@
         "views/utility_business_calendar_views.xml",
         "views/utility_account_timeline_views.xml",
         "views/utility_conversion_views.xml",
+        "views/utility_conversion_more_views.xml",
         "views/utility_account_portal_views.xml",
         # Menus
         "views/utility_billing_menus.xml",

@@ -60,6 +60,7 @@
         "views/utility_payment_batch_menus.xml",
         "views/utility_delinquency_menus.xml",
         "views/utility_ach_menus.xml",
+        "views/utility_conversion_views.xml",
         "views/portal_autopay_templates.xml",
         "views/utility_ach_mandate_portal_views.xml",
     ],

@@ -13,6 +13,8 @@ from ..tools.workflow import check_protected, workflow
 from .utility_conversion_spec import (
     BALANCE_BUCKETS,
     KINDS,
+    TEMPLATES,
+    key_of,
 )
 
 # The conversion's door (tools/workflow.py): its state, and what the load
@@ -212,6 +214,29 @@ class UtilityConversion(models.Model):
     )
 
     # ------------------------------------------------------------
+    # Hooks: the kinds of files (addons add theirs)
+    # ------------------------------------------------------------
+
+    def _conversion_templates(self):
+        """{kind: columns} of the templates, in load order. An addon adds a
+        kind by extending this (with its ``<kind>_file`` and
+        ``<kind>_filename`` fields and a ``selection_add`` on the ``kind`` of
+        utility.conversion.line and utility.conversion.error); it checks its
+        rows in ``_check_references`` and loads them in ``_load``."""
+        return dict(TEMPLATES)
+
+    def _conversion_models(self):
+        """{kind: model} of the records a kind loads (their legacy keys are
+        kept as external ids)."""
+        return dict(MODELS)
+
+    def _conversion_key(self, kind, row):
+        """The legacy key of a parsed ``row`` of ``kind``."""
+        if kind in TEMPLATES:
+            return key_of(kind, row)
+        return row.get(self._conversion_templates()[kind][0][0])
+
+    # ------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------
 
@@ -254,13 +279,15 @@ class UtilityConversion(models.Model):
         for conversion in self:
             totals = conversion._loaded_totals()
             for suffix, value in totals.items():
-                conversion[f"loaded_{suffix}"] = value
+                if f"loaded_{suffix}" in conversion._fields:
+                    conversion[f"loaded_{suffix}"] = value
             rows = []
             ties = True
             # A new record's form computes this before its company is set.
             currency = conversion.currency_id or self.env.company.currency_id
+            legacy_totals = conversion._legacy_totals()
             for label, suffix, money in conversion._proof_rows():
-                legacy = conversion[f"legacy_{suffix}"]
+                legacy = legacy_totals[suffix]
                 loaded = totals[suffix]
                 if money:
                     difference = currency.round(loaded - legacy)
@@ -297,6 +324,16 @@ class UtilityConversion(models.Model):
                 self.env._("Difference"),
                 Markup().join(rows),
             )
+
+    def _legacy_totals(self):
+        """{proof suffix: legacy control total} of the rows of ``_proof_rows``
+        (by default the ``legacy_<suffix>`` fields)."""
+        self.ensure_one()
+        return {
+            suffix: self[f"legacy_{suffix}"]
+            for _label, suffix, _money in self._proof_rows()
+            if f"legacy_{suffix}" in self._fields
+        }
 
     def _loaded_totals(self):
         """{proof suffix: value} of what this conversion loaded: accounts by
@@ -357,7 +394,8 @@ class UtilityConversion(models.Model):
 
     def write(self, vals):
         check_protected(self, vals, CONVERSION_WORKFLOW_FIELDS, CONVERSION_DOOR)
-        changed = set(vals) & {*FILE_FIELDS, "cutover_date", "company_id"}
+        file_fields = {f"{kind}_file" for kind in self._conversion_templates()}
+        changed = set(vals) & {*FILE_FIELDS, *file_fields, "cutover_date", "company_id"}
         if changed and self.filtered(lambda c: c.state != "draft"):
             raise UserError(
                 self.env._(

@@ -21,7 +21,6 @@ from .account_move import BOOKS_DOOR
 from .utility_account import ACCOUNT_DOOR
 from .utility_conversion import (
     CONVERSION_DOOR,
-    MODELS,
     XMLID_MODULE,
 )
 from .utility_conversion_spec import (
@@ -52,7 +51,7 @@ class UtilityConversion(models.Model):
         """{legacy key: record} of the ``keys`` of ``kind`` a conversion
         loaded (one query for the lot; records deleted since are left out)."""
         names = {self._xmlid_name(kind, key): key for key in keys}
-        if not names or kind not in MODELS:
+        if not names or kind not in self._conversion_models():
             return {}
         datas = (
             self.env["ir.model.data"]
@@ -101,7 +100,11 @@ class UtilityConversion(models.Model):
             else:
                 to_create[line.key] = prepare(line.data)
         if to_create:
-            records = self.env[MODELS[kind]].sudo().create(list(to_create.values()))
+            records = (
+                self.env[self._conversion_models()[kind]]
+                .sudo()
+                .create(list(to_create.values()))
+            )
             created = dict(zip(to_create, records, strict=True))
             self._remember(kind, created)
             found.update(created)

@@ -24,10 +24,7 @@ from .utility_conversion import (
 )
 from .utility_conversion_spec import (
     BALANCE_BUCKETS,
-    KINDS,
-    TEMPLATES,
     file_name,
-    key_of,
 )
 
 
@@ -48,7 +45,7 @@ class UtilityConversion(models.Model):
         self.error_ids.unlink()
         errors = []
         rows = {}
-        for kind, _label in KINDS:
+        for kind in self._conversion_templates():
             rows[kind] = self._parse(kind, errors)
         self._check_references(rows, errors)
         for sequence, error in enumerate(errors):
@@ -60,7 +57,7 @@ class UtilityConversion(models.Model):
                     "conversion_id": self.id,
                     "kind": kind,
                     "line_no": line_no,
-                    "key": key_of(kind, row),
+                    "key": self._conversion_key(kind, row),
                     "data": row,
                 }
                 for kind, kind_rows in rows.items()
@@ -101,7 +98,7 @@ class UtilityConversion(models.Model):
             return []
         reader = csv.reader(io.StringIO(text))
         header = [h.strip() for h in next(reader, [])]
-        columns = TEMPLATES[kind]
+        columns = self._conversion_templates()[kind]
         names = [name for name, *_rest in columns]
         for name in header:
             if name not in names:
@@ -161,7 +158,7 @@ class UtilityConversion(models.Model):
                 row[name] = typed
             if not ok:
                 continue
-            key = key_of(kind, row)
+            key = self._conversion_key(kind, row)
             if key in seen:
                 self._duplicate(errors, kind, line_no, row, seen[key])
                 continue
@@ -171,7 +168,7 @@ class UtilityConversion(models.Model):
 
     def _duplicate(self, errors, kind, line_no, row, first):
         first_line, first_row = first
-        key_column = TEMPLATES[kind][0][0]
+        key_column = self._conversion_templates()[kind][0][0]
         if kind == "meters" and first_row["premise_ref"] != row["premise_ref"]:
             message = self.env._(
                 "Meter %(serial)s is on two premises: %(premise)s here, %(other)s "
@@ -194,7 +191,7 @@ class UtilityConversion(models.Model):
             message = self.env._(
                 "Duplicate %(column)s %(key)s: also on line %(line)s.",
                 column=key_column,
-                key=key_of(kind, row),
+                key=self._conversion_key(kind, row),
                 line=first_line,
             )
         self._error(errors, kind, line_no, key_column, message)
@@ -255,7 +252,9 @@ class UtilityConversion(models.Model):
             "rows": rows,
             "errors": errors,
             "by_key": {
-                kind: {key_of(kind, row): (ln, row) for ln, row in kind_rows}
+                kind: {
+                    self._conversion_key(kind, row): (ln, row) for ln, row in kind_rows
+                }
                 for kind, kind_rows in rows.items()
             },
             "routes": set(
