@@ -25,5 +25,6 @@ from . import test_demo_tax_names
 from . import test_approval_mixin
 from . import test_spanish_names
 from . import test_conversion
+from . import test_conversion_reads
 from . import test_portal
 from . import test_parallel_bill
