@@ -99,7 +99,8 @@ class TestConversionReads(UtilityBillingRunCommon):
 
     def test_load_prove_reload_and_bill_after_go_live(self):
         conversion = self._conversion(
-            FILES, legacy_route_reads="TR1: 1537.5",
+            FILES,
+            legacy_route_reads="TR1: 1537.5",
             legacy_active_count=2,
             legacy_meter_count=2,
         )
@@ -144,9 +145,7 @@ class TestConversionReads(UtilityBillingRunCommon):
         self.assertEqual(march.consumption, 15)
         self._read(m2.meter_id, "2025-03-28", 520.5)
         run = self._bill()
-        bill = run.line_ids.filtered(
-            lambda ln: ln.account_id.name == "RH-0001"
-        ).move_id
+        bill = run.line_ids.filtered(lambda ln: ln.account_id.name == "RH-0001").move_id
         self.assertEqual(bill.state, "posted")
         usage = bill.invoice_line_ids.filtered(
             lambda ln: ln.product_id == self.product_water_usage
