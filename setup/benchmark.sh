@@ -5,7 +5,7 @@
 # go-live conversion (bench_<name>.py), on a synthetic city of 20,000 accounts.
 #
 # Usage: bash setup/benchmark.sh [--ci] [--reuse] [--profile] [other options]
-#   --ci       reduced size for CI (a city of 2,000 accounts, a town of 400, 250
+#   --ci       reduced size for CI (a city of 2,000 accounts, a town of 400, 200
 #              accounts to convert, one repeat): every benchmark still runs beside
 #              stock Odoo, fails on a crash; about 11 minutes (full size: README)
 #   --reuse    keep the benchmark database and its synthetic cities between runs
@@ -38,7 +38,7 @@ done
 if ((ci)); then
     args=(--accounts 2000 --small-accounts 400 --months 12 --bill-accounts 400
         --scale-accounts 200 --repeat 1 --stock-sample 200 --citations 300
-        --measure-batches 2 --profile-accounts 100 --conversion-accounts 250
+        --measure-batches 2 --profile-accounts 100 --conversion-accounts 200
         "${args[@]}")
 fi
 set -- "${args[@]}"
