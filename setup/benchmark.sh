@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Run the benchmarks of tests/benchmarks/ (bench_*.py; pytest never collects
 # them) and print their figures beside stock Odoo's nearest equivalent: billing
-# run, meter read import, ACH batch, daily delinquency run and the reports
-# (bench_<name>.py), on a synthetic city of 20,000 accounts.
+# run, meter read import, ACH batch, daily delinquency run, the reports and the
+# go-live conversion (bench_<name>.py), on a synthetic city of 20,000 accounts.
 #
 # Usage: bash setup/benchmark.sh [--ci] [--reuse] [--profile] [other options]
-#   --ci       reduced size for CI (a city of 2,000 accounts, a town of 400,
-#              one repeat): every benchmark still runs beside stock Odoo and
-#              fails on a crash; about 10 minutes instead of about 40
+#   --ci       reduced size for CI (a city of 2,000 accounts, a town of 400, 200
+#              accounts to convert, one repeat): every benchmark still runs beside
+#              stock Odoo, fails on a crash; about 11 minutes (full size: README)
 #   --reuse    keep the benchmark database and its synthetic cities between runs
 #              (the first run builds them: about 5 minutes more); utility_billing
 #              is updated in it first (--no-update skips that)
@@ -38,7 +38,8 @@ done
 if ((ci)); then
     args=(--accounts 2000 --small-accounts 400 --months 12 --bill-accounts 400
         --scale-accounts 200 --repeat 1 --stock-sample 200 --citations 300
-        --measure-batches 2 --profile-accounts 100 "${args[@]}")
+        --measure-batches 2 --profile-accounts 100 --conversion-accounts 200
+        "${args[@]}")
 fi
 set -- "${args[@]}"
 
@@ -57,7 +58,7 @@ shopt -s nullglob
 # The first benchmark builds the database the next ones reuse: run them in the
 # order they were checked to share it (the billing run builds the city), then
 # any other bench_*.py.
-order=(billing_run delinquency_run read_import ach_batch reports)
+order=(billing_run delinquency_run read_import ach_batch reports conversion)
 benches=()
 for name in "${order[@]}"; do
     [[ -f "tests/benchmarks/bench_$name.py" ]] && benches+=("tests/benchmarks/bench_$name.py")

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import numbering
 from ..tools.workflow import workflow
@@ -27,6 +28,9 @@ from .utility_conversion_spec import (
     BALANCE_BUCKETS,
 )
 from .utility_meter import METER_DOOR
+
+# Opening entries created and posted per create([...]) call.
+MOVE_BATCH = 500
 
 
 class UtilityConversion(models.Model):
@@ -116,9 +120,19 @@ class UtilityConversion(models.Model):
         created."""
         self.ensure_one()
         company = self.company_id
+        # Staged rows by kind, in file order: ids only (a kind's rows are read
+        # when that kind loads; a union per row would be quadratic).
         lines = defaultdict(lambda: self.env["utility.conversion.line"])
-        for line in self.line_ids:
-            lines[line.kind] |= line
+        self.env["utility.conversion.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT kind, array_agg(id ORDER BY line_no) "
+                "FROM utility_conversion_line WHERE conversion_id = %s GROUP BY kind",
+                self.id,
+            )
+        )
+        for kind, ids in self.env.cr.fetchall():
+            lines[kind] = self.env["utility.conversion.line"].browse(ids)
         created = 0
         env = self.env
         routes = {
@@ -299,19 +313,31 @@ class UtilityConversion(models.Model):
                     account, journal, clearing, amount, due, label
                 )
         if to_create:
-            moves = self.env["account.move"].sudo()
-            for vals in to_create.values():
-                moves |= (
-                    self.env["account.move"]
-                    .sudo()
-                    .with_context(default_move_type=vals["move_type"])
-                    .create(vals)
-                )
-            moves._post(soft=False)
-            created = dict(zip(to_create, moves, strict=True))
+            created = self._create_moves_in_batches(to_create)
             self._remember("balances", created)
             found.update(created)
         return found, len(to_create)
+
+    def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH):
+        """{key: posted move} of the values ``vals_by_key``: created with one
+        create([...]) and posted with one _post() per batch of moves of the
+        same type, the cache emptied between batches (memory stays flat)."""
+        by_type = defaultdict(list)
+        for key, vals in vals_by_key.items():
+            by_type[vals["move_type"]].append(key)
+        created = {}
+        Move = self.env["account.move"].sudo()
+        for move_type, keys in by_type.items():
+            for start in range(0, len(keys), batch):
+                chunk = keys[start : start + batch]
+                moves = Move.with_context(default_move_type=move_type).create(
+                    [vals_by_key[key] for key in chunk]
+                )
+                moves._post(soft=False)
+                created.update(zip(chunk, moves, strict=True))
+                self.env.flush_all()
+                self.env.invalidate_all()
+        return {key: created[key] for key in vals_by_key}
 
     def _opening_invoice_vals(self, account, journal, clearing, amount, due, label):
         move_type = "out_invoice" if amount > 0 else "out_refund"
@@ -386,13 +412,14 @@ class UtilityConversion(models.Model):
                     "the deposits held."
                 )
             )
-        created = {}
         day = self.cutover_date
+        labels, invoice_vals = {}, {}
         for key, (account, amount) in new.items():
             label = self.env._(
                 "Deposit held in the legacy system, account %(account)s",
                 account=account.name,
             )
+            labels[key] = label
             vals = {
                 "move_type": "out_invoice",
                 "partner_id": account.partner_id.id,
@@ -424,56 +451,58 @@ class UtilityConversion(models.Model):
             sequence = journal.utility_bill_sequence_id
             if sequence:
                 vals["name"] = numbering.next_name(sequence.sudo(), journal, day)
-            invoice = (
-                self.env["account.move"]
-                .sudo()
-                .with_context(default_move_type="out_invoice")
-                .create(vals)
-            )
-            invoice._post(soft=False)
+            invoice_vals[key] = vals
+        invoices = self._create_moves_in_batches(invoice_vals)
+        # Each deposit invoice paid by an entry on the clearing account, the
+        # entries created and posted, then reconciled, by batches.
+        receivables, entry_vals = {}, {}
+        for key, invoice in invoices.items():
+            account = new[key][0]
             receivable = invoice.line_ids.filtered(
                 lambda ln: ln.account_id.account_type == "asset_receivable"
             )
-            entry = (
-                self.env["account.move"]
-                .sudo()
-                .create(
-                    {
-                        "move_type": "entry",
-                        "journal_id": general.id,
-                        "date": day,
-                        "ref": label,
-                        "utility_account_id": account.id,
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "name": label,
-                                    "account_id": clearing.id,
-                                    "partner_id": account.partner_id.id,
-                                    "debit": invoice.amount_total,
-                                }
-                            ),
-                            Command.create(
-                                {
-                                    "name": label,
-                                    "account_id": receivable.account_id.id,
-                                    "partner_id": account.partner_id.id,
-                                    "credit": invoice.amount_total,
-                                }
-                            ),
-                        ],
-                    }
+            receivables[key] = receivable
+            entry_vals[key] = {
+                "move_type": "entry",
+                "journal_id": general.id,
+                "date": day,
+                "ref": labels[key],
+                "utility_account_id": account.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": labels[key],
+                            "account_id": clearing.id,
+                            "partner_id": account.partner_id.id,
+                            "debit": invoice.amount_total,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": labels[key],
+                            "account_id": receivable.account_id.id,
+                            "partner_id": account.partner_id.id,
+                            "credit": invoice.amount_total,
+                        }
+                    ),
+                ],
+            }
+        entries = self._create_moves_in_batches(entry_vals)
+        keys = list(invoices)
+        for start in range(0, len(keys), MOVE_BATCH):
+            plan = [
+                receivables[key]
+                | entries[key].line_ids.filtered(
+                    lambda ln, a=receivables[key].account_id: ln.account_id == a
                 )
-            )
-            entry._post(soft=False)
-            (
-                receivable
-                | entry.line_ids.filtered(
-                    lambda ln, a=receivable.account_id: ln.account_id == a
-                )
-            ).reconcile()
-            created[key] = invoice
-            created[f"{key}/paid"] = entry
+                for key in keys[start : start + MOVE_BATCH]
+            ]
+            self.env["account.move.line"]._reconcile_plan(plan)
+            self.env.flush_all()
+        created = {}
+        for key in keys:
+            created[key] = invoices[key]
+            created[f"{key}/paid"] = entries[key]
         self._remember("deposits", created)
         found.update(created)
         return found, len(created)

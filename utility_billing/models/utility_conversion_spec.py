@@ -97,6 +97,14 @@ TEMPLATES = {
         ("amount", "money", True, "100.00"),
         ("paid_date", "date", False, "2019-04-15"),
     ],
+    # Read history (utility_conversion_reads.py): keyed by meter and date.
+    "reads": [
+        ("meter_serial", "char", True, "SN-70001"),
+        ("read_date", "date", True, "2025-06-15"),
+        ("reading", "float", True, "1234"),
+        ("read_type", "selection:actual|estimated", True, "actual"),
+        ("account_number", "char", False, "100-5001-01"),
+    ],
 }
 
 # Selection labels are plain text: Odoo translates selection labels itself.
@@ -108,6 +116,7 @@ KINDS = [
     ("services", "Services"),
     ("balances", "Opening Balances"),
     ("deposits", "Deposits Held"),
+    ("reads", "Read History"),
 ]
 
 
@@ -121,4 +130,6 @@ def key_of(kind, row):
     account and service type)."""
     if kind == "services":
         return f"{row.get('account_number')}/{row.get('service_type')}"
+    if kind == "reads":
+        return f"{row.get('meter_serial')}/{row.get('read_date')}"
     return row.get(TEMPLATES[kind][0][0])

@@ -27,6 +27,9 @@ from .utility_conversion_spec import (
     file_name,
 )
 
+# Staged rows created per create([...]) call.
+STAGE_BATCH = 10000
+
 
 class UtilityConversion(models.Model):
     _inherit = "utility.conversion"
@@ -51,19 +54,24 @@ class UtilityConversion(models.Model):
         for sequence, error in enumerate(errors):
             error.update(conversion_id=self.id, sequence=sequence)
         self.env["utility.conversion.error"].create(errors)
-        self.env["utility.conversion.line"].create(
-            [
-                {
-                    "conversion_id": self.id,
-                    "kind": kind,
-                    "line_no": line_no,
-                    "key": self._conversion_key(kind, row),
-                    "data": row,
-                }
-                for kind, kind_rows in rows.items()
-                for line_no, row in kind_rows
-            ]
-        )
+        staged = [
+            {
+                "conversion_id": self.id,
+                "kind": kind,
+                "line_no": line_no,
+                "key": self._conversion_key(kind, row),
+                "data": row,
+            }
+            for kind, kind_rows in rows.items()
+            for line_no, row in kind_rows
+        ]
+        # By batches, the cache emptied between them: memory stays flat.
+        for start in range(0, len(staged), STAGE_BATCH):
+            self.env["utility.conversion.line"].create(
+                staged[start : start + STAGE_BATCH]
+            )
+            self.env["utility.conversion.line"].flush_model()
+            self.env["utility.conversion.line"].invalidate_model()
         return errors
 
     def _error(self, errors, kind, line_no, field_name, message):
