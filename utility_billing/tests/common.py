@@ -1,5 +1,6 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from datetime import datetime
 
 from odoo import Command
@@ -10,6 +11,39 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 # The zone of the test users, as of the city's office (README: test users work
 # in America/Los_Angeles).
 TEST_TZ = "America/Los_Angeles"
+
+
+def call_kw(case, model, method, args, kwargs=None, context=None):
+    """The decoded JSON-RPC reply (``{"result": ...}`` or ``{"error": ...}``)
+    of ``model.method(*args, **kwargs)`` called by the session's user through
+    /web/dataset/call_kw, as the web client calls it: in English, with
+    ``context`` (e.g. the context keys a hostile caller sends) added to the
+    call's context. ``case`` is the HttpCase, authenticated as the caller."""
+    kwargs = dict(kwargs or {})
+    kwargs["context"] = {
+        "lang": "en_US",
+        **kwargs.get("context", {}),
+        **(context or {}),
+    }
+    response = case.url_open(
+        f"/web/dataset/call_kw/{model}/{method}",
+        data=json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs,
+                },
+            }
+        ),
+        headers={"Content-Type": "application/json"},
+    )
+    response.raise_for_status()
+    return response.json()
 
 
 class UtilityBillingCommon(AccountTestInvoicingCommon):

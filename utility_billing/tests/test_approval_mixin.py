@@ -10,13 +10,13 @@ request has no approver. The refusals are also tried over JSON-RPC, as a CSR
 would send them from a browser.
 """
 
-import json
 from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import call_kw
 from .common_billing import UtilityBillingRunCommon
 
 
@@ -253,26 +253,8 @@ class TestApprovalMixinRpc(ApprovalCommon, HttpCase):
     """The same refusals over /web/dataset/call_kw, as a CSR II."""
 
     def _call(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        return body.get("result"), body.get("error")
+        reply = call_kw(self, model, method, args, kwargs=kwargs, context=None)
+        return reply.get("result"), reply.get("error")
 
     def test_csr2_refused_over_jsonrpc(self):
         """A CSR II approves nothing of a manager above its role by writing

@@ -8,7 +8,6 @@ as permissions), then the records are read again as superuser to prove that
 nothing changed; the allowed path is then run by the role that owns it.
 """
 
-import json
 from datetime import date
 from unittest.mock import patch
 
@@ -16,6 +15,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
 
+from .common import call_kw
 from .common_billing import UtilityBillingRunCommon
 
 # Context keys an attacker sends: once permissions in this addon or in Odoo.
@@ -848,26 +848,8 @@ class TestControlsBooksRpc(UtilityBillingRunCommon, HttpCase):
 
     def _call(self, model, method, args, kwargs=None):
         """(result, error) of a call over /web/dataset/call_kw."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        return body.get("result"), body.get("error")
+        reply = call_kw(self, model, method, args, kwargs=kwargs, context=None)
+        return reply.get("result"), reply.get("error")
 
     def assertRefused(self, error, pattern):
         self.assertTrue(error, "the call was not refused")

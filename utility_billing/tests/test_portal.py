@@ -3,7 +3,6 @@
 """The customer portal (/my/utility_accounts), as a portal user would use it."""
 
 import io
-import json
 from datetime import timedelta
 
 from odoo import fields
@@ -12,6 +11,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
 from odoo.tools.translate import TranslationImporter
 
+from .common import call_kw
 from .common_billing import UtilityBillingRunCommon
 
 
@@ -77,26 +77,8 @@ class TestUtilityPortal(UtilityBillingRunCommon, HttpCase):
         self.authenticate("portal_maria", "portal_maria")
 
     def _call_kw(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        return body.get("result"), body.get("error")
+        reply = call_kw(self, model, method, args, kwargs=kwargs, context=None)
+        return reply.get("result"), reply.get("error")
 
     def test_own_account_list_and_page(self):
         """The customer sees their account in the list and its page: balance,

@@ -1,9 +1,9 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 
 from odoo.tests import HttpCase, tagged
 
+from .common import call_kw
 from .common_billing import UtilityBillingRunCommon
 
 
@@ -112,26 +112,8 @@ class TestUtilityChartRpc(UtilityBillingRunCommon, HttpCase):
     """Set Up Utility Accounts is a manager's, over JSON-RPC too."""
 
     def _call(self, model, method, args):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        return body.get("result"), body.get("error")
+        reply = call_kw(self, model, method, args, kwargs=None, context=None)
+        return reply.get("result"), reply.get("error")
 
     def test_csr2_refused_manager_allowed(self):
         settings = self.env["utility.settings"].create({})

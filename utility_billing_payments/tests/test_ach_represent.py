@@ -1,11 +1,12 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.utility_billing.tests.common import call_kw
 
 from .ach_common import UtilityAchCommon
 from .common_counter import UtilityCounterCommon
@@ -383,25 +384,7 @@ class TestRepresentControlsRpc(UtilityAchCommon, HttpCase):
         cls.rline = ret.line_ids
 
     def _call_kw(self, model, method, args):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": {"context": {"lang": "en_US"}},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        return response.json()
+        return call_kw(self, model, method, args, kwargs=None, context=None)
 
     def assertRefused(self, model, method, args):
         reply = self._call_kw(model, method, args)

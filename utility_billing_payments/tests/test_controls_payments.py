@@ -5,7 +5,6 @@ them: ``with_user`` (and every context key the code ever read), then the
 record read again as superuser to prove nothing changed; the allowed path
 still works for the role that owns it."""
 
-import json
 from datetime import date
 from unittest.mock import patch
 
@@ -17,6 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.utility_billing.tests.common import call_kw
 from odoo.addons.utility_billing.tools.csv_safe import csv_safe_cell
 from odoo.addons.utility_billing.tools.workflow import workflow
 
@@ -778,27 +778,7 @@ class TestControlsOverJsonRpc(UtilityCounterCommon, HttpCase):
 
     def _call_kw(self, model, method, args, kwargs=None, context=None):
         """The decoded JSON-RPC response (``result`` or ``error``)."""
-        kwargs = dict(kwargs or {})
-        kwargs["context"] = {**(context or {}), "lang": "en_US"}
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        return response.json()
+        return call_kw(self, model, method, args, kwargs=kwargs, context=context)
 
     def assertRpcRefused(self, model, method, args, kwargs=None, contains=None):
         for context in ({}, OLD_KEYS):

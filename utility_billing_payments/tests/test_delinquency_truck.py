@@ -1,12 +1,13 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.utility_billing.tests.common import call_kw
 
 from .common_delinquency import UtilityDelinquencyCommon
 
@@ -168,25 +169,7 @@ class TestDelinquencyTruckOverJsonRpc(UtilityDelinquencyCommon, HttpCase):
         cls._bill(cls.account, 120.0)
 
     def _call_kw(self, model, method, args):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": {"context": {"lang": "en_US"}},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        return response.json()
+        return call_kw(self, model, method, args, kwargs=None, context=None)
 
     def test_csr1_creates_and_completes_a_disconnect(self):
         self.authenticate(self.csr1.login, self.csr1.login)

@@ -4,7 +4,6 @@
 portal, as the customer does them (issue 18 item 3)."""
 
 import io
-import json
 
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -16,7 +15,7 @@ from odoo.tools.translate import (
     code_translations,
 )
 
-from odoo.addons.utility_billing.tests.common import UtilityBillingCommon
+from odoo.addons.utility_billing.tests.common import UtilityBillingCommon, call_kw
 from odoo.addons.utility_billing_payments.models.utility_ach_mandate_portal import (
     AUTHORIZATION_TEXT_VERSION,
 )
@@ -82,26 +81,8 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         return self.Mandate.search([("account_id", "=", (account or self.account).id)])
 
     def _call_kw(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        return body.get("result"), body.get("error")
+        reply = call_kw(self, model, method, args, kwargs=kwargs, context=None)
+        return reply.get("result"), reply.get("error")
 
     # ------------------------------------------------------------
     # Tests
@@ -403,25 +384,7 @@ class TestPortalAuthorizationDemoRpc(UtilityBillingCommon, HttpCase):
         )
 
     def _call(self, model, method, args, context):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": {"context": context},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        return response.json()
+        return call_kw(self, model, method, args, kwargs=None, context=context)
 
     def test_demo_csrs_cannot_write_the_authorization(self):
         self.assertTrue(self.mandate, "the demo has autopay mandates")

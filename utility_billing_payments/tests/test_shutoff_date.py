@@ -1,12 +1,13 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.utility_billing.tests.common import call_kw
 
 from .common_delinquency import UtilityDelinquencyCommon
 
@@ -116,25 +117,7 @@ class TestShutoffDateOverJsonRpc(UtilityDelinquencyCommon, HttpCase):
         cls._bill(cls.account, 120.0)
 
     def _call_kw(self, model, method, args, context=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": {"context": {"lang": "en_US", **(context or {})}},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        return response.json()
+        return call_kw(self, model, method, args, kwargs=None, context=context)
 
     def test_csr_cannot_set_the_shutoff_date(self):
         for day in (1, 5, 30):
