@@ -67,7 +67,7 @@ class UtilityPortalRegister(http.Controller):
                 "error": env._(
                     "This account number and registration code do not match. "
                     "Type them as printed on your latest bill."
-                )
+                ),
             }
         Attempt._record(ATTEMPT_KIND, ip, number, success=True, account=account)
         if account._registration_has_user():

@@ -190,7 +190,10 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         self.authenticate(self.csr1.login, self.csr1.login)
         with mute_logger("odoo.http"):
             reply = call_kw(
-                self, "utility.account", "read", [self.account.ids, ["registration_code"]]
+                self,
+                "utility.account",
+                "read",
+                [self.account.ids, ["registration_code"]],
             )
             self.assertEqual(
                 reply["error"]["data"]["name"], "odoo.exceptions.AccessError"
@@ -249,11 +252,11 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         self.account.invalidate_recordset()
         new_code = self.account.registration_code
         self.assertNotEqual(new_code, self.code)
-        self.assertIn(
-            "Registration code regenerated", self.account.message_ids[0].body
-        )
+        self.assertIn("Registration code regenerated", self.account.message_ids[0].body)
         # The printed code no longer registers; the new one does.
-        self.assertIn(NO_MATCH, self._page_text(self._post(self.account.name, self.code)))
+        self.assertIn(
+            NO_MATCH, self._page_text(self._post(self.account.name, self.code))
+        )
         self.assertFalse(self._users_of(self.partner))
         page = self._page_text(self._post(self.account.name, new_code))
         self.assertIn("We sent an e-mail to maria@example.com", page)
@@ -297,7 +300,9 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         self.assertEqual(user.login, "maria@example.com")
         self.assertEqual(user.partner_id, self.partner)
         self.assertEqual(user.company_id, self.company)
-        mail = self.env["mail.mail"].search([("email_to", "ilike", "maria@example.com")])
+        mail = self.env["mail.mail"].search(
+            [("email_to", "ilike", "maria@example.com")]
+        )
         self.assertEqual(len(mail), 1)
         self.assertIn("/web/signup", mail.body_html)
         self.assertIn("registered on the portal", self.account.message_ids[0].body)
@@ -340,7 +345,9 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         for response in responses[1:]:
             self.assertEqual(self._without_token(response), first)
         self.assertNotIn("UA-99999999", first)
-        self.assertFalse(self._users_of(self.partner) | self._users_of(self.other_partner))
+        self.assertFalse(
+            self._users_of(self.partner) | self._users_of(self.other_partner)
+        )
         attempts = self._attempts()
         self.assertEqual(len(attempts), 3)
         self.assertFalse(any(attempts.mapped("success")))
@@ -448,7 +455,9 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         Attempt = self.env["utility.portal.attempt"]
         self.assertTrue(Attempt._check_rate("payment", "127.0.0.1", self.account.name))
         self._age_attempts(14)
-        self.assertIn(TOO_MANY, self._page_text(self._post(self.account.name, self.code)))
+        self.assertIn(
+            TOO_MANY, self._page_text(self._post(self.account.name, self.code))
+        )
         self._age_attempts(2)
         page = self._page_text(self._post(self.account.name, self.code))
         self.assertIn("We sent an e-mail to maria@example.com", page)
