@@ -115,10 +115,11 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         )
         self.env.invalidate_all()
 
-    def _render_bill_text(self, bill):
-        content = self.env["ir.actions.report"]._render_qweb_html(
-            BILL_REPORT, bill.ids
-        )[0]
+    def _render_bill_text(self, bill, user=None):
+        Report = self.env["ir.actions.report"]
+        if user:
+            Report = Report.with_user(user).with_env(Report.env(su=False, user=user))
+        content = Report._render_qweb_html(BILL_REPORT, bill.ids)[0]
         text = " ".join(html.fromstring(content).itertext())
         return " ".join(text.replace("\xa0", " ").split())
 
@@ -174,6 +175,8 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
             f"number and code {printed} .",
             text,
         )
+        # Printed by a CSR I, who does not read the code on the account.
+        self.assertIn(f"code {printed} .", self._render_bill_text(bill, self.csr1))
         self.account.lang = "es_MX"
         text = self._render_bill_text(bill)
         self.assertIn(
