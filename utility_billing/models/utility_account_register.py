@@ -180,13 +180,12 @@ class UtilityAccount(models.Model):
         comparison against a code either way."""
         number = normalize_account_number(number)
         code = normalize_registration_code(code)
-        accounts = (
-            self.sudo().search(
-                [("name", "=", number), ("state", "in", ("active", "final"))],
-                limit=5,
-            )
-            if number
-            else self.sudo().browse()
+        # One query either way: the codes come with the search (no read of an
+        # account's code after it, which a missing number would skip).
+        accounts = self.sudo().search_fetch(
+            [("name", "=", number), ("state", "in", ("active", "final"))],
+            ["registration_code"],
+            limit=5,
         )
         found = self.sudo().browse()
         pairs = [
