@@ -74,7 +74,7 @@ class UtilityPortalRegister(http.Controller):
             return {"exists": True}
         try:
             with env.cr.savepoint():
-                account._registration_create_user(email, name, ip=ip)
+                account._registration_create_user(email, name, ip=ip, lang=env.lang)
         except UserError as error:
             return {"error": error.args[0]}
         return {"done": True}

@@ -215,7 +215,7 @@ class UtilityAccount(models.Model):
             .search_count([("partner_id", "child_of", customer.id)], limit=1)
         )
 
-    def _registration_create_user(self, email, name, ip=None):
+    def _registration_create_user(self, email, name, ip=None, lang=None):
         """Make the customer's portal user with Odoo's portal wizard (Grant
         Access: the user from the portal template, the invitation e-mail with
         the link to choose a password), in the account's company.
@@ -223,6 +223,9 @@ class UtilityAccount(models.Model):
         The e-mail is the user's login. When the customer has an e-mail on
         file it must be that one (whoever holds an old bill cannot take the
         account over with their own address); else it becomes the customer's.
+
+        The user reads the portal and the invitation in ``lang`` (the page's
+        language) when that language is installed.
 
         :return: the new user
         :raise UserError: the e-mail cannot be used (what to do instead)
@@ -241,6 +244,12 @@ class UtilityAccount(models.Model):
                     "call customer service to change it."
                 )
             )
+        if (
+            lang
+            and lang != customer.lang
+            and lang in self.env["res.lang"]._get_active_by("code")
+        ):
+            customer.lang = lang
         wizard = (
             self.env["portal.wizard"]
             .sudo()

@@ -427,6 +427,7 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         self.assertIn("We sent an e-mail to Jose@Example.com", page)
         user = self._users_of(self.other_partner)
         self.assertEqual(user.login, "jose@example.com")
+        self.assertEqual(user.lang, "en_US")
         self.assertEqual(self.other_partner.email, "jose@example.com")
         # An address that already signs in elsewhere is refused.
         third = self.env["res.partner"].create({"name": "Ana Lopez"})
@@ -440,6 +441,17 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         )
         self.assertIn("This e-mail address already signs in", page)
         self.assertFalse(self._users_of(third))
+        # Registered on the Spanish page: the user reads Spanish.
+        self.opener.cookies["frontend_lang"] = "es_MX"
+        page = self._page_text(
+            self._post(
+                third_account.name,
+                third_account.registration_code,
+                email="ana@example.com",
+            )
+        )
+        self.assertIn("Gracias. Enviamos un correo electrónico a ana@example.com", page)
+        self.assertEqual(self._users_of(third).lang, "es_MX")
 
     # ------------------------------------------------------------------
     # Rate limits
