@@ -80,6 +80,22 @@ Utility billing demo is ready.
 
 EOF
 
+# A customer without a user yet, to try the registration with the bill's code.
+register_demo="$(psql -X -q -h "$PGHOST" -p "$PGPORT" -U "$UB_DB_USER" -d "$db" -tA -F ' ' -c \
+    "SELECT a.name, substr(a.registration_code, 1, 4) || '-' || substr(a.registration_code, 5),
+            coalesce(p.email, '(none on file: any)')
+       FROM utility_account a JOIN res_partner p ON p.id = a.partner_id
+      WHERE a.state = 'active' AND a.registration_code IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM res_users u JOIN res_partner up ON up.id = u.partner_id
+                         WHERE up.commercial_partner_id = p.commercial_partner_id)
+      ORDER BY a.name LIMIT 1" 2>/dev/null || true)"
+if [[ -n "$register_demo" ]]; then
+    read -r reg_number reg_code reg_email <<<"$register_demo"
+    echo "  Self-registration: http://localhost:8069/my/utility_register"
+    echo "    account $reg_number, code $reg_code, e-mail $reg_email"
+    echo
+fi
+
 if [[ "$no_start" == 1 ]]; then
     exit 0
 fi

@@ -20,6 +20,7 @@
         "security/ir.model.access.csv",
         "security/utility_billing_security.xml",
         "security/utility_portal_security.xml",
+        "security/utility_portal_attempt_security.xml",
         # Reports (the bill report first: it holds the paper format)
         "report/utility_bill_report.xml",
         "report/utility_service_order_report.xml",
@@ -85,12 +86,15 @@
         "views/utility_conversion_views.xml",
         "views/utility_conversion_more_views.xml",
         "views/utility_account_portal_views.xml",
+        "views/utility_account_register_views.xml",
         # Menus
         "views/utility_billing_menus.xml",
         # Menu items of their own (under the menus above)
         "views/utility_parallel_bill_views.xml",
+        "views/utility_portal_attempt_views.xml",
         # Portal templates
         "views/portal_templates.xml",
+        "views/portal_register_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

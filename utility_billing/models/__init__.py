@@ -61,3 +61,7 @@ from . import utility_conversion_reads
 from . import utility_account_portal
 from . import utility_parallel_bill_line
 from . import utility_parallel_bill
+from . import utility_account_register
+from . import utility_portal_attempt
+from . import res_company_portal
+from . import utility_settings_portal
