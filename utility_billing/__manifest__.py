@@ -91,6 +91,7 @@
         "views/utility_parallel_bill_views.xml",
         # Portal templates
         "views/portal_templates.xml",
+        "views/portal_history_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -171,6 +171,12 @@ class UtilityNotice(models.Model):
         shut-off notices); extended by the addons that add kinds."""
         return set()
 
+    @api.model
+    def _portal_domain(self, account):
+        """The notices the customer of ``account`` received, as the portal lists
+        them (a draft was never sent; the portal's record rule refuses it too)."""
+        return [("account_id", "=", account.id), ("state", "=", "sent")]
+
     @api.model_create_multi
     def create(self, vals_list):
         if not is_trusted(self.env, NOTICE_DOOR):

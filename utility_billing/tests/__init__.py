@@ -28,4 +28,5 @@ from . import test_conversion
 from . import test_conversion_more
 from . import test_conversion_reads
 from . import test_portal
+from . import test_portal_history
 from . import test_parallel_bill

@@ -136,6 +136,11 @@ class UtilityNotice(models.Model):
             )
         return res
 
+    @api.model
+    def _portal_domain(self, account):
+        # The copy mailed to "Occupant" is the same notice: listed once.
+        return super()._portal_domain(account) + [("occupant", "=", False)]
+
     # ------------------------------------------------------------
     # Letter helpers
     # ------------------------------------------------------------
