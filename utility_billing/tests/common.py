@@ -49,7 +49,6 @@ def call_kw(case, model, method, args, kwargs=None, context=None):
     return response.json()
 
 
-
 def load_po_terms(env, module, lang="es_MX"):
     """Load ``module``'s i18n/es.po as it is into ``lang`` (the view and field
     terms). Odoo's loader keeps only the entries of the module's .pot, which is
@@ -62,6 +61,7 @@ def load_po_terms(env, module, lang="es_MX"):
     importer = TranslationImporter(env.cr, verbose=False)
     importer.load(buffer, "po", lang)
     importer.save(overwrite=True)
+
 
 class UtilityBillingCommon(AccountTestInvoicingCommon):
     """A small town of our own: one cycle, one route, premises, meters, accounts.

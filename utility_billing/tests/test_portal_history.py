@@ -203,9 +203,7 @@ class TestPortalHistory(UtilityBillingRunCommon, HttpCase):
         self.letter.invalidate_recordset(["days"])
         self.assertEqual(self.letter.days, days)
         with mute_logger("odoo.http"):
-            reply = call_kw(
-                self, "utility.notice", "unlink", [self.letter.ids]
-            )
+            reply = call_kw(self, "utility.notice", "unlink", [self.letter.ids])
         self.assertEqual(reply["error"]["data"]["name"], "odoo.exceptions.AccessError")
 
     def test_anonymous_visitor_refused(self):
