@@ -48,7 +48,7 @@ class UtilityAccountHistoryPortal(UtilityAccountPortal):
         if notice_sudo.state != "sent":
             # Office staff previewing the page: a draft was never received.
             raise request.not_found()
-        filename = "%s.pdf" % re.sub(r"\W+", "_", notice_sudo.display_name)
+        filename = "{}.pdf".format(re.sub(r"\W+", "_", notice_sudo.display_name))
         letter = notice_sudo.document_id
         if letter:
             content = letter.raw

@@ -141,6 +141,10 @@ class UtilityNotice(models.Model):
     @api.depends("account_id.paperless", "partner_id.email")
     def _compute_channel(self):
         for notice in self:
+            if notice.state == "sent":
+                # How the notice was sent is evidence: the customer going
+                # paperless afterwards does not rewrite it.
+                continue
             paperless = notice.account_id.paperless and notice.partner_id.email
             notice.channel = "email" if paperless else "letter"
 
