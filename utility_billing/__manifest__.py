@@ -95,6 +95,7 @@
         # Portal templates
         "views/portal_templates.xml",
         "views/portal_register_templates.xml",
+        "views/portal_history_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

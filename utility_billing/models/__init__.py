@@ -24,6 +24,7 @@ from . import utility_read_import
 from . import utility_read_import_processing
 from . import utility_read_import_error
 from . import utility_rate_schedule
+from . import utility_rate_locked_mixin
 from . import utility_rate_component
 from . import utility_billing_run
 from . import utility_billing_run_batch

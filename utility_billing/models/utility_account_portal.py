@@ -121,6 +121,36 @@ class UtilityAccount(models.Model):
             row["percent"] = round(100 * row["consumption"] / peak) if peak else 0
         return rows
 
+    def _portal_consumption_compared(self, months=12):
+        """Consumption of each of the last ``months`` months beside the same
+        month a year before, for the portal's chart (oldest first); the bars
+        share one scale, the largest of the two years::
+
+            [{'month': date(2026, 3, 1), 'consumption': 12.0, 'percent': 60,
+              'last_year_month': date(2025, 3, 1), 'last_year': 10.0,
+              'last_year_percent': 50}, ...]
+        """
+        self.ensure_one()
+        rows = self._portal_consumption(months=months + 12)
+        # _portal_consumption scaled the bars on the two years' peak already.
+        return [
+            {
+                "month": row["month"],
+                "consumption": row["consumption"],
+                "percent": row["percent"],
+                "last_year_month": before["month"],
+                "last_year": before["consumption"],
+                "last_year_percent": before["percent"],
+            }
+            for before, row in zip(rows[:months], rows[12:], strict=True)
+        ]
+
+    def _portal_notices(self, limit=24):
+        """The notices sent to the customer of the account, newest first."""
+        self.ensure_one()
+        Notice = self.env["utility.notice"]
+        return Notice.search(Notice._portal_domain(self), limit=limit)
+
     def _portal_uom_name(self):
         """The unit of the account's metered services (HCF by default)."""
         self.ensure_one()

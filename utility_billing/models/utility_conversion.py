@@ -9,7 +9,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.workflow import check_protected, workflow
+from ..tools.workflow import check_create_draft, check_protected, workflow
 from .utility_conversion_spec import (
     BALANCE_BUCKETS,
     KINDS,
@@ -378,18 +378,13 @@ class UtilityConversion(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_manager()
-        for vals in vals_list:
-            check_protected(
-                self,
-                {
-                    k: v
-                    for k, v in vals.items()
-                    if v and not (k == "state" and v == "draft")
-                },
-                CONVERSION_WORKFLOW_FIELDS,
-                CONVERSION_DOOR,
-            )
+        check_create_draft(
+            self,
+            vals_list,
+            CONVERSION_WORKFLOW_FIELDS,
+            CONVERSION_DOOR,
+            check_rights=self._check_manager,
+        )
         return super().create(vals_list)
 
     def write(self, vals):

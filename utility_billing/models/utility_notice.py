@@ -141,6 +141,10 @@ class UtilityNotice(models.Model):
     @api.depends("account_id.paperless", "partner_id.email")
     def _compute_channel(self):
         for notice in self:
+            if notice.state == "sent":
+                # How the notice was sent is evidence: the customer going
+                # paperless afterwards does not rewrite it.
+                continue
             paperless = notice.account_id.paperless and notice.partner_id.email
             notice.channel = "email" if paperless else "letter"
 
@@ -170,6 +174,12 @@ class UtilityNotice(models.Model):
         """Kinds of notice only server workflows create (e.g. a delinquency run's
         shut-off notices); extended by the addons that add kinds."""
         return set()
+
+    @api.model
+    def _portal_domain(self, account):
+        """The notices the customer of ``account`` received, as the portal lists
+        them (a draft was never sent; the portal's record rule refuses it too)."""
+        return [("account_id", "=", account.id), ("state", "=", "sent")]
 
     @api.model_create_multi
     def create(self, vals_list):

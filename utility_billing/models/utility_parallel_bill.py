@@ -20,7 +20,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_round
 
-from ..tools.workflow import check_protected, workflow
+from ..tools.workflow import check_create_draft, check_protected, workflow
 from .utility_parallel_bill_line import PARALLEL_DOOR
 
 # Set only by Compare.
@@ -140,18 +140,13 @@ class UtilityParallelBill(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_manager()
-        for vals in vals_list:
-            check_protected(
-                self,
-                {
-                    k: v
-                    for k, v in vals.items()
-                    if v and not (k == "state" and v == "draft")
-                },
-                PARALLEL_WORKFLOW_FIELDS,
-                PARALLEL_DOOR,
-            )
+        check_create_draft(
+            self,
+            vals_list,
+            PARALLEL_WORKFLOW_FIELDS,
+            PARALLEL_DOOR,
+            check_rights=self._check_manager,
+        )
         return super().create(vals_list)
 
     def write(self, vals):

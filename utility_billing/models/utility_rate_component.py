@@ -291,6 +291,7 @@ class UtilityRateComponent(models.Model):
 
 class UtilityRateTier(models.Model):
     _name = "utility.rate.tier"
+    _inherit = ["utility.rate.locked.mixin"]
     _description = "Utility Rate Tier"
     _order = "component_id, season, sequence, id"
 
@@ -314,25 +315,10 @@ class UtilityRateTier(models.Model):
     )
     company_id = fields.Many2one(related="component_id.company_id", store=True)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.component_id.schedule_id._check_not_billed()
-        return records
-
-    def write(self, vals):
-        self.component_id.schedule_id._check_not_billed()
-        res = super().write(vals)
-        self.component_id.schedule_id._check_not_billed()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_not_billed(self):
-        self.component_id.schedule_id._check_not_billed()
-
 
 class UtilityRateSizePrice(models.Model):
     _name = "utility.rate.size.price"
+    _inherit = ["utility.rate.locked.mixin"]
     _description = "Utility Rate Charge by Meter Size"
     _order = "component_id, id"
 
@@ -352,19 +338,3 @@ class UtilityRateSizePrice(models.Model):
             "A meter size appears once per component.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.component_id.schedule_id._check_not_billed()
-        return records
-
-    def write(self, vals):
-        self.component_id.schedule_id._check_not_billed()
-        res = super().write(vals)
-        self.component_id.schedule_id._check_not_billed()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_not_billed(self):
-        self.component_id.schedule_id._check_not_billed()

@@ -28,5 +28,6 @@ from . import test_conversion
 from . import test_conversion_more
 from . import test_conversion_reads
 from . import test_portal
+from . import test_portal_history
 from . import test_parallel_bill
 from . import test_portal_register

@@ -1,10 +1,13 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 import json
 from datetime import datetime
 
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools import file_open
+from odoo.tools.translate import TranslationImporter
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -44,6 +47,20 @@ def call_kw(case, model, method, args, kwargs=None, context=None):
     )
     response.raise_for_status()
     return response.json()
+
+
+def load_po_terms(env, module, lang="es_MX"):
+    """Load ``module``'s i18n/es.po as it is into ``lang`` (the view and field
+    terms). Odoo's loader keeps only the entries of the module's .pot, which is
+    regenerated at merge time: read the file under another name so that new
+    terms count before that."""
+    env["res.lang"]._activate_lang(lang)
+    with file_open(f"{module}/i18n/es.po", "rb") as po_file:
+        buffer = io.BytesIO(po_file.read())
+    buffer.name = f"{module}-es"
+    importer = TranslationImporter(env.cr, verbose=False)
+    importer.load(buffer, "po", lang)
+    importer.save(overwrite=True)
 
 
 class UtilityBillingCommon(AccountTestInvoicingCommon):

@@ -218,6 +218,19 @@ class HighUsageNoticeTests:
             notice.unlink()
         self.assertIn("kept on the account", str(cm.exception))
 
+    def test_sent_notice_keeps_its_channel(self):
+        """How a notice was sent stays on it: the customer going paperless
+        later changes the channel of the drafts only."""
+        _premise, _meter, account = self._setup_account("NT-KEEP")
+        account.partner_id.email = "maria@example.com"
+        sent = self.Notice.create({"account_id": account.id, "kind": "high_usage"})
+        sent.action_send()
+        draft = self.Notice.create({"account_id": account.id, "kind": "high_usage"})
+        self.assertEqual((sent | draft).mapped("channel"), ["letter", "letter"])
+        account.paperless = True
+        self.assertEqual(sent.channel, "letter")
+        self.assertEqual(draft.channel, "email")
+
     def test_email_channel_needs_address(self):
         """An e-mail notice to a customer without address is refused."""
         _premise, _meter, account = self._setup_account("NT-NOADDR")

@@ -639,6 +639,26 @@ class TestUtilityRateSchedule(UtilityBillingRunCommon):
         new.component_ids.tier_ids[0].price = 1.75
         self.assertEqual(new.component_ids.tier_ids[0].price, 1.75)
 
+    def test_billed_version_locks_its_lines_both_ways(self):
+        """A meter-size charge is neither added to nor deleted from a billed
+        version, and a tier of the new version cannot be moved onto it."""
+        rate = self.water_rate
+        new = rate._new_version(date(2025, 7, 1), "Resolution 2025-31")
+        rate.sudo().billed = True
+        fixed, usage = rate.component_ids.sorted("sequence")
+        with self.assertRaisesRegex(UserError, "billed and is locked"):
+            self.env["utility.rate.size.price"].create(
+                {"component_id": fixed.id, "meter_size": "10", "amount": 500.0}
+            )
+        with self.assertRaisesRegex(UserError, "billed and is locked"):
+            fixed.size_price_ids[0].unlink()
+        new_tier = new.component_ids.tier_ids[0]
+        with self.assertRaisesRegex(UserError, "billed and is locked"):
+            new_tier.write({"component_id": usage.id})
+        self.assertEqual(len(fixed.size_price_ids), 7)
+        self.assertEqual(len(usage.tier_ids), 2)
+        self.assertNotEqual(new_tier.component_id, usage)
+
     def test_archived_version_still_rates(self):
         """An archived (superseded) version still rates the periods it was in
         effect for."""

@@ -88,3 +88,32 @@ def check_protected(records, vals, protected, name, message=None):
             fields=labels,
         )
     )
+
+
+def check_create_draft(model, vals_list, protected, name, check_rights=None):
+    """Guard of ``create`` for a record that starts as a draft and moves on by
+    its workflow only: the rights check first (``check_rights``, e.g. the
+    model's manager check), then refuse any ``protected`` field set to a value,
+    outside ``name``; a ``state`` of ``"draft"`` is allowed (a client sends the
+    default back).
+
+    :param model: the model created on (``self`` in ``create``)
+    :param vals_list: the values of ``create``
+    :param protected: field names that only the workflow sets
+    :param name: the door (by convention the owning model's ``_name``)
+    :param check_rights: callable raising AccessError for a user who may not
+        create at all
+    """
+    if check_rights is not None:
+        check_rights()
+    for vals in vals_list:
+        check_protected(
+            model,
+            {
+                fname: value
+                for fname, value in vals.items()
+                if value and not (fname == "state" and value == "draft")
+            },
+            protected,
+            name,
+        )

@@ -115,7 +115,7 @@ class UtilityNotice(models.Model):
     @api.depends("account_id.paperless", "partner_id.email", "kind", "occupant")
     def _compute_channel(self):
         res = super()._compute_channel()
-        for notice in self:
+        for notice in self.filtered(lambda n: n.state != "sent"):
             if notice.kind in LETTER_ONLY_KINDS or notice.occupant:
                 notice.channel = "letter"
         return res
@@ -135,6 +135,11 @@ class UtilityNotice(models.Model):
                 "%(notice)s (Occupant copy)", notice=notice.display_name
             )
         return res
+
+    @api.model
+    def _portal_domain(self, account):
+        # The copy mailed to "Occupant" is the same notice: listed once.
+        return super()._portal_domain(account) + [("occupant", "=", False)]
 
     # ------------------------------------------------------------
     # Letter helpers

@@ -112,3 +112,13 @@ class TestDelinquencyOccupant(UtilityDelinquencyCommon):
         self.assertEqual(
             self._shutoff_line(self.owner, date(2025, 5, 7)).state, "eligible"
         )
+
+    def test_portal_lists_the_notice_once(self):
+        """The customer's portal page lists the shut-off notice once: the copy
+        mailed to the occupant is the same notice."""
+        self._walk()
+        notices = self._shutoff_notices(self.house)
+        listed = self.house._portal_notices()
+        self.assertIn(notices.filtered(lambda n: not n.occupant), listed)
+        self.assertNotIn(notices.filtered("occupant"), listed)
+        self.assertEqual(listed, listed.filtered(lambda n: n.state == "sent"))
