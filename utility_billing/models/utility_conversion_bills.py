@@ -200,13 +200,24 @@ class UtilityConversion(models.Model):
 
     def _load(self):
         created = super()._load()
-        lines = self.line_ids.filtered(lambda ln: ln.kind == "open_bills")
+        lines = self._kind_lines("open_bills")
         if not lines:
             return created
         moves, count = self._load_open_bills(lines)
         with workflow(CONVERSION_DOOR):
             self.write({"move_ids": [Command.link(m.id) for m in moves.values()]})
         return created + count
+
+    def _kind_lines(self, kind):
+        """The staged rows of ``kind``, in file order (searched: the rows of
+        every other kind, the read history above all, are not read)."""
+        Line = self.env["utility.conversion.line"]
+        if not self._origin.id:
+            return Line
+        return Line.search(
+            [("conversion_id", "=", self._origin.id), ("kind", "=", kind)],
+            order="line_no",
+        )
 
     def _load_open_bills(self, lines):
         """One posted opening invoice per legacy bill (a credit note for a

@@ -274,7 +274,7 @@ class UtilityConversion(models.Model):
 
     def _load(self):
         created = super()._load()
-        lines = self.line_ids.filtered(lambda ln: ln.kind == "payment_plans")
+        lines = self._kind_lines("payment_plans")
         if not lines:
             return created
         converted = self._converted_map("payment_plans", lines.mapped("key"))
@@ -381,9 +381,7 @@ class UtilityConversion(models.Model):
         amount remaining on them as converted (their installments without
         what the account owed outside the plan)."""
         totals = super()._loaded_totals()
-        keys = self.line_ids.filtered(lambda ln: ln.kind == "payment_plans").mapped(
-            "key"
-        )
+        keys = self._kind_lines("payment_plans").mapped("key")
         plans = [
             plan
             for plan in self._converted_map("payment_plans", keys).values()
