@@ -188,7 +188,7 @@ class UtilityConversion(models.Model):
                     self.env._(
                         "%(count)s installments left: payment plans have at most "
                         "%(max)s (Utility Billing > Configuration > Settings, "
-                        "Payment Plans).",
+                        "Delinquency and Collections, Payment Plans).",
                         count=count,
                         max=maximum,
                     ),
