@@ -138,9 +138,7 @@ class UtilityConversion(models.Model):
                 problems.append(
                     (
                         "amount",
-                        self.env._(
-                            "A bill of zero leaves nothing open: leave it out."
-                        ),
+                        self.env._("A bill of zero leaves nothing open: leave it out."),
                     )
                 )
             for column, message in problems:

@@ -125,7 +125,10 @@ class TestConversionBills(ConversionCommon):
             ]
         )
         self.assertEqual(
-            {(ln.move_id.ref, bucket(ln.date_maturity), ln.balance) for ln in receivable},
+            {
+                (ln.move_id.ref, bucket(ln.date_maturity), ln.balance)
+                for ln in receivable
+            },
             {
                 ("B-2001", "current", 30.0),
                 ("B-1901", "31-60", 25.0),

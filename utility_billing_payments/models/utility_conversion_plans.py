@@ -48,13 +48,9 @@ class UtilityConversionError(models.Model):
 class UtilityConversion(models.Model):
     _inherit = "utility.conversion"
 
-    payment_plans_file = fields.Binary(
-        string="Payment Plans File", attachment=True, copy=False
-    )
+    payment_plans_file = fields.Binary(attachment=True, copy=False)
     payment_plans_filename = fields.Char(copy=False)
-    legacy_plans_count = fields.Integer(
-        string="Legacy Payment Plans", tracking=True
-    )
+    legacy_plans_count = fields.Integer(string="Legacy Payment Plans", tracking=True)
     legacy_plans_remaining = fields.Monetary(
         string="Legacy Amount Remaining on Plans", tracking=True
     )
@@ -199,8 +195,10 @@ class UtilityConversion(models.Model):
             if message:
                 problems.append(("amount_remaining", message))
             balance = balances.get(number)
-            if status and balance is not None and (
-                currency.compare_amounts(remaining, balance) > 0
+            if (
+                status
+                and balance is not None
+                and (currency.compare_amounts(remaining, balance) > 0)
             ):
                 problems.append(
                     (
