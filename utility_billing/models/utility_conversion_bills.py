@@ -161,7 +161,14 @@ class UtilityConversion(models.Model):
 
     def _open_bill_accounts_converted(self, numbers):
         """Account numbers among ``numbers`` with a bill converted before."""
-        if not numbers:
+        Data = self.env["ir.model.data"].sudo()
+        prefix = [
+            ("module", "=", XMLID_MODULE),
+            ("model", "=", "account.move"),
+            ("name", "=like", f"c{self.company_id.id}\\_open\\_bills\\_%"),
+        ]
+        # Most cities convert by bucket only: then nothing is searched.
+        if not numbers or not Data.search_count(prefix, limit=1):
             return set()
         moves = (
             self.env["account.move"]
@@ -178,17 +185,7 @@ class UtilityConversion(models.Model):
         if not moves:
             return set()
         converted = set(
-            self.env["ir.model.data"]
-            .sudo()
-            .search(
-                [
-                    ("module", "=", XMLID_MODULE),
-                    ("model", "=", "account.move"),
-                    ("res_id", "in", moves.ids),
-                    ("name", "=like", f"c{self.company_id.id}_open_bills_%"),
-                ]
-            )
-            .mapped("res_id")
+            Data.search([*prefix, ("res_id", "in", moves.ids)]).mapped("res_id")
         )
         return {m.utility_account_id.name for m in moves if m.id in converted}
 
