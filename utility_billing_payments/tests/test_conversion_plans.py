@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.utility_billing.tests.test_conversion import GOOD, ConversionCommon
+from odoo.addons.utility_billing.tests.test_conversion_bills import BY_BILL
 
 from .common_delinquency import UtilityDelinquencyCommon
 
@@ -145,3 +146,19 @@ class TestConversionPlans(ConversionCommon, UtilityDelinquencyCommon):
         self.assertTrue(self._events(unplanned))
         # The plan kept through the run.
         self.assertEqual(planned.payment_plan_id.state, "active")
+
+    def test_plan_on_bills_converted_by_bill(self):
+        """A plan of an account converted bill by bill covers its legacy
+        bills (the credit memo applied to the oldest one)."""
+        plans = HEADER + "CV-0002,PP-0002,2025-05-01,35.00,2,2025-07-10,monthly,70.00\n"
+        conversion = self._conversion({**BY_BILL, "payment_plans": plans})
+        conversion.action_validate()
+        self.assertFalse(conversion.error_ids.mapped("message"))
+        conversion.action_load()
+        plan = self._plans()
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(
+            sorted(plan.move_ids.mapped("ref")), ["B-1801", "B-1901", "B-2001"]
+        )
+        self.assertEqual(plan.amount_total, 70.0)
+        self.assertEqual(plan.installment_ids.mapped("amount"), [35.0, 35.0])
