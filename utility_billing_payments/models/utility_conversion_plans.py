@@ -120,9 +120,11 @@ class UtilityConversion(models.Model):
         for _line_no, row in rows.get("open_bills", []):
             number = row["account_number"]
             balances[number] = balances.get(number, 0.0) + row["amount"]
-        for number, account in converted.items():
-            if number in numbers and number not in balances:
-                balances[number] = account.balance
+        missing = numbers - set(balances)
+        known = {n: a for n, a in converted.items() if n in missing}
+        known.update(self._converted_map("accounts", list(missing - set(known))))
+        for number, account in known.items():
+            balances[number] = account.balance
         return balances
 
     def _plan_problems(self, row, statuses, balances, open_plans):

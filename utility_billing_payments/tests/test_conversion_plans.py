@@ -162,3 +162,30 @@ class TestConversionPlans(ConversionCommon, UtilityDelinquencyCommon):
         )
         self.assertEqual(plan.amount_total, 70.0)
         self.assertEqual(plan.installment_ids.mapped("amount"), [35.0, 35.0])
+
+    def test_plans_alone_after_the_accounts(self):
+        """The plans file loaded in a later batch, alone: the accounts and
+        their balances are the ones converted before."""
+        first = self._conversion(GOOD)
+        first.action_validate()
+        first.action_load()
+        only_one = HEADER + PLANS.splitlines(keepends=True)[1]
+        too_much = HEADER + (
+            "CV-0001,PP-0001,2025-03-01,25.00,4,2025-07-15,monthly,90.00\n"
+        )
+        refused = self._conversion({"payment_plans": too_much})
+        refused.action_validate()
+        self.assertEqual(
+            [(e.line_no, e.field_name) for e in refused.error_ids],
+            [(2, "amount_remaining")],
+        )
+        self.assertIn("83.85", refused.error_ids.message)
+        later = self._conversion({"payment_plans": only_one})
+        later.action_validate()
+        self.assertFalse(later.error_ids.mapped("message"))
+        later.action_load()
+        plan = self._plans()
+        self.assertEqual(plan.account_id.name, "CV-0001")
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(plan.amount_total, 83.85)
+        self.assertEqual(plan.down_payment, 15.0)
