@@ -59,6 +59,7 @@ from . import utility_conversion_validate
 from . import utility_conversion_load
 from . import utility_conversion_more
 from . import utility_conversion_reads
+from . import utility_conversion_bills
 from . import utility_account_portal
 from . import utility_parallel_bill_line
 from . import utility_parallel_bill

@@ -30,6 +30,10 @@ MORE_TEMPLATES = {
         ("expiry_date", "date", False, "2026-11-02"),
         ("inability_basis", "selection:program|declaration", False, ""),
         ("program", "char", False, ""),
+        # Medical certification: who signed it and for whom (the received
+        # date is the certification's date on the account).
+        ("provider_name", "char", False, "Dr. Elena Soto, Clinica de Salud"),
+        ("resident_name", "char", False, "Jose Garcia"),
     ],
     "notes": [
         ("account_number", "char", True, "100-5001-01"),
@@ -167,6 +171,18 @@ class UtilityConversion(models.Model):
                     self.env._("The expiry date is before the effective date."),
                 )
             )
+        if row["kind"] != "medical":
+            for column in ("provider_name", "resident_name"):
+                if row.get(column):
+                    problems.append(
+                        (
+                            column,
+                            self.env._(
+                                "Only a medical certification names its provider "
+                                "and resident."
+                            ),
+                        )
+                    )
         if row["kind"] == "inability":
             programs = dict(self.env["utility.sb998.case"]._fields["program"].selection)
             if not row["inability_basis"]:
@@ -228,6 +244,8 @@ class UtilityConversion(models.Model):
                         "program": ln.data["program"]
                         if ln.data["inability_basis"] == "program"
                         else False,
+                        "provider_name": ln.data.get("provider_name") or False,
+                        "resident_name": ln.data.get("resident_name") or False,
                         "note": self.env._(
                             "Legacy case %(reference)s.",
                             reference=ln.data["reference"],

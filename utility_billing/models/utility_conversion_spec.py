@@ -92,6 +92,15 @@ TEMPLATES = {
         ("days_61_90", "money", False, "0.00"),
         ("days_91_plus", "money", False, "0.00"),
     ],
+    # Opening balances by legacy bill (utility_conversion_bills.py): an
+    # account is in balances or in open_bills, not both.
+    "open_bills": [
+        ("account_number", "char", True, "100-5001-01"),
+        ("bill_number", "char", True, "B-204418"),
+        ("bill_date", "date", True, "2025-05-20"),
+        ("due_date", "date", True, "2025-06-10"),
+        ("amount", "money", True, "84.85"),
+    ],
     "deposits": [
         ("account_number", "char", True, "100-5001-01"),
         ("amount", "money", True, "100.00"),
@@ -115,6 +124,7 @@ KINDS = [
     ("accounts", "Accounts"),
     ("services", "Services"),
     ("balances", "Opening Balances"),
+    ("open_bills", "Opening Balances by Bill"),
     ("deposits", "Deposits Held"),
     ("reads", "Read History"),
 ]
@@ -130,6 +140,8 @@ def key_of(kind, row):
     account and service type)."""
     if kind == "services":
         return f"{row.get('account_number')}/{row.get('service_type')}"
+    if kind == "open_bills":
+        return f"{row.get('account_number')}/{row.get('bill_number')}"
     if kind == "reads":
         return f"{row.get('meter_serial')}/{row.get('read_date')}"
     return row.get(TEMPLATES[kind][0][0])

@@ -27,6 +27,8 @@ from . import test_spanish_names
 from . import test_conversion
 from . import test_conversion_more
 from . import test_conversion_reads
+from . import test_conversion_bills
+from . import test_conversion_sb998
 from . import test_portal
 from . import test_portal_history
 from . import test_parallel_bill

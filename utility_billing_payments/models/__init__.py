@@ -53,4 +53,5 @@ from . import utility_collection_export
 from . import utility_settings
 from . import utility_account_badges
 from . import utility_conversion_mandates
+from . import utility_conversion_plans
 from . import utility_ach_mandate_portal
