@@ -30,3 +30,4 @@ from . import test_conversion_reads
 from . import test_portal
 from . import test_parallel_bill
 from . import test_service_request
+from . import test_portal_requests
