@@ -14,7 +14,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.utility_billing.controllers.portal import UtilityAccountPortal
+from .portal import UtilityAccountPortal
 
 SESSION_KEY = "utility_request_feedback"
 LIST_LIMIT = 20
@@ -57,7 +57,9 @@ class UtilityRequestPortal(UtilityAccountPortal):
                 "service_requests": Request.search(
                     [("utility_account_id", "=", account_sudo.id)], limit=LIST_LIMIT
                 ),
-                "request_can_submit": self._is_request_customer(account_sudo.partner_id),
+                "request_can_submit": self._is_request_customer(
+                    account_sudo.partner_id
+                ),
                 "request_types": Request._portal_request_types(),
                 "request_errors": feedback.get("errors") or [],
                 "request_success": feedback.get("success") or "",
@@ -185,9 +187,7 @@ class UtilityRequestPortal(UtilityAccountPortal):
         if not user._is_portal():
             raise request.not_found()
         url = "/my/utility_accounts#start_request"
-        service_request, errors = self._submit(
-            "start", post, user.partner_id
-        )
+        service_request, errors = self._submit("start", post, user.partner_id)
         if errors:
             return self._request_back(
                 "start", url, errors=errors, form=self._request_form(post)

@@ -140,25 +140,23 @@ class UtilityServiceRequest(models.Model):
     # Start service: the new address.
     new_street = fields.Char(string="New Address")
     new_street2 = fields.Char(string="New Address (line 2)")
-    new_city = fields.Char(string="New City")
-    new_state_id = fields.Many2one("res.country.state", string="New State")
+    new_city = fields.Char()
+    new_state_id = fields.Many2one("res.country.state")
     new_zip = fields.Char(string="New ZIP")
     # Stop service: where the final bill goes.
     forwarding_street = fields.Char()
     forwarding_street2 = fields.Char(string="Forwarding Street (line 2)")
     forwarding_city = fields.Char()
-    forwarding_state_id = fields.Many2one(
-        "res.country.state", string="Forwarding State"
-    )
+    forwarding_state_id = fields.Many2one("res.country.state")
     forwarding_zip = fields.Char(string="Forwarding ZIP")
     contact_phone = fields.Char(string="Phone")
     description = fields.Text(help="What the customer wrote.")
     urgent = fields.Boolean(
-        tracking=True, help="A leak: water is running now (the service order is urgent)."
+        tracking=True,
+        help="A leak: water is running now (the service order is urgent).",
     )
     bill_id = fields.Many2one(
         "account.move",
-        string="Bill",
         check_company=True,
         domain="[('move_type', '=', 'out_invoice'), "
         "('utility_account_id', '=', utility_account_id)]",
@@ -176,7 +174,6 @@ class UtilityServiceRequest(models.Model):
     )
     new_account_id = fields.Many2one(
         "utility.account",
-        string="New Account",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -228,7 +225,9 @@ class UtilityServiceRequest(models.Model):
             protected = self._workflow_fields() + REQUEST_KEY_FIELDS
             if self.filtered(lambda r: r.state not in OPEN_STATES):
                 protected += self._content_fields()
-            check_protected(self, vals, protected, REQUEST_DOOR, self._protected_message())
+            check_protected(
+                self, vals, protected, REQUEST_DOOR, self._protected_message()
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -286,9 +285,7 @@ class UtilityServiceRequest(models.Model):
 
     def _state_label(self):
         self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[
-            self.state
-        ]
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _render_lang(self):
         """The customer's language (installed), for the e-mails."""

@@ -69,7 +69,9 @@ class UtilityServiceRequest(models.Model):
                 )
             )
         vals.update(
-            getattr(self, f"_portal_vals_{request_type}")(post, company, account, errors)
+            getattr(self, f"_portal_vals_{request_type}")(
+                post, company, account, errors
+            )
         )
         if errors:
             return self, errors

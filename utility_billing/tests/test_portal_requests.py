@@ -348,3 +348,71 @@ class TestPortalRequests(UtilityBillingCommon, HttpCase):
         )
         self.assertIn("Solicitud recibida", mail.subject)
         self.assertIn("reporte de fuga", mail.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestRequestDemoRpc(UtilityBillingCommon, HttpCase):
+    """The demo's own CSR I (csr1), logged in with the web client's JSON-RPC,
+    plainly and with context keys an old workflow trusted: a request's state,
+    links and submission trace stay the workflow's."""
+
+    on_demo_company = True
+
+    def test_demo_csr1_refused(self):
+        account = self.env["utility.account"].search(
+            [("state", "=", "active"), ("company_id", "=", self.env.company.id)],
+            limit=1,
+        )
+        self.assertTrue(account, "the demo has active accounts")
+        service_request = self.env["utility.service.request"].create(
+            {
+                "request_type": "leak",
+                "utility_account_id": account.id,
+                "description": "Demo leak",
+            }
+        )
+        order = self._service_order("leak_check", account)
+        fnames = ["state", "service_order_id", "channel", "submitted_ip"]
+        before = service_request.read(fnames)
+        self.authenticate("csr1", "csr1")
+        trusted_keys = {"skip_readonly_check": True, "tracking_disable": True}
+        for context in ({}, trusted_keys):
+            for method, args in (
+                ("write", [service_request.ids, {"state": "done"}]),
+                ("write", [service_request.ids, {"service_order_id": order.id}]),
+                ("write", [service_request.ids, {"channel": "portal"}]),
+                ("write", [service_request.ids, {"submitted_ip": "10.0.0.1"}]),
+                (
+                    "create",
+                    [
+                        {
+                            "request_type": "leak",
+                            "utility_account_id": account.id,
+                            "state": "in_progress",
+                        }
+                    ],
+                ),
+                ("unlink", [service_request.ids]),
+            ):
+                with (
+                    self.subTest(method=method, args=args, context=context),
+                    mute_logger("odoo.http"),
+                ):
+                    reply = call_kw(
+                        self, "utility.service.request", method, args, context=context
+                    )
+                    self.assertIn("error", reply)
+                    self.assertIn(
+                        reply["error"]["data"]["name"],
+                        ("odoo.exceptions.UserError", "odoo.exceptions.AccessError"),
+                    )
+        self.env.invalidate_all()
+        self.assertEqual(service_request.read(fnames), before)
+        # The buttons work for csr1.
+        reply = call_kw(
+            self, "utility.service.request", "action_take", [service_request.ids]
+        )
+        self.assertNotIn("error", reply)
+        self.env.invalidate_all()
+        self.assertEqual(service_request.state, "in_progress")
+        self.assertEqual(service_request.user_id.login, "csr1")

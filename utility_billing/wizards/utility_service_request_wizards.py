@@ -52,8 +52,7 @@ class UtilityStopService(models.TransientModel):
         ):
             raise UserError(
                 self.env._(
-                    "Request %(name)s is not a stop of service of account "
-                    "%(account)s.",
+                    "Request %(name)s is not a stop of service of account %(account)s.",
                     name=service_request.name,
                     account=self.account_id.name,
                 )

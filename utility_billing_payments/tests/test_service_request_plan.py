@@ -51,7 +51,10 @@ class TestServiceRequestPlan(UtilityDelinquencyCommon, HttpCase):
         self.assertIn("Lost job", plan.note)
         self.assertEqual(service_request.state, "done")
         mail = self.env["mail.mail"].search(
-            [("model", "=", service_request._name), ("res_id", "=", service_request.id)],
+            [
+                ("model", "=", service_request._name),
+                ("res_id", "=", service_request.id),
+            ],
             order="id desc",
             limit=1,
         )
