@@ -413,20 +413,28 @@ class UtilityServiceRequest(models.Model):
                 user_id=self.env.uid,
             )
 
-    def _check_requested_date_reached(self):
+    def _not_before_requested_date(self):
         """Service starts or stops on the day asked for, with that day's read:
-        not before."""
+        not before. On an earlier day, a notification (the request is taken
+        and keeps a to-do for that day) instead of the wizard; else False."""
         self.ensure_one()
         today = self.company_id._utility_today()
-        if self.requested_date and self.requested_date > today:
-            raise UserError(
-                self.env._(
+        if not self.requested_date or self.requested_date <= today:
+            return False
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
                     "Service request %(name)s asks for %(date)s: process it on "
                     "that day (the request keeps a to-do for it).",
                     name=self.name,
                     date=self.requested_date,
-                )
-            )
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_process(self):
         """Do what the request asks: open the start or stop wizard, or create
@@ -518,7 +526,9 @@ class UtilityServiceRequest(models.Model):
         """The Start Service wizard, filled from the request; the request is
         done when the wizard starts the account."""
         self._take_if_new()
-        self._check_requested_date_reached()
+        too_early = self._not_before_requested_date()
+        if too_early:
+            return too_early
         today = self.company_id._utility_today()
         lang = self._render_lang()
         context = {
@@ -546,7 +556,9 @@ class UtilityServiceRequest(models.Model):
         """The Stop Service wizard of the account, filled from the request;
         the request is done when the wizard stops the account."""
         self._take_if_new()
-        self._check_requested_date_reached()
+        too_early = self._not_before_requested_date()
+        if too_early:
+            return too_early
         account = self.utility_account_id
         if account.state != "active":
             raise UserError(

@@ -253,7 +253,7 @@ class TestServiceRequest(UtilityBillingCommon):
 
     def test_start_on_a_later_day(self):
         """A stop asked for a later day: taking it leaves a to-do for that day;
-        processing it before that day is refused."""
+        before that day, Process says so instead of opening the wizard."""
         stop_day = self.today + timedelta(days=3)
         service_request, errors = self._submit(
             "stop",
@@ -267,9 +267,21 @@ class TestServiceRequest(UtilityBillingCommon):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.date_deadline, stop_day)
         self.assertEqual(activity.user_id, self.csr1)
-        with self.assertRaisesRegex(UserError, "process it on that day"):
-            as_csr.action_process()
+        action = as_csr.action_process()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("process it on that day", action["params"]["message"])
         self.assertEqual(service_request.state, "in_progress")
+        # Processed straight from New: taken (with its to-do), no wizard yet.
+        start, errors = self._submit(
+            "start",
+            requested_date=fields.Date.to_string(stop_day),
+            **self._address("new"),
+        )
+        self.assertFalse(errors)
+        action = start.with_user(self.csr1).action_process()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(start.state, "in_progress")
+        self.assertEqual(start.activity_ids.date_deadline, stop_day)
 
     def test_refuse_with_reason_spanish(self):
         """Refused with a reason: the customer reads it in their language."""
@@ -301,6 +313,16 @@ class TestServiceRequest(UtilityBillingCommon):
         self.assertIn("customer&#39;s side of the meter", mail.body_html)
         with self.assertRaises(UserError):
             as_csr.action_take()
+
+    def test_customer_without_email(self):
+        """No e-mail address: no mail; the chatter tells the CSR to call."""
+        self.partner.email = False
+        service_request, _errors = self._submit("leak", description="Leak")
+        self.assertFalse(self._mails(service_request))
+        self.assertIn(
+            "has no e-mail address",
+            service_request.message_ids[:1].body,
+        )
 
     def test_portal_validation(self):
         """The server checks each form and says what is wrong."""
