@@ -314,6 +314,25 @@ class TestServiceRequest(UtilityBillingCommon):
         with self.assertRaises(UserError):
             as_csr.action_take()
 
+    def test_queue_views_and_account_button(self):
+        """The queue opens for a CSR I, open requests first; the account's
+        Requests button lists its own."""
+        Request = self.env["utility.service.request"].with_user(self.csr1)
+        views = Request.get_views([(False, "list"), (False, "form"), (False, "search")])
+        self.assertIn("action_process", views["views"]["form"]["arch"])
+        service_request, _errors = self._submit("leak", description="Leak")
+        account = self.account.with_user(self.csr1)
+        self.assertEqual(account.service_request_count, 1)
+        action = account.action_view_service_requests()
+        self.assertEqual(Request.search(action["domain"]), service_request)
+        self.assertEqual(
+            self.env["utility.account"]
+            .with_user(self.csr1)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+            .count("action_view_service_requests"),
+            1,
+        )
+
     def test_customer_without_email(self):
         """No e-mail address: no mail; the chatter tells the CSR to call."""
         self.partner.email = False
