@@ -60,6 +60,7 @@ from . import utility_conversion_more
 from . import utility_conversion_reads
 from . import utility_account_portal
 from . import utility_service_request
+from . import utility_service_request_process
 from . import utility_service_request_portal
 from . import utility_account_requests
 from . import utility_parallel_bill_line
