@@ -333,6 +333,24 @@ class TestServiceRequest(UtilityBillingCommon):
             1,
         )
 
+    def test_other_company_refused(self):
+        """A CSR works only the requests of their companies."""
+        other_company = self.env["res.company"].create({"name": "Other City"})
+        service_request = self.Request.create(
+            {
+                "request_type": "start",
+                "partner_id": self.partner.id,
+                "company_id": other_company.id,
+                "new_street": "1 Other Street",
+            }
+        )
+        with self.assertRaises(AccessError):
+            service_request.with_user(self.csr1).action_take()
+        self.assertEqual(service_request.state, "new")
+        self.assertFalse(
+            self.Request.with_user(self.csr1).search([("id", "=", service_request.id)])
+        )
+
     def test_customer_without_email(self):
         """No e-mail address: no mail; the chatter tells the CSR to call."""
         self.partner.email = False
