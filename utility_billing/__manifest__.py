@@ -21,6 +21,7 @@
         "security/utility_billing_security.xml",
         "security/utility_portal_security.xml",
         "security/utility_portal_attempt_security.xml",
+        "security/utility_service_request_security.xml",
         # Reports (the bill report first: it holds the paper format)
         "report/utility_bill_report.xml",
         "report/utility_service_order_report.xml",
@@ -39,6 +40,7 @@
         "data/ir_cron_data.xml",
         "data/utility_business_calendar_data.xml",
         "data/mail_template_data.xml",
+        "data/utility_service_request_data.xml",
         # Wizards
         "wizards/utility_meter_receive_views.xml",
         "wizards/account_payment_register_views.xml",
@@ -92,10 +94,12 @@
         # Menu items of their own (under the menus above)
         "views/utility_parallel_bill_views.xml",
         "views/utility_portal_attempt_views.xml",
+        "views/utility_service_request_views.xml",
         # Portal templates
         "views/portal_templates.xml",
         "views/portal_register_templates.xml",
         "views/portal_history_templates.xml",
+        "views/portal_request_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

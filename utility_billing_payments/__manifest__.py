@@ -63,6 +63,7 @@
         "views/utility_conversion_views.xml",
         "views/portal_autopay_templates.xml",
         "views/utility_ach_mandate_portal_views.xml",
+        "views/utility_service_request_plan_views.xml",
     ],
     "demo": [
         "demo/utility_counter_demo.xml",

@@ -61,6 +61,10 @@ from . import utility_conversion_more
 from . import utility_conversion_reads
 from . import utility_conversion_bills
 from . import utility_account_portal
+from . import utility_service_request
+from . import utility_service_request_process
+from . import utility_service_request_portal
+from . import utility_account_requests
 from . import utility_parallel_bill_line
 from . import utility_parallel_bill
 from . import utility_account_register

@@ -33,3 +33,5 @@ from . import test_portal
 from . import test_portal_history
 from . import test_parallel_bill
 from . import test_portal_register
+from . import test_service_request
+from . import test_portal_requests

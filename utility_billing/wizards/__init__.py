@@ -18,3 +18,5 @@ from . import utility_account_statement
 from . import utility_bill_correction_reject
 from . import account_payment_register
 from . import utility_rate_version_wizard
+from . import utility_service_request_refuse
+from . import utility_service_request_wizards

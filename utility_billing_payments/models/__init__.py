@@ -55,3 +55,4 @@ from . import utility_account_badges
 from . import utility_conversion_mandates
 from . import utility_conversion_plans
 from . import utility_ach_mandate_portal
+from . import utility_service_request_plan
