@@ -54,3 +54,5 @@ from . import utility_settings
 from . import utility_account_badges
 from . import utility_conversion_mandates
 from . import utility_ach_mandate_portal
+from . import payment_transaction_utility
+from . import utility_account_online

@@ -36,3 +36,4 @@ from . import test_shutoff_date
 from . import test_account_badges
 from . import test_payments_spanish_names
 from . import test_portal_autopay
+from . import test_portal_pay
