@@ -184,6 +184,38 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         self.assertIn("Paid", line.block_reason)
         self.assertFalse(account.shutoff_pending)
 
+    def test_office_doors_keep_their_receipts_account(self):
+        """A provider on the bank journal (account_payment adds its payment
+        method there, here with an account of its own): the back office's
+        payment door still debits the journal's own receipts account."""
+        journal = self.bank_journal
+        provider_line = journal.inbound_payment_method_line_ids.filtered(
+            lambda ln: ln.payment_provider_id == self.provider
+        )
+        self.assertTrue(provider_line)
+        before = self.account._utility_outstanding_receipts_account(journal)
+        clearing = self.env["account.account"].create(
+            {
+                "name": "Card Processor Clearing",
+                "code": "PAY1099",
+                "account_type": "asset_current",
+                "reconcile": True,
+            }
+        )
+        provider_line.write({"payment_account_id": clearing.id, "sequence": -1})
+        journal.invalidate_recordset(["inbound_payment_method_line_ids"])
+        self.assertEqual(journal.inbound_payment_method_line_ids[:1], provider_line)
+        self.assertEqual(
+            self.account._utility_outstanding_receipts_account(journal), before
+        )
+        move = self.account._utility_record_payment(
+            20.0, date(2025, 3, 4), journal, "mail"
+        )
+        self.assertNotIn(clearing, move.line_ids.account_id)
+        # The online payment goes to the provider's account.
+        tx = self._online_pay(self.account, 30.0, "2025-03-04 18:00:00")
+        self.assertIn(clearing, tx.payment_id.move_id.line_ids.account_id)
+
     # ------------------------------------------------------------
     # The portal
     # ------------------------------------------------------------
