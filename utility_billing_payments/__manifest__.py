@@ -63,6 +63,7 @@
         "views/utility_conversion_views.xml",
         "views/portal_autopay_templates.xml",
         "views/portal_pay_templates.xml",
+        "views/payment_transaction_views.xml",
         "views/utility_ach_mandate_portal_views.xml",
     ],
     "demo": [
