@@ -45,12 +45,47 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
             feedback = {}
         return {
             "pay_can_pay": self._pay_is_customer(account_sudo)
-            and account_sudo.currency_id.compare_amounts(account_sudo.balance, 0.0)
-            > 0,
+            and account_sudo.currency_id.compare_amounts(account_sudo.balance, 0.0) > 0,
             "pay_errors": feedback.get("errors") or [],
             "pay_form": feedback.get("form") or {},
-            "pay_tx": self._pay_landing_tx(account_sudo, online_tx),
+            "pay_result": self._pay_result(
+                self._pay_landing_tx(account_sudo, online_tx)
+            ),
         }
+
+    @staticmethod
+    def _pay_result(tx_sudo):
+        """What the customer reads on coming back from the payment:
+        ``(alert class, message)``, or ``None``."""
+        if not tx_sudo:
+            return None
+        env = request.env
+        amount = tx_sudo.currency_id.format(tx_sudo.amount)
+        if tx_sudo.state == "done":
+            return (
+                "success",
+                env._(
+                    "Thank you: your payment of %(amount)s was received "
+                    "(reference %(reference)s).",
+                    amount=amount,
+                    reference=tx_sudo.reference,
+                ),
+            )
+        if tx_sudo.state in ("draft", "pending", "authorized"):
+            return (
+                "info",
+                env._(
+                    "Your payment of %(amount)s is being processed: it shows on "
+                    "your account once your bank confirms it.",
+                    amount=amount,
+                ),
+            )
+        return (
+            "warning",
+            env._(
+                "Your payment did not go through: nothing was paid. You can try again."
+            ),
+        )
 
     def _pay_landing_tx(self, account_sudo, online_tx):
         """The transaction the customer comes back from (its state message),
@@ -94,8 +129,6 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         """Why ``amount`` cannot be paid online on the account, or ``None``."""
         env = request.env
         currency = account_sudo.currency_id
-        if account_sudo.state == "closed":
-            return env._("This account is closed: it cannot be paid online.")
         if amount is None or currency.compare_amounts(amount, 0.0) <= 0:
             return env._("Enter an amount to pay greater than zero.")
         if currency.compare_amounts(amount, account_sudo.balance) > 0:
@@ -153,7 +186,9 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         error = self._pay_amount_error(account_sudo, amount)
         if error:
             return self._pay_back(
-                account_sudo, [error], form={"choice": choice, "amount": kw.get("amount")}
+                account_sudo,
+                [error],
+                form={"choice": choice, "amount": kw.get("amount")},
             )
         company = account_sudo.company_id
         partner_sudo = account_sudo.partner_id
@@ -185,6 +220,7 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
             .sudo()
             ._get_available_tokens(providers_sudo.ids, partner_sudo.id)
         )
+        tokenize_mapping = self._compute_show_tokenize_input_mapping(providers_sudo)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -195,9 +231,7 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
                     partner_sudo, company
                 ),
                 "expected_company": company,
-                "show_tokenize_input_mapping": self._compute_show_tokenize_input_mapping(
-                    providers_sudo
-                ),
+                "show_tokenize_input_mapping": tokenize_mapping,
                 "reference_prefix": account_sudo.name,
                 "amount": amount,
                 "currency": currency,
@@ -238,7 +272,9 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
             raise ValidationError(error)
         self._validate_transaction_kwargs(kwargs)
         provider_sudo = (
-            env["payment.provider"].sudo().browse(self._cast_as_int(kwargs.get("provider_id")))
+            env["payment.provider"]
+            .sudo()
+            .browse(self._cast_as_int(kwargs.get("provider_id")))
         )
         if kwargs.get("flow") != "token" and (
             not provider_sudo.exists()

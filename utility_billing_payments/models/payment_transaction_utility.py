@@ -20,7 +20,6 @@ class PaymentTransaction(models.Model):
 
     utility_account_id = fields.Many2one(
         "utility.account",
-        string="Utility Account",
         index="btree_not_null",
         readonly=True,
         copy=False,

@@ -33,7 +33,9 @@ class UtilityAccount(models.Model):
                     payment=payment.display_name,
                 )
             )
-        move.write({"utility_account_id": account.id, "utility_payment_source": "online"})
+        move.write(
+            {"utility_account_id": account.id, "utility_payment_source": "online"}
+        )
         account._utility_apply_credit(move.line_ids)
         account.message_post(
             body=self.env._(

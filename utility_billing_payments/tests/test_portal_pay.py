@@ -13,9 +13,8 @@ from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hmac as hmac_tool
 
-
 from .common_delinquency import UtilityDelinquencyCommon
-from .common_online import UtilityOnlinePaymentMixin
+from .common_online import UtilityOnlinePaymentMixin, load_spanish
 
 
 @tagged("post_install", "-at_install")
@@ -112,7 +111,9 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         receivable = move.line_ids.filtered(
             lambda ln: ln.account_id.account_type == "asset_receivable"
         )
-        self.assertEqual(receivable.account_id, self.account._utility_receivable_account())
+        self.assertEqual(
+            receivable.account_id, self.account._utility_receivable_account()
+        )
         self.assertEqual(receivable.credit, 150.0)
         self.assertTrue(receivable.reconciled)
         self.assertIn(tx.reference, move.ref or payment.memo)
@@ -306,7 +307,9 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         self.authenticate("portal_pay", "portal_pay")
         other = self.other_account
         with mute_logger("odoo.http"):
-            response = self.url_open(f"/my/utility_accounts/{other.id}/pay?choice=balance")
+            response = self.url_open(
+                f"/my/utility_accounts/{other.id}/pay?choice=balance"
+            )
             self.assertEqual(response.status_code, 404)
             with self.assertRaises(JsonRpcException) as caught:
                 self._tx_route(other, 50.0, self._token(other, 50.0))
@@ -336,3 +339,31 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
                 f"/my/utility_accounts/{self.account.id}/pay?choice=balance"
             )
         self.assertEqual(response.status_code, 404)
+
+    def test_landing_messages(self):
+        """Back from the provider: pending and failed payments say so."""
+        self.authenticate("portal_pay", "portal_pay")
+        url = f"/my/utility_accounts/{self.account.id}?online_tx=%s"
+        pending = self._online_pay(self.account, 10.0, "2025-03-04 18:00:00", "pending")
+        page = self.url_open(url % pending.id).text
+        self.assertIn("is being processed", page)
+        failed = self._online_pay(self.account, 10.0, "2025-03-04 18:00:00", "error")
+        page = self.url_open(url % failed.id).text
+        self.assertIn("Your payment did not go through: nothing was paid.", page)
+        self.assertFalse(self._online_moves())
+
+    def test_spanish(self):
+        load_spanish(self)
+        self.portal_user.lang = "es_MX"
+        self.authenticate("portal_pay", "portal_pay")
+        page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
+        self.assertIn("Pagar en línea", page)
+        self.assertIn("Continuar al pago", page)
+        response = self.url_open(
+            f"/my/utility_accounts/{self.account.id}/pay?choice=other&amount=999"
+        )
+        self.assertIn("En línea puede pagar como máximo el saldo", response.text)
+        page = self.url_open(
+            f"/my/utility_accounts/{self.account.id}/pay?choice=balance"
+        ).text
+        self.assertIn("Cambiar el monto", page)

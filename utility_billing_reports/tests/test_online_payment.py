@@ -76,7 +76,9 @@ class TestOnlinePaymentReports(UtilityOnlinePaymentMixin, UtilityReportsCommon):
         )
         june = self._month_end("2025-06-01", "2025-06-30")
         self.assertAlmostEqual(june.collected, 20.0)
-        closing = sum(self._receivable_lines("2000-01-01", "2025-06-30").mapped("balance"))
+        closing = sum(
+            self._receivable_lines("2000-01-01", "2025-06-30").mapped("balance")
+        )
         self.assertAlmostEqual(june.closing_journal, closing)
         self.assertAlmostEqual(june.closing_computed, closing)
         self.assertTrue(june.ties)

@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("utility_portal_pay_tour", {
         },
         {
             content: "back on the account's page: payment received",
-            trigger: ".o_utility_pay_result .alert-success",
+            trigger: ".o_utility_pay_result.alert-success",
             timeout: 30000,
         },
         {
