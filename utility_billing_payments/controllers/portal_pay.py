@@ -14,7 +14,9 @@ balance when the transaction is created. The payment itself is made when the
 provider confirms the transaction (``payment.transaction._create_payment``).
 """
 
-from odoo import http
+from datetime import timedelta
+
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
@@ -24,6 +26,9 @@ from odoo.addons.utility_billing.controllers.portal import UtilityAccountPortal
 
 SESSION_KEY = "utility_pay_feedback"
 CHOICES = ("balance", "past_due", "other")
+# Payment attempts (transactions started) an account takes in an hour: card
+# testing through one account stops there.
+PAY_ATTEMPTS_PER_HOUR = 10
 
 
 class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
@@ -271,6 +276,23 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         if error:
             raise ValidationError(error)
         self._validate_transaction_kwargs(kwargs)
+        attempts = (
+            env["payment.transaction"]
+            .sudo()
+            .search_count(
+                [
+                    ("utility_account_id", "=", account_sudo.id),
+                    ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
+                ]
+            )
+        )
+        if attempts >= PAY_ATTEMPTS_PER_HOUR:
+            raise ValidationError(
+                env._(
+                    "Too many payment attempts on this account: try again in an "
+                    "hour, or call us."
+                )
+            )
         provider_sudo = (
             env["payment.provider"]
             .sudo()

@@ -314,6 +314,7 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
             with self.assertRaises(JsonRpcException) as caught:
                 self._tx_route(other, 50.0, self._token(other, 50.0))
             self.assertIn("NotFound", str(caught.exception))
+            self.assertEqual(caught.exception.code, 404)
             response = self.url_open(f"/my/utility_accounts/{other.id}/pay/transaction")
             self.assertIn(response.status_code, (404, 405, 400))
         self.assertFalse(
@@ -367,3 +368,18 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
             f"/my/utility_accounts/{self.account.id}/pay?choice=balance"
         ).text
         self.assertIn("Cambiar el monto", page)
+
+    def test_payment_attempts_limited(self):
+        """Ten transactions of the account in the hour: the next is refused."""
+        for _attempt in range(10):
+            self._online_tx(self.account, 1.0)
+        self.authenticate("portal_pay", "portal_pay")
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
+            self._tx_route(self.account, 25.5, self._token(self.account, 25.5))
+        self.assertIn("ValidationError", str(caught.exception))
+        self.assertEqual(
+            self.env["payment.transaction"].search_count(
+                [("utility_account_id", "=", self.account.id)]
+            ),
+            10,
+        )
