@@ -133,6 +133,20 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
             self.account.message_ids.mapped("body"),
         )
         self.assertEqual(self.account._portal_payments()[0]["amount"], 150.0)
+        timeline = self.env["utility.account.timeline"].search(
+            [("account_id", "=", self.account.id), ("kind", "=", "payment")]
+        )
+        self.assertRecordValues(
+            timeline,
+            [
+                {
+                    "date": date(2025, 3, 3),
+                    "amount": -150.0,
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                }
+            ],
+        )
 
     def test_not_done_changes_nothing(self):
         for state in ("pending", "cancel", "error"):
