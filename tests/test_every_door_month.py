@@ -4,7 +4,8 @@
 billing cycle of its own takes money at the counter (cash, card and check, the
 check returned by the bank), by ACH (one debit returned R01), in a mail batch,
 a lockbox file, Odoo's Register Payment (a deposit, then applied by the final
-bill), an overpayment credit applied to the next bill, an adjustment, and a
+bill), an online payment on the customer portal (issue 18), an overpayment
+credit applied to the next bill, an adjustment, and a
 bill reset and re-posted after its account changed class. The aged
 receivables, the cash receipts, the revenue by class and by income account,
 the deposits held and the month-end roll-forward all equal sums taken straight
@@ -28,6 +29,9 @@ from odoo.addons.utility_billing_payments.tests.ach_common import (
 from odoo.addons.utility_billing_payments.tests.common_counter import (
     UtilityCounterCommon,
 )
+from odoo.addons.utility_billing_payments.tests.common_online import (
+    UtilityOnlinePaymentMixin,
+)
 
 MONTH_FROM = date(2026, 3, 1)
 MONTH_TO = date(2026, 3, 31)
@@ -45,7 +49,9 @@ AGED_BUCKETS = (
 
 
 @tagged("post_install", "-at_install")
-class TestEveryDoorMonth(UtilityCounterCommon, UtilityBillingRunCommon):
+class TestEveryDoorMonth(
+    UtilityOnlinePaymentMixin, UtilityCounterCommon, UtilityBillingRunCommon
+):
     _raw_return_file = staticmethod(UtilityAchCommon._raw_return_file)
 
     @classmethod
@@ -122,6 +128,9 @@ class TestEveryDoorMonth(UtilityCounterCommon, UtilityBillingRunCommon):
         cls.env["utility.ach.batch"].search([("state", "=", "draft")]).write(
             {"state": "cancelled"}
         )
+        # The portal's payment provider pays into the bank journal the
+        # office's batches and lockbox use too.
+        cls.provider = cls._setup_online_provider(cls.bank_journal)
         cls.lockbox_mapping = cls.env["utility.lockbox.mapping"].create(
             {
                 "name": "Test Bank CSV",
@@ -334,6 +343,11 @@ class TestEveryDoorMonth(UtilityCounterCommon, UtilityBillingRunCommon):
             )
             session.post_closing_cash_details(70.0)
             self.assertTrue(session.close_session_from_ui()["successful"])
+        # March 12, 10:15 pm in California (06:15 UTC on the 13th): E pays
+        # 5.00 online on the portal, a receipt of March 12.
+        tx = self._online_pay(acc["e"], 5.0, "2026-03-13 06:15:00")
+        self.assertEqual(tx.payment_id.move_id.date, date(2026, 3, 12))
+        self.assertEqual(tx.payment_id.move_id.utility_payment_source, "online")
         # March 13: the bank returns the check.
         with freeze_time("2026-03-13 18:00:00"):
             self.env["utility.counter.nsf"].with_user(self.csr2).create(

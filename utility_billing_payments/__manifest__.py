@@ -11,7 +11,7 @@
     "author": "Utility Billing Contributors",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["utility_billing", "point_of_sale", "resource"],
+    "depends": ["utility_billing", "point_of_sale", "resource", "account_payment"],
     "data": [
         "security/utility_billing_payments_security.xml",
         "security/ir.model.access.csv",
@@ -62,6 +62,8 @@
         "views/utility_ach_menus.xml",
         "views/utility_conversion_views.xml",
         "views/portal_autopay_templates.xml",
+        "views/portal_pay_templates.xml",
+        "views/payment_transaction_views.xml",
         "views/utility_ach_mandate_portal_views.xml",
         "views/utility_service_request_plan_views.xml",
     ],

@@ -56,3 +56,5 @@ from . import utility_conversion_mandates
 from . import utility_conversion_plans
 from . import utility_ach_mandate_portal
 from . import utility_service_request_plan
+from . import payment_transaction_utility
+from . import utility_account_online

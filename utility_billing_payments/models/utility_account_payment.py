@@ -14,11 +14,13 @@ class UtilityAccount(models.Model):
     @api.model
     def _utility_outstanding_receipts_account(self, journal):
         """The journal's outstanding receipts account (matched with the bank
-        statement's deposit), else its bank account."""
+        statement's deposit), else its bank account. The payment methods of
+        online payment providers on the journal (``account_payment``) are the
+        providers' own: their accounts are not the office's receipts."""
         journal = journal.sudo()
-        line = journal.inbound_payment_method_line_ids.filtered("payment_account_id")[
-            :1
-        ]
+        line = journal.inbound_payment_method_line_ids.filtered(
+            lambda ln: ln.payment_account_id and not ln.payment_provider_id
+        )[:1]
         account = line.payment_account_id or journal.default_account_id
         if not account:
             raise UserError(

@@ -38,3 +38,5 @@ from . import test_account_badges
 from . import test_payments_spanish_names
 from . import test_portal_autopay
 from . import test_service_request_plan
+from . import test_portal_pay
+from . import test_portal_pay_tour

@@ -11,3 +11,4 @@ from . import test_counter_receipts
 from . import test_month_close
 from . import test_payment_doors
 from . import test_conversion_aging
+from . import test_online_payment
