@@ -39,6 +39,17 @@ for a in ${UB_ADDONS//,/ }; do
         to_install+=("$a")
     fi
 done
+# Odoo's demo payment provider, to try paying online from the portal.
+for a in ${UB_EXTRA_ADDONS//,/ }; do
+    state=""
+    if ub_db_exists "$db"; then
+        state="$(psql -X -q -h "$PGHOST" -p "$PGPORT" -U "$UB_DB_USER" -d "$db" -tAc \
+            "SELECT state FROM ir_module_module WHERE name = '$a'" 2>/dev/null || true)"
+    fi
+    if [[ "$state" != installed ]]; then
+        to_install+=("$a")
+    fi
+done
 args=()
 if ((${#to_install[@]})); then
     args+=(-i "$(IFS=,; echo "${to_install[*]}")")

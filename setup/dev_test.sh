@@ -20,11 +20,11 @@ log="$(mktemp -t ub-dev-XXXXXX.log)"
 if [[ "$(ub_installed_addons "$db" | wc -l)" != 3 ]]; then
     ub_drop_db "$db"
     ub_info "installing $UB_ADDONS with demo data into $db"
-    ub_odoo -d "$db" -i "$UB_ADDONS" --load-language="$UB_LANGS" --log-level=warn \
+    ub_odoo -d "$db" -i "$UB_ADDONS,$UB_EXTRA_ADDONS" --load-language="$UB_LANGS" --log-level=warn \
         --stop-after-init >"$log" 2>&1 || { tail -n 40 "$log" >&2; ub_die "install failed: $log"; }
 elif [[ -z "${UB_DEV_NO_UPDATE:-}" ]]; then
     ub_info "updating $UB_ADDONS in $db"
-    ub_odoo -d "$db" -u "$UB_ADDONS" --log-level=warn \
+    ub_odoo -d "$db" -u "$UB_ADDONS" -i "$UB_EXTRA_ADDONS" --log-level=warn \
         --stop-after-init >"$log" 2>&1 || { tail -n 40 "$log" >&2; ub_die "update failed: $log"; }
 fi
 if grep -E ' (ERROR|CRITICAL) ' "$log"; then

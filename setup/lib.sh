@@ -14,6 +14,11 @@ set -euo pipefail
 
 UB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 UB_ADDONS="utility_billing,utility_billing_payments,utility_billing_reports"
+# Odoo modules installed beside ours in the test and demo databases only, never
+# a dependency of our addons: payment_demo is Odoo's demo payment provider, with
+# which the portal's online payment is tested (tour) and tried in the demo.
+# shellcheck disable=SC2034 # used by test.sh, dev_test.sh and demo.sh
+UB_EXTRA_ADDONS="payment_demo"
 # Languages for --load-language. en_US must come first: on a new database
 # base's res.lang.install_lang() activates the FIRST language and makes it the
 # default; with es_MX first it takes url_code "es", and base's own

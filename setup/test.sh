@@ -20,10 +20,10 @@ ub_info "Odoo $UB_ODOO_VERSION at $UB_ODOO_ROOT"
 
 # 1. Fresh database with demo data ------------------------------------------
 ub_drop_db "$db"
-ub_info "installing $UB_ADDONS with demo data into fresh database $db"
+ub_info "installing $UB_ADDONS (and $UB_EXTRA_ADDONS) with demo data into fresh database $db"
 log="$(mktemp -t ub-test-install-XXXXXX.log)"
 install_rc=0
-ub_odoo -d "$db" -i "$UB_ADDONS" --load-language="$UB_LANGS" --log-level=warn \
+ub_odoo -d "$db" -i "$UB_ADDONS,$UB_EXTRA_ADDONS" --load-language="$UB_LANGS" --log-level=warn \
     --stop-after-init >"$log" 2>&1 || install_rc=$?
 errors="$(grep -E ' (ERROR|CRITICAL) ' "$log" || true)"
 if ((install_rc)) || [[ -n "$errors" ]]; then
