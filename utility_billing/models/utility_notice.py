@@ -141,7 +141,7 @@ class UtilityNotice(models.Model):
     @api.depends("account_id.paperless", "partner_id.email")
     def _compute_channel(self):
         for notice in self:
-            if notice.state == "sent":
+            if notice.state == "sent" and notice.channel:
                 # How the notice was sent is evidence: the customer going
                 # paperless afterwards does not rewrite it.
                 continue
