@@ -4,7 +4,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import UtilityBillingCommon
 
@@ -136,11 +136,12 @@ class ServiceOrderTests:
                 order.action_done()
             self._assert_user_error(cm.exception, order.name, *labels)
             self.assertEqual(order.state, "new", order_type)
-        # Scheduled on a Wednesday: a disconnection is never on a weekend,
-        # and the suite must not fail when it runs on one.
-        no_account = self._service_order("disconnect", scheduled_date="2025-02-05")
-        with self.assertRaises(UserError) as cm:
-            no_account.action_done()
+        # On a Wednesday: a disconnection is never done on a weekend, and the
+        # suite must not fail when it runs on one.
+        with freeze_time("2025-02-05 18:00:00"):
+            no_account = self._service_order("disconnect")
+            with self.assertRaises(UserError) as cm:
+                no_account.action_done()
         self._assert_user_error(cm.exception, "Account")
 
     def test_meter_change_continuity(self):
