@@ -377,6 +377,11 @@ def parse_args(argv):
     parser.add_argument(
         "--profile-limit", type=int, default=30, help="functions listed [%(default)s]"
     )
+    parser.add_argument(
+        "--profile-out",
+        metavar="FILE",
+        help="with --profile, also save the load's profile to FILE (pstats)",
+    )
     gc.add_db_arguments(parser)
     args = parse_known(parser, argv)
     if args.conversion_accounts < ROUTES:
@@ -531,6 +536,8 @@ def main(argv=None):
     for name, value, ok in targets:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
     if profiler:
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
         print_profile(profiler, args.profile_limit, what="the load")
     return 0 if all(ok for _n, _v, ok in targets) else 1
 

@@ -276,10 +276,12 @@ class UtilityConversion(models.Model):
         return cache[key]
 
     def _load_balances(self, lines, accounts):
-        """One posted opening invoice per account and aging bucket (a credit
-        note for a credit in the current column), against the conversion
-        clearing account; due so many days before the cut-over that the aging
-        puts it in its bucket. Keyed ``<account>/<bucket>``."""
+        """Per account, one posted opening invoice against the conversion
+        clearing account, with one receivable item per aging bucket due so
+        many days before the cut-over that the aging puts it in its bucket;
+        a credit in the current column is a credit note beside it. Keyed
+        ``<account>`` (the invoice) and ``<account>/credit`` (the credit
+        note)."""
         company = self.company_id
         clearing = company._utility_conversion_account()
         journal = company._get_utility_journal()
@@ -288,45 +290,72 @@ class UtilityConversion(models.Model):
                 self.env._("The company has no sales journal for the opening balances.")
             )
         found = {}
-        to_create = {}
+        invoices, credits = {}, {}
+        keys = lines.mapped("key")
         converted = self._converted_map(
-            "balances",
-            [
-                f"{key}/{column}"
-                for key in lines.mapped("key")
-                for column, *_r in BALANCE_BUCKETS
-            ],
+            "balances", keys + [f"{key}/credit" for key in keys]
         )
         for line in lines:
             account = accounts[line.data["account_number"]]
+            dues = []
             for column, days, label in BALANCE_BUCKETS:
                 amount = line.data.get(column) or 0.0
                 if company.currency_id.is_zero(amount):
                     continue
-                key = f"{line.key}/{column}"
-                move = converted.get(key)
-                if move:
-                    found[key] = move
-                    continue
                 due = self.cutover_date - relativedelta(days=days)
-                to_create[key] = self._opening_invoice_vals(
-                    account, journal, clearing, amount, due, label
+                if amount < 0:
+                    # Only the current column may be negative (validation).
+                    key = f"{line.key}/credit"
+                    if key in converted:
+                        found[key] = converted[key]
+                    else:
+                        credits[key] = self._opening_invoice_vals(
+                            account, journal, clearing, amount, due, label
+                        )
+                    continue
+                dues.append((amount, due, label))
+            if not dues:
+                continue
+            if line.key in converted:
+                found[line.key] = converted[line.key]
+            else:
+                invoices[line.key] = self._opening_aged_invoice_vals(
+                    account, journal, clearing, dues
                 )
-        if to_create:
-            created = self._create_moves_in_batches(to_create)
+        sequence = journal.utility_bill_sequence_id
+        if sequence and invoices:
+            names = numbering.allocate_names(
+                sequence.sudo(), journal, len(invoices), self.cutover_date
+            )
+            for vals, name in zip(invoices.values(), names, strict=True):
+                vals["name"] = name
+        created = {}
+        if invoices:
+            # Their lines are given, balanced: Odoo computes no payment terms.
+            created.update(self._create_moves_in_batches(invoices, sync=False))
+        if credits:
+            created.update(self._create_moves_in_batches(credits))
+        if created:
             self._remember("balances", created)
             found.update(created)
-        return found, len(to_create)
+        return found, len(created)
 
-    def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH):
+    def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH, sync=True):
         """{key: posted move} of the values ``vals_by_key``: created with one
         create([...]) and posted with one _post() per batch of moves of the
-        same type, the cache emptied between batches (memory stays flat)."""
+        same type, the cache emptied between batches (memory stays flat).
+        Without chatter tracking (the conversion's chatter records the load).
+        ``sync=False``: the values give every journal item, balanced, payment
+        term items included (``_opening_aged_invoice_vals``): Odoo does not
+        compute the tax and payment term items again."""
         by_type = defaultdict(list)
         for key, vals in vals_by_key.items():
             by_type[vals["move_type"]].append(key)
         created = {}
-        Move = self.env["account.move"].sudo()
+        ctx = {"tracking_disable": True, "mail_create_nolog": True}
+        if not sync:
+            ctx["skip_invoice_sync"] = True
+        Move = self.env["account.move"].sudo().with_context(**ctx)
         for move_type, keys in by_type.items():
             for start in range(0, len(keys), batch):
                 chunk = keys[start : start + batch]
@@ -334,10 +363,12 @@ class UtilityConversion(models.Model):
                     [vals_by_key[key] for key in chunk]
                 )
                 moves._post(soft=False)
-                created.update(zip(chunk, moves, strict=True))
+                created.update(zip(chunk, moves.ids, strict=True))
                 self.env.flush_all()
                 self.env.invalidate_all()
-        return {key: created[key] for key in vals_by_key}
+        moves = self.env["account.move"].sudo().browse(list(created.values()))
+        by_id = {move.id: move for move in moves}
+        return {key: by_id[created[key]] for key in vals_by_key}
 
     def _opening_invoice_vals(self, account, journal, clearing, amount, due, label):
         move_type = "out_invoice" if amount > 0 else "out_refund"
@@ -378,6 +409,66 @@ class UtilityConversion(models.Model):
                 sequence.sudo(), journal, self.cutover_date
             )
         return vals
+
+    def _opening_aged_invoice_vals(self, account, journal, clearing, dues):
+        """Values of the opening invoice of ``account``: for each ``(amount,
+        due date, bucket label)`` of ``dues`` (amounts positive), an item
+        crediting the conversion clearing account and a receivable item due
+        on its date, balanced, for ``_create_moves_in_batches(sync=False)``.
+        Dated the cut-over (the month-end summary counts it in that month);
+        due on the earliest date, as the oldest amount is."""
+        currency = account.currency_id
+        text = self.env._("Opening balance from the legacy system")
+        product_lines, term_lines = [], []
+        for amount, due, label in dues:
+            amount = currency.round(amount)
+            name = self.env._(
+                "Opening balance from the legacy system, %(bucket)s",
+                bucket=str(label),
+            )
+            product_lines.append(
+                Command.create(
+                    {
+                        "display_type": "product",
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": clearing.id,
+                        "tax_ids": [Command.clear()],
+                        "balance": -amount,
+                        "amount_currency": -amount,
+                        "currency_id": currency.id,
+                    }
+                )
+            )
+            term_lines.append(
+                Command.create(
+                    {
+                        "display_type": "payment_term",
+                        "name": name,
+                        "balance": amount,
+                        "amount_currency": amount,
+                        "currency_id": currency.id,
+                        "date_maturity": due,
+                    }
+                )
+            )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": account.partner_id.id,
+            "journal_id": journal.id,
+            "invoice_date": self.cutover_date,
+            "invoice_date_due": min(due for _a, due, _l in dues),
+            "date": self.cutover_date,
+            "currency_id": currency.id,
+            "company_id": account.company_id.id,
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "utility_account_id": account.id,
+            "payment_reference": account.name,
+            "ref": text,
+            "line_ids": product_lines + term_lines,
+        }
 
     def _load_deposits(self, lines, accounts):
         """Per account, its deposit held: a posted deposit invoice on the
