@@ -225,17 +225,20 @@ class UtilityConversion(models.Model):
                 },
             )
             created += count
-            new_accounts = env["utility.account"].sudo()
+            # The new accounts take their status, by groups of one status and
+            # end date (one write each); their services are checked together.
+            new_ids = defaultdict(list)
             for line in lines["accounts"]:
                 account = accounts[line.key]
                 if account.state == "draft":
-                    new_accounts |= account
-                    account.write(
-                        {
-                            "state": line.data["status"],
-                            "end_date": line.data["end_date"],
-                        }
+                    new_ids[line.data["status"], line.data["end_date"]].append(
+                        account.id
                     )
+            new_accounts = env["utility.account"].sudo()
+            for (status, end_date), ids in new_ids.items():
+                group = new_accounts.browse(ids)
+                group.write({"state": status, "end_date": end_date})
+                new_accounts |= group
             new_accounts.service_ids._check_no_overlap()
             balances, count = self._load_balances(lines["balances"], accounts)
             created += count
@@ -504,6 +507,8 @@ class UtilityConversion(models.Model):
                 )
             )
         day = self.cutover_date
+        product = company._get_utility_deposit_product()
+        deposit_account = company._get_utility_deposit_account()
         labels, invoice_vals = {}, {}
         for key, (account, amount) in new.items():
             label = self.env._(
@@ -511,14 +516,24 @@ class UtilityConversion(models.Model):
                 account=account.name,
             )
             labels[key] = label
-            vals = {
+            currency = account.currency_id
+            amount = currency.round(amount)
+            # Every journal item given, balanced (created without Odoo's
+            # payment term computation): the deposit, and the receivable.
+            line = {
+                "name": label,
+                "balance": amount,
+                "amount_currency": amount,
+                "currency_id": currency.id,
+            }
+            invoice_vals[key] = {
                 "move_type": "out_invoice",
                 "partner_id": account.partner_id.id,
                 "journal_id": journal.id,
                 "invoice_date": day,
                 "invoice_date_due": day,
                 "date": day,
-                "currency_id": account.currency_id.id,
+                "currency_id": currency.id,
                 "company_id": company.id,
                 "invoice_payment_term_id": False,
                 "fiscal_position_id": False,
@@ -526,24 +541,33 @@ class UtilityConversion(models.Model):
                 "utility_deposit_kind": "bill",
                 "payment_reference": account.name,
                 "ref": label,
-                "invoice_line_ids": [
+                "line_ids": [
                     Command.create(
                         {
-                            "product_id": company._get_utility_deposit_product().id,
-                            "name": label,
+                            **line,
+                            "display_type": "product",
+                            "product_id": product.id,
                             "quantity": 1,
                             "price_unit": amount,
-                            "account_id": company._get_utility_deposit_account().id,
+                            "account_id": deposit_account.id,
                             "tax_ids": [Command.clear()],
+                            "balance": -amount,
+                            "amount_currency": -amount,
                         }
-                    )
+                    ),
+                    Command.create(
+                        {**line, "display_type": "payment_term", "date_maturity": day}
+                    ),
                 ],
             }
-            sequence = journal.utility_bill_sequence_id
-            if sequence:
-                vals["name"] = numbering.next_name(sequence.sudo(), journal, day)
-            invoice_vals[key] = vals
-        invoices = self._create_moves_in_batches(invoice_vals)
+        sequence = journal.utility_bill_sequence_id
+        if sequence:
+            names = numbering.allocate_names(
+                sequence.sudo(), journal, len(invoice_vals), day
+            )
+            for vals, name in zip(invoice_vals.values(), names, strict=True):
+                vals["name"] = name
+        invoices = self._create_moves_in_batches(invoice_vals, sync=False)
         # Each deposit invoice paid by an entry on the clearing account, the
         # entries created and posted, then reconciled, by batches.
         receivables, entry_vals = {}, {}
@@ -578,7 +602,7 @@ class UtilityConversion(models.Model):
                     ),
                 ],
             }
-        entries = self._create_moves_in_batches(entry_vals)
+        entries = self._create_moves_in_batches(entry_vals, sync=False)
         keys = list(invoices)
         for start in range(0, len(keys), MOVE_BATCH):
             plan = [
