@@ -391,15 +391,16 @@ def parse_args(argv):
 
 def print_table(rows):
     header = (
-        f"{'':52} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'queries':>8} "
-        f"{'peak MB':>8} {'+MB':>6}"
+        f"{'':52} {'rows':>7} {'seconds':>8} {'cpu s':>7} {'rows/s':>8} "
+        f"{'queries':>8} {'peak MB':>8} {'+MB':>6}"
     )
     print(header)
     print("-" * len(header))
     for name, count, m in rows:
         per_s = count / m.seconds if m.seconds else 0.0
         print(
-            f"{name:52} {count:>7} {m.seconds:>8.2f} {per_s:>8.0f} "
+            f"{name:52} {count:>7} {m.seconds:>8.2f} {m.cpu_seconds:>7.1f} "
+            f"{per_s:>8.0f} "
             f"{m.queries:>8} {m.peak_mb:>8.0f} {m.grow_mb:>6.0f}"
         )
 
@@ -515,7 +516,8 @@ def main(argv=None):
         "rolled back"
     )
     print(
-        f"queries counted with {counter}; peak MB = peak resident set of the process "
+        f"queries counted with {counter}; cpu s = this process's CPU time "
+        "(PostgreSQL's not counted); peak MB = peak resident set of the process "
         "during the step, +MB = its growth over the step's start"
     )
     if not ties:

@@ -31,6 +31,8 @@ from .utility_meter import METER_DOOR
 
 # Opening entries created and posted per create([...]) call.
 MOVE_BATCH = 500
+# Customers, premises, meters and accounts created per create([...]) call.
+RECORD_BATCH = 2000
 
 
 class UtilityConversion(models.Model):
@@ -103,15 +105,17 @@ class UtilityConversion(models.Model):
                 found[line.key] = record
             else:
                 to_create[line.key] = prepare(line.data)
-        if to_create:
-            records = (
-                self.env[self._conversion_models()[kind]]
-                .sudo()
-                .create(list(to_create.values()))
-            )
-            created = dict(zip(to_create, records, strict=True))
+        Model = self.env[self._conversion_models()[kind]].sudo()
+        keys = list(to_create)
+        for start in range(0, len(keys), RECORD_BATCH):
+            chunk = keys[start : start + RECORD_BATCH]
+            records = Model.create([to_create[key] for key in chunk])
+            created = dict(zip(chunk, records, strict=True))
             self._remember(kind, created)
             found.update(created)
+            # The cache emptied between batches: memory stays flat.
+            self.env.flush_all()
+            self.env.invalidate_all()
         return found, len(to_create)
 
     def _load(self):
