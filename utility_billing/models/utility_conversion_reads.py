@@ -183,7 +183,9 @@ class UtilityConversion(models.Model):
                     vals["account_id"] = accounts[row["account_number"]].id
                 vals_list.append(vals)
             if vals_list:
-                Read._create_reads(vals_list, check_duplicates=False)
+                # Inserted, not created one by one: the stored values are the
+                # same (a test proves it), for a fraction of the time.
+                Read._create_reads(vals_list, check_duplicates=False, insert=True)
                 created += len(vals_list)
             self.env.flush_all()
             self.env.invalidate_all()
