@@ -411,24 +411,25 @@ class UtilityMeterRead(models.Model):
             for name, field in self._fields.items()
             if field.store and field.column_type and name != "id"
         ]
-        given = set().union(*vals_list)
-        defaults = self.default_get(
-            [name for name in columns if name not in given and name not in computed]
-        )
+        # The defaults of every field (a row without a value takes it, as
+        # create() gives it).
+        defaults = self.default_get([name for name in columns if name not in computed])
         meters = self.env["utility.meter"].browse({v["meter_id"] for v in vals_list})
         service_types = {meter.id: meter.service_type_id.id for meter in meters}
         companies = self.env["res.company"].browse(
             {v.get("company_id") or defaults.get("company_id") for v in vals_list}
         )
         uid, now = self.env.uid, self.env.cr.now()
-        stored_list = []
+        stored_list, local_dates = [], {}
         for vals in vals_list:
             stored = {**defaults, **vals}
             stored["read_datetime"] = fields.Datetime.to_datetime(
                 stored["read_datetime"]
             )
-            company = companies.browse(stored["company_id"])
-            stored["read_date"] = self._local_date(stored["read_datetime"], company)
+            key = (stored["read_datetime"], stored["company_id"])
+            if key not in local_dates:
+                local_dates[key] = self._local_date(key[0], companies.browse(key[1]))
+            stored["read_date"] = local_dates[key]
             stored["service_type_id"] = service_types[stored["meter_id"]]
             stored.update(
                 create_uid=uid, write_uid=uid, create_date=now, write_date=now
