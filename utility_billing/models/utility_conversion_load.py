@@ -296,7 +296,25 @@ class UtilityConversion(models.Model):
             raise UserError(
                 self.env._("The company has no sales journal for the opening balances.")
             )
-        found = {}
+        found, count = {}, 0
+        # By batches of accounts: the values of a batch's entries only are
+        # held at once (memory stays flat).
+        for start in range(0, len(lines), MOVE_BATCH):
+            created = self._load_balances_batch(
+                lines[start : start + MOVE_BATCH],
+                accounts,
+                journal,
+                clearing,
+                found,
+            )
+            count += len(created)
+            found.update(created)
+        return found, count
+
+    def _load_balances_batch(self, lines, accounts, journal, clearing, found):
+        """{key: move} created for the balances ``lines`` (those converted
+        before are put in ``found``)."""
+        company = self.company_id
         invoices, credits = {}, {}
         keys = lines.mapped("key")
         converted = self._converted_map(
@@ -344,8 +362,7 @@ class UtilityConversion(models.Model):
             created.update(self._create_moves_in_batches(credits))
         if created:
             self._remember("balances", created)
-            found.update(created)
-        return found, len(created)
+        return created
 
     def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH, sync=True):
         """{key: posted move} of the values ``vals_by_key``: created with one
