@@ -527,6 +527,21 @@ class UtilityConversion(models.Model):
                     "the deposits held."
                 )
             )
+        count = 0
+        keys = list(new)
+        # By batches of deposits: the values of a batch's entries only are
+        # held at once (memory stays flat).
+        for start in range(0, len(keys), MOVE_BATCH):
+            chunk = {key: new[key] for key in keys[start : start + MOVE_BATCH]}
+            created = self._load_deposits_batch(chunk, journal, general, clearing)
+            count += len(created)
+            found.update(created)
+        return found, count
+
+    def _load_deposits_batch(self, new, journal, general, clearing):
+        """{key: move} of the deposit invoices and their paying entries made
+        for ``new`` ({key: (account, amount)})."""
+        company = self.company_id
         day = self.cutover_date
         product = company._get_utility_deposit_product()
         deposit_account = company._get_utility_deposit_account()
@@ -640,5 +655,4 @@ class UtilityConversion(models.Model):
             created[key] = invoices[key]
             created[f"{key}/paid"] = entries[key]
         self._remember("deposits", created)
-        found.update(created)
-        return found, len(created)
+        return created
