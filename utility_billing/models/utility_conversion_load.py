@@ -96,27 +96,29 @@ class UtilityConversion(models.Model):
 
     def _load_kind(self, kind, lines, prepare):
         """{legacy key: record} of the staged ``lines`` of ``kind``: found
-        again, or created from ``prepare(row)`` in one batch."""
-        found, to_create = {}, {}
-        converted = self._converted_map(kind, lines.mapped("key"))
-        for line in lines:
-            record = converted.get(line.key)
-            if record:
-                found[line.key] = record
-            else:
-                to_create[line.key] = prepare(line.data)
+        again, or created from ``prepare(row)``, by batches (one create each,
+        the cache emptied between them: memory stays flat)."""
+        found, count = {}, 0
         Model = self.env[self._conversion_models()[kind]].sudo()
-        keys = list(to_create)
-        for start in range(0, len(keys), RECORD_BATCH):
-            chunk = keys[start : start + RECORD_BATCH]
-            records = Model.create([to_create[key] for key in chunk])
-            created = dict(zip(chunk, records, strict=True))
-            self._remember(kind, created)
-            found.update(created)
-            # The cache emptied between batches: memory stays flat.
+        for start in range(0, len(lines), RECORD_BATCH):
+            chunk = lines[start : start + RECORD_BATCH]
+            converted = self._converted_map(kind, chunk.mapped("key"))
+            to_create = {}
+            for line in chunk:
+                record = converted.get(line.key)
+                if record:
+                    found[line.key] = record
+                else:
+                    to_create[line.key] = prepare(line.data)
+            if to_create:
+                records = Model.create(list(to_create.values()))
+                created = dict(zip(to_create, records, strict=True))
+                self._remember(kind, created)
+                found.update(created)
+                count += len(created)
             self.env.flush_all()
             self.env.invalidate_all()
-        return found, len(to_create)
+        return found, count
 
     def _load(self):
         """Create what the staged rows describe (superuser, doors open): the
