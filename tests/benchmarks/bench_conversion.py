@@ -327,6 +327,22 @@ def stock_opening_invoices(env, count, cutover):
     return made
 
 
+def stock_figures(env, texts, openings, cutover, results):
+    """Stock Odoo beside it: base_import of customers.csv and as many opening
+    invoices created and posted as the load made."""
+    with Measure(env.cr) as m_partners:
+        partners = stock_partner_import(env, texts["customers"])
+    results.append(
+        ("stock: base_import customers.csv -> res.partner", partners, m_partners)
+    )
+    env.invalidate_all()
+    with Measure(env.cr) as m_moves:
+        stock_moves = stock_opening_invoices(env, openings, cutover)
+    results.append(
+        (f"stock: account.move create+post, by {STOCK_BATCH}", stock_moves, m_moves)
+    )
+
+
 # ----------------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------------
@@ -368,6 +384,11 @@ def parse_args(argv):
         type=float,
         default=1500.0,
         help="the load's peak memory may grow by less [%(default)s]",
+    )
+    parser.add_argument(
+        "--no-stock",
+        action="store_true",
+        help="leave out stock Odoo's figures (e.g. to profile the load alone)",
     )
     parser.add_argument(
         "--profile",
@@ -492,19 +513,11 @@ def main(argv=None):
         )
         env.invalidate_all()
 
-        # Stock Odoo beside it.
-        with Measure(cr) as m_partners:
-            partners = stock_partner_import(env, texts["customers"])
-        results.append(
-            ("stock: base_import customers.csv -> res.partner", partners, m_partners)
-        )
-        env.invalidate_all()
-        with Measure(cr) as m_moves:
-            stock_moves = stock_opening_invoices(env, openings, cutover)
-        results.append(
-            (f"stock: account.move create+post, by {STOCK_BATCH}", stock_moves, m_moves)
-        )
-        cr.rollback()
+        if args.no_stock:
+            cr.rollback()
+        else:
+            stock_figures(env, texts, openings, cutover, results)
+            cr.rollback()
 
     print()
     print_table(results)
