@@ -327,6 +327,22 @@ def stock_opening_invoices(env, count, cutover):
     return made
 
 
+def stock_figures(env, texts, openings, cutover, results):
+    """Stock Odoo beside it: base_import of customers.csv and as many opening
+    invoices created and posted as the load made."""
+    with Measure(env.cr) as m_partners:
+        partners = stock_partner_import(env, texts["customers"])
+    results.append(
+        ("stock: base_import customers.csv -> res.partner", partners, m_partners)
+    )
+    env.invalidate_all()
+    with Measure(env.cr) as m_moves:
+        stock_moves = stock_opening_invoices(env, openings, cutover)
+    results.append(
+        (f"stock: account.move create+post, by {STOCK_BATCH}", stock_moves, m_moves)
+    )
+
+
 # ----------------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------------
@@ -370,12 +386,22 @@ def parse_args(argv):
         help="the load's peak memory may grow by less [%(default)s]",
     )
     parser.add_argument(
+        "--no-stock",
+        action="store_true",
+        help="leave out stock Odoo's figures (e.g. to profile the load alone)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="profile the load and print its top functions (after the figures)",
     )
     parser.add_argument(
         "--profile-limit", type=int, default=30, help="functions listed [%(default)s]"
+    )
+    parser.add_argument(
+        "--profile-out",
+        metavar="FILE",
+        help="with --profile, also save the load's profile to FILE (pstats)",
     )
     gc.add_db_arguments(parser)
     args = parse_known(parser, argv)
@@ -386,15 +412,16 @@ def parse_args(argv):
 
 def print_table(rows):
     header = (
-        f"{'':52} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'queries':>8} "
-        f"{'peak MB':>8} {'+MB':>6}"
+        f"{'':52} {'rows':>7} {'seconds':>8} {'cpu s':>7} {'rows/s':>8} "
+        f"{'queries':>8} {'peak MB':>8} {'+MB':>6}"
     )
     print(header)
     print("-" * len(header))
     for name, count, m in rows:
         per_s = count / m.seconds if m.seconds else 0.0
         print(
-            f"{name:52} {count:>7} {m.seconds:>8.2f} {per_s:>8.0f} "
+            f"{name:52} {count:>7} {m.seconds:>8.2f} {m.cpu_seconds:>7.1f} "
+            f"{per_s:>8.0f} "
             f"{m.queries:>8} {m.peak_mb:>8.0f} {m.grow_mb:>6.0f}"
         )
 
@@ -486,19 +513,11 @@ def main(argv=None):
         )
         env.invalidate_all()
 
-        # Stock Odoo beside it.
-        with Measure(cr) as m_partners:
-            partners = stock_partner_import(env, texts["customers"])
-        results.append(
-            ("stock: base_import customers.csv -> res.partner", partners, m_partners)
-        )
-        env.invalidate_all()
-        with Measure(cr) as m_moves:
-            stock_moves = stock_opening_invoices(env, openings, cutover)
-        results.append(
-            (f"stock: account.move create+post, by {STOCK_BATCH}", stock_moves, m_moves)
-        )
-        cr.rollback()
+        if args.no_stock:
+            cr.rollback()
+        else:
+            stock_figures(env, texts, openings, cutover, results)
+            cr.rollback()
 
     print()
     print_table(results)
@@ -510,7 +529,8 @@ def main(argv=None):
         "rolled back"
     )
     print(
-        f"queries counted with {counter}; peak MB = peak resident set of the process "
+        f"queries counted with {counter}; cpu s = this process's CPU time "
+        "(PostgreSQL's not counted); peak MB = peak resident set of the process "
         "during the step, +MB = its growth over the step's start"
     )
     if not ties:
@@ -531,6 +551,8 @@ def main(argv=None):
     for name, value, ok in targets:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
     if profiler:
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
         print_profile(profiler, args.profile_limit, what="the load")
     return 0 if all(ok for _n, _v, ok in targets) else 1
 

@@ -475,6 +475,9 @@ class UtilityConversion(models.Model):
                     )
                 )
             errors = conversion._stage()
+            # What validating read (every row of every file) leaves the cache.
+            self.env.flush_all()
+            self.env.invalidate_all()
             if errors:
                 with workflow(CONVERSION_DOOR):
                     conversion.state = "draft"

@@ -16,7 +16,7 @@ from odoo.exceptions import UserError
 from ..tools.workflow import workflow
 from .account_move import BOOKS_DOOR
 from .utility_conversion import CONVERSION_DOOR, XMLID_MODULE
-from .utility_conversion_spec import BALANCE_BUCKETS, file_name
+from .utility_conversion_spec import file_name
 
 
 class UtilityConversion(models.Model):
@@ -78,10 +78,12 @@ class UtilityConversion(models.Model):
         by_balance = {row["account_number"] for _l, row in balances}
         by_bill = numbers
         # Converted before in the other file.
+        # The balances' keys: <account> (the opening invoice) and
+        # <account>/credit (the credit note of a negative current amount).
         balance_keys = {
-            f"{number}/{column}": number
+            key: number
             for number in by_bill - by_balance
-            for column, _days, _label in BALANCE_BUCKETS
+            for key in (number, f"{number}/credit")
         }
         balance_before = {
             balance_keys[key] for key in self._converted_map("balances", balance_keys)

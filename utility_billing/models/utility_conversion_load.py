@@ -31,6 +31,8 @@ from .utility_meter import METER_DOOR
 
 # Opening entries created and posted per create([...]) call.
 MOVE_BATCH = 500
+# Customers, premises, meters and accounts created per create([...]) call.
+RECORD_BATCH = 2000
 
 
 class UtilityConversion(models.Model):
@@ -94,25 +96,29 @@ class UtilityConversion(models.Model):
 
     def _load_kind(self, kind, lines, prepare):
         """{legacy key: record} of the staged ``lines`` of ``kind``: found
-        again, or created from ``prepare(row)`` in one batch."""
-        found, to_create = {}, {}
-        converted = self._converted_map(kind, lines.mapped("key"))
-        for line in lines:
-            record = converted.get(line.key)
-            if record:
-                found[line.key] = record
-            else:
-                to_create[line.key] = prepare(line.data)
-        if to_create:
-            records = (
-                self.env[self._conversion_models()[kind]]
-                .sudo()
-                .create(list(to_create.values()))
-            )
-            created = dict(zip(to_create, records, strict=True))
-            self._remember(kind, created)
-            found.update(created)
-        return found, len(to_create)
+        again, or created from ``prepare(row)``, by batches (one create each,
+        the cache emptied between them: memory stays flat)."""
+        found, count = {}, 0
+        Model = self.env[self._conversion_models()[kind]].sudo()
+        for start in range(0, len(lines), RECORD_BATCH):
+            chunk = lines[start : start + RECORD_BATCH]
+            converted = self._converted_map(kind, chunk.mapped("key"))
+            to_create = {}
+            for line in chunk:
+                record = converted.get(line.key)
+                if record:
+                    found[line.key] = record
+                else:
+                    to_create[line.key] = prepare(line.data)
+            if to_create:
+                records = Model.create(list(to_create.values()))
+                created = dict(zip(to_create, records, strict=True))
+                self._remember(kind, created)
+                found.update(created)
+                count += len(created)
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return found, count
 
     def _load(self):
         """Create what the staged rows describe (superuser, doors open): the
@@ -225,17 +231,20 @@ class UtilityConversion(models.Model):
                 },
             )
             created += count
-            new_accounts = env["utility.account"].sudo()
+            # The new accounts take their status, by groups of one status and
+            # end date (one write each); their services are checked together.
+            new_ids = defaultdict(list)
             for line in lines["accounts"]:
                 account = accounts[line.key]
                 if account.state == "draft":
-                    new_accounts |= account
-                    account.write(
-                        {
-                            "state": line.data["status"],
-                            "end_date": line.data["end_date"],
-                        }
+                    new_ids[line.data["status"], line.data["end_date"]].append(
+                        account.id
                     )
+            new_accounts = env["utility.account"].sudo()
+            for (status, end_date), ids in new_ids.items():
+                group = new_accounts.browse(ids)
+                group.write({"state": status, "end_date": end_date})
+                new_accounts |= group
             new_accounts.service_ids._check_no_overlap()
             balances, count = self._load_balances(lines["balances"], accounts)
             created += count
@@ -276,10 +285,12 @@ class UtilityConversion(models.Model):
         return cache[key]
 
     def _load_balances(self, lines, accounts):
-        """One posted opening invoice per account and aging bucket (a credit
-        note for a credit in the current column), against the conversion
-        clearing account; due so many days before the cut-over that the aging
-        puts it in its bucket. Keyed ``<account>/<bucket>``."""
+        """Per account, one posted opening invoice against the conversion
+        clearing account, with one receivable item per aging bucket due so
+        many days before the cut-over that the aging puts it in its bucket;
+        a credit in the current column is a credit note beside it. Keyed
+        ``<account>`` (the invoice) and ``<account>/credit`` (the credit
+        note)."""
         company = self.company_id
         clearing = company._utility_conversion_account()
         journal = company._get_utility_journal()
@@ -287,46 +298,90 @@ class UtilityConversion(models.Model):
             raise UserError(
                 self.env._("The company has no sales journal for the opening balances.")
             )
-        found = {}
-        to_create = {}
+        found, count = {}, 0
+        # By batches of accounts: the values of a batch's entries only are
+        # held at once (memory stays flat).
+        for start in range(0, len(lines), MOVE_BATCH):
+            created = self._load_balances_batch(
+                lines[start : start + MOVE_BATCH],
+                accounts,
+                journal,
+                clearing,
+                found,
+            )
+            count += len(created)
+            found.update(created)
+        return found, count
+
+    def _load_balances_batch(self, lines, accounts, journal, clearing, found):
+        """{key: move} created for the balances ``lines`` (those converted
+        before are put in ``found``)."""
+        company = self.company_id
+        invoices, credits = {}, {}
+        keys = lines.mapped("key")
         converted = self._converted_map(
-            "balances",
-            [
-                f"{key}/{column}"
-                for key in lines.mapped("key")
-                for column, *_r in BALANCE_BUCKETS
-            ],
+            "balances", keys + [f"{key}/credit" for key in keys]
         )
         for line in lines:
             account = accounts[line.data["account_number"]]
+            dues = []
             for column, days, label in BALANCE_BUCKETS:
                 amount = line.data.get(column) or 0.0
                 if company.currency_id.is_zero(amount):
                     continue
-                key = f"{line.key}/{column}"
-                move = converted.get(key)
-                if move:
-                    found[key] = move
-                    continue
                 due = self.cutover_date - relativedelta(days=days)
-                to_create[key] = self._opening_invoice_vals(
-                    account, journal, clearing, amount, due, label
+                if amount < 0:
+                    # Only the current column may be negative (validation).
+                    key = f"{line.key}/credit"
+                    if key in converted:
+                        found[key] = converted[key]
+                    else:
+                        credits[key] = self._opening_invoice_vals(
+                            account, journal, clearing, amount, due, label
+                        )
+                    continue
+                dues.append((amount, due, label))
+            if not dues:
+                continue
+            if line.key in converted:
+                found[line.key] = converted[line.key]
+            else:
+                invoices[line.key] = self._opening_aged_invoice_vals(
+                    account, journal, clearing, dues
                 )
-        if to_create:
-            created = self._create_moves_in_batches(to_create)
+        sequence = journal.utility_bill_sequence_id
+        if sequence and invoices:
+            names = numbering.allocate_names(
+                sequence.sudo(), journal, len(invoices), self.cutover_date
+            )
+            for vals, name in zip(invoices.values(), names, strict=True):
+                vals["name"] = name
+        created = {}
+        if invoices:
+            # Their lines are given, balanced: Odoo computes no payment terms.
+            created.update(self._create_moves_in_batches(invoices, sync=False))
+        if credits:
+            created.update(self._create_moves_in_batches(credits))
+        if created:
             self._remember("balances", created)
-            found.update(created)
-        return found, len(to_create)
+        return created
 
-    def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH):
+    def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH, sync=True):
         """{key: posted move} of the values ``vals_by_key``: created with one
         create([...]) and posted with one _post() per batch of moves of the
-        same type, the cache emptied between batches (memory stays flat)."""
+        same type, the cache emptied between batches (memory stays flat).
+        Without chatter tracking (the conversion's chatter records the load).
+        ``sync=False``: the values give every journal item, balanced, payment
+        term items included (``_opening_aged_invoice_vals``): Odoo does not
+        compute the tax and payment term items again."""
         by_type = defaultdict(list)
         for key, vals in vals_by_key.items():
             by_type[vals["move_type"]].append(key)
         created = {}
-        Move = self.env["account.move"].sudo()
+        ctx = {"tracking_disable": True, "mail_create_nolog": True}
+        if not sync:
+            ctx["skip_invoice_sync"] = True
+        Move = self.env["account.move"].sudo().with_context(**ctx)
         for move_type, keys in by_type.items():
             for start in range(0, len(keys), batch):
                 chunk = keys[start : start + batch]
@@ -334,10 +389,12 @@ class UtilityConversion(models.Model):
                     [vals_by_key[key] for key in chunk]
                 )
                 moves._post(soft=False)
-                created.update(zip(chunk, moves, strict=True))
+                created.update(zip(chunk, moves.ids, strict=True))
                 self.env.flush_all()
                 self.env.invalidate_all()
-        return {key: created[key] for key in vals_by_key}
+        moves = self.env["account.move"].sudo().browse(list(created.values()))
+        by_id = {move.id: move for move in moves}
+        return {key: by_id[created[key]] for key in vals_by_key}
 
     def _opening_invoice_vals(self, account, journal, clearing, amount, due, label):
         move_type = "out_invoice" if amount > 0 else "out_refund"
@@ -379,6 +436,66 @@ class UtilityConversion(models.Model):
             )
         return vals
 
+    def _opening_aged_invoice_vals(self, account, journal, clearing, dues):
+        """Values of the opening invoice of ``account``: for each ``(amount,
+        due date, bucket label)`` of ``dues`` (amounts positive), an item
+        crediting the conversion clearing account and a receivable item due
+        on its date, balanced, for ``_create_moves_in_batches(sync=False)``.
+        Dated the cut-over (the month-end summary counts it in that month);
+        due on the earliest date, as the oldest amount is."""
+        currency = account.currency_id
+        text = self.env._("Opening balance from the legacy system")
+        product_lines, term_lines = [], []
+        for amount, due, label in dues:
+            amount = currency.round(amount)
+            name = self.env._(
+                "Opening balance from the legacy system, %(bucket)s",
+                bucket=str(label),
+            )
+            product_lines.append(
+                Command.create(
+                    {
+                        "display_type": "product",
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": clearing.id,
+                        "tax_ids": [Command.clear()],
+                        "balance": -amount,
+                        "amount_currency": -amount,
+                        "currency_id": currency.id,
+                    }
+                )
+            )
+            term_lines.append(
+                Command.create(
+                    {
+                        "display_type": "payment_term",
+                        "name": name,
+                        "balance": amount,
+                        "amount_currency": amount,
+                        "currency_id": currency.id,
+                        "date_maturity": due,
+                    }
+                )
+            )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": account.partner_id.id,
+            "journal_id": journal.id,
+            "invoice_date": self.cutover_date,
+            "invoice_date_due": min(due for _a, due, _l in dues),
+            "date": self.cutover_date,
+            "currency_id": currency.id,
+            "company_id": account.company_id.id,
+            "invoice_payment_term_id": False,
+            "fiscal_position_id": False,
+            "utility_account_id": account.id,
+            "payment_reference": account.name,
+            "ref": text,
+            "line_ids": product_lines + term_lines,
+        }
+
     def _load_deposits(self, lines, accounts):
         """Per account, its deposit held: a posted deposit invoice on the
         customer deposits account (as Start Service bills it), paid at once by
@@ -412,7 +529,24 @@ class UtilityConversion(models.Model):
                     "the deposits held."
                 )
             )
+        count = 0
+        keys = list(new)
+        # By batches of deposits: the values of a batch's entries only are
+        # held at once (memory stays flat).
+        for start in range(0, len(keys), MOVE_BATCH):
+            chunk = {key: new[key] for key in keys[start : start + MOVE_BATCH]}
+            created = self._load_deposits_batch(chunk, journal, general, clearing)
+            count += len(created)
+            found.update(created)
+        return found, count
+
+    def _load_deposits_batch(self, new, journal, general, clearing):
+        """{key: move} of the deposit invoices and their paying entries made
+        for ``new`` ({key: (account, amount)})."""
+        company = self.company_id
         day = self.cutover_date
+        product = company._get_utility_deposit_product()
+        deposit_account = company._get_utility_deposit_account()
         labels, invoice_vals = {}, {}
         for key, (account, amount) in new.items():
             label = self.env._(
@@ -420,14 +554,24 @@ class UtilityConversion(models.Model):
                 account=account.name,
             )
             labels[key] = label
-            vals = {
+            currency = account.currency_id
+            amount = currency.round(amount)
+            # Every journal item given, balanced (created without Odoo's
+            # payment term computation): the deposit, and the receivable.
+            line = {
+                "name": label,
+                "balance": amount,
+                "amount_currency": amount,
+                "currency_id": currency.id,
+            }
+            invoice_vals[key] = {
                 "move_type": "out_invoice",
                 "partner_id": account.partner_id.id,
                 "journal_id": journal.id,
                 "invoice_date": day,
                 "invoice_date_due": day,
                 "date": day,
-                "currency_id": account.currency_id.id,
+                "currency_id": currency.id,
                 "company_id": company.id,
                 "invoice_payment_term_id": False,
                 "fiscal_position_id": False,
@@ -435,24 +579,33 @@ class UtilityConversion(models.Model):
                 "utility_deposit_kind": "bill",
                 "payment_reference": account.name,
                 "ref": label,
-                "invoice_line_ids": [
+                "line_ids": [
                     Command.create(
                         {
-                            "product_id": company._get_utility_deposit_product().id,
-                            "name": label,
+                            **line,
+                            "display_type": "product",
+                            "product_id": product.id,
                             "quantity": 1,
                             "price_unit": amount,
-                            "account_id": company._get_utility_deposit_account().id,
+                            "account_id": deposit_account.id,
                             "tax_ids": [Command.clear()],
+                            "balance": -amount,
+                            "amount_currency": -amount,
                         }
-                    )
+                    ),
+                    Command.create(
+                        {**line, "display_type": "payment_term", "date_maturity": day}
+                    ),
                 ],
             }
-            sequence = journal.utility_bill_sequence_id
-            if sequence:
-                vals["name"] = numbering.next_name(sequence.sudo(), journal, day)
-            invoice_vals[key] = vals
-        invoices = self._create_moves_in_batches(invoice_vals)
+        sequence = journal.utility_bill_sequence_id
+        if sequence:
+            names = numbering.allocate_names(
+                sequence.sudo(), journal, len(invoice_vals), day
+            )
+            for vals, name in zip(invoice_vals.values(), names, strict=True):
+                vals["name"] = name
+        invoices = self._create_moves_in_batches(invoice_vals, sync=False)
         # Each deposit invoice paid by an entry on the clearing account, the
         # entries created and posted, then reconciled, by batches.
         receivables, entry_vals = {}, {}
@@ -487,7 +640,7 @@ class UtilityConversion(models.Model):
                     ),
                 ],
             }
-        entries = self._create_moves_in_batches(entry_vals)
+        entries = self._create_moves_in_batches(entry_vals, sync=False)
         keys = list(invoices)
         for start in range(0, len(keys), MOVE_BATCH):
             plan = [
@@ -504,5 +657,4 @@ class UtilityConversion(models.Model):
             created[key] = invoices[key]
             created[f"{key}/paid"] = entries[key]
         self._remember("deposits", created)
-        found.update(created)
-        return found, len(created)
+        return created

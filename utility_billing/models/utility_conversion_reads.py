@@ -154,6 +154,8 @@ class UtilityConversion(models.Model):
         serials = list(line_ids_by_serial)
         created = 0
         Read = self.env["utility.meter.read"].sudo()
+        company = self.company_id
+        moments = {}
         for start in range(0, len(serials), READ_BATCH_METERS):
             chunk = serials[start : start + READ_BATCH_METERS]
             meters = self._converted_map("meters", chunk)
@@ -169,9 +171,16 @@ class UtilityConversion(models.Model):
                 meter = meters[row["meter_serial"]]
                 if (meter.id, row["read_date"]) in existing:
                     continue
+                day = row["read_date"]
+                if day not in moments:
+                    # The keyed local date at noon in the company's zone (as
+                    # the read would store it), worked out once a date.
+                    moments[day] = company._utility_local_to_utc(
+                        fields.Date.to_date(day)
+                    )
                 vals = {
                     "meter_id": meter.id,
-                    "read_datetime": fields.Date.to_date(row["read_date"]),
+                    "read_datetime": moments[day],
                     "reading": row["reading"],
                     "read_type": row["read_type"],
                     "source": "system"
@@ -183,7 +192,9 @@ class UtilityConversion(models.Model):
                     vals["account_id"] = accounts[row["account_number"]].id
                 vals_list.append(vals)
             if vals_list:
-                Read._create_reads(vals_list, check_duplicates=False)
+                # Inserted, not created one by one: the stored values are the
+                # same (a test proves it), for a fraction of the time.
+                Read._create_reads(vals_list, check_duplicates=False, insert=True)
                 created += len(vals_list)
             self.env.flush_all()
             self.env.invalidate_all()

@@ -9,6 +9,8 @@ controls). Its other concerns live in sibling files: exception review
 import contextvars
 from datetime import date, datetime, timedelta
 
+from psycopg2.extensions import AsIs
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -101,6 +103,11 @@ STATE_TRANSITIONS = {
 # Set only by ``_create_prepared``: create() then stores the values as given.
 # A context variable of the running thread, which no RPC argument reaches.
 _CREATE_PREPARED = contextvars.ContextVar("utility_read_create_prepared", default=False)
+# ``_insert_prepared``: the stored computed fields it fills itself (a new one
+# must be added there), and the reads inserted per INSERT statement.
+INSERT_COMPUTED = frozenset({"read_date", "service_type_id"})
+INSERT_BATCH = 1000
+SQL_DEFAULT = AsIs("DEFAULT")
 
 
 class UtilityMeterRead(models.Model):
@@ -375,8 +382,97 @@ class UtilityMeterRead(models.Model):
             _CREATE_PREPARED.reset(token)
 
     @api.model
+    def _insert_prepared(self, vals_list):
+        """Create reads from values already prepared, as ``_create_prepared``
+        does, in one INSERT per batch: for the hundreds of thousands of billed
+        reads of a go-live conversion (server code only).
+
+        Every stored column the ORM would fill is filled: the values given,
+        the defaults of the fields not given, the stored computed and related
+        fields (``INSERT_COMPUTED``) and the log access columns; the Python
+        constraints and the company check run on the reads inserted, as after
+        a create. No chatter, as ``_create_prepared``. A test proves an
+        inserted read equal, field by field, to one created through the ORM.
+        """
+        if not vals_list:
+            return self.browse()
+        computed = {
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and field.compute
+        }
+        if computed - INSERT_COMPUTED:
+            # A stored computed field added since: compute it here too.
+            raise NotImplementedError(
+                f"_insert_prepared does not fill {sorted(computed - INSERT_COMPUTED)}"
+            )
+        columns = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name != "id"
+        ]
+        # The defaults of every field (a row without a value takes it, as
+        # create() gives it).
+        defaults = self.default_get([name for name in columns if name not in computed])
+        meters = self.env["utility.meter"].browse({v["meter_id"] for v in vals_list})
+        service_types = {meter.id: meter.service_type_id.id for meter in meters}
+        companies = self.env["res.company"].browse(
+            {v.get("company_id") or defaults.get("company_id") for v in vals_list}
+        )
+        uid, now = self.env.uid, self.env.cr.now()
+        stored_list, local_dates = [], {}
+        for vals in vals_list:
+            stored = {**defaults, **vals}
+            stored["read_datetime"] = fields.Datetime.to_datetime(
+                stored["read_datetime"]
+            )
+            key = (stored["read_datetime"], stored["company_id"])
+            if key not in local_dates:
+                local_dates[key] = self._local_date(key[0], companies.browse(key[1]))
+            stored["read_date"] = local_dates[key]
+            stored["service_type_id"] = service_types[stored["meter_id"]]
+            stored.update(
+                create_uid=uid, write_uid=uid, create_date=now, write_date=now
+            )
+            stored_list.append(stored)
+        names = sorted(
+            {name for stored in stored_list for name in stored} & set(columns)
+        )
+        rows = [
+            tuple(
+                self._fields[name].convert_to_column_insert(stored[name], self, stored)
+                if name in stored
+                else SQL_DEFAULT
+                for name in names
+            )
+            for stored in stored_list
+        ]
+        ids = []
+        for start in range(0, len(rows), INSERT_BATCH):
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                    SQL.identifier(self._table),
+                    SQL(", ").join(map(SQL.identifier, names)),
+                    SQL(", ").join(rows[start : start + INSERT_BATCH]),
+                )
+            )
+            ids.extend(row[0] for row in self.env.cr.fetchall())
+        reads = self.browse(ids)
+        # The one2many of the meters, accounts and imports read before.
+        self.env.invalidate_all()
+        reads._validate_fields(names)
+        reads._check_company()
+        return reads
+
+    @api.model
     def _create_reads(
-        self, vals_list, reject=None, user_values=False, check_duplicates=True
+        self,
+        vals_list,
+        reject=None,
+        user_values=False,
+        check_duplicates=True,
+        insert=False,
     ):
         """Prepare and create reads; return ({index: read_id}, {index: reason}).
 
@@ -386,7 +482,9 @@ class UtilityMeterRead(models.Model):
         ``user_values``: the values come from a user's create() (checked against
         the meter's account and premise). ``check_duplicates``: refuse, with a
         clear message, a read of a meter at a date and time that already has a
-        live read (imports skip those themselves).
+        live read (imports skip those themselves). ``insert``: the prepared
+        reads are inserted in one INSERT a batch (``_insert_prepared``), for a
+        go-live conversion's read history.
         """
         order = sorted(
             range(len(vals_list)),
@@ -420,7 +518,8 @@ class UtilityMeterRead(models.Model):
                         rejected[index] = reason
                     else:
                         keep.append((index, vals))
-                reads = self._create_prepared([vals for _i, vals in keep])
+                create = self._insert_prepared if insert else self._create_prepared
+                reads = create([vals for _i, vals in keep])
                 created.update(zip([i for i, _v in keep], reads.ids, strict=True))
             self.browse(list(created.values()))._recompute_later_reads()
         return created, rejected

@@ -300,6 +300,38 @@ class TestConversion(ConversionCommon):
                 ("CV-0003", "91+"): 60.00,
             },
         )
+        # One opening invoice per account, a receivable item per bucket due on
+        # its own date; the invoice is due when its oldest amount is.
+        openings = conversion.move_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and not m.utility_deposit_kind
+        )
+        self.assertEqual(openings.utility_account_id, one | two | three)
+        self.assertEqual(len(openings), 3)
+        opening = openings.filtered(lambda m: m.utility_account_id == one)
+        self.assertEqual(opening.state, "posted")
+        self.assertEqual(opening.invoice_date, CUTOVER)
+        self.assertEqual(opening.invoice_date_due, date(2025, 5, 30))
+        self.assertEqual(opening.amount_total, 83.85)
+        self.assertEqual(
+            sorted(
+                (ln.date_maturity, ln.balance, ln.amount_residual)
+                for ln in opening.line_ids
+                if ln.display_type == "payment_term"
+            ),
+            [(date(2025, 5, 30), 38.75, 38.75), (CUTOVER, 45.10, 45.10)],
+        )
+        self.assertEqual(
+            opening.line_ids.filtered(
+                lambda ln: ln.display_type == "payment_term"
+            ).account_id.account_type,
+            "asset_receivable",
+        )
+        # CV-0002's 5.00 credit is a credit note applied to its oldest item.
+        credit = conversion.move_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertEqual(
+            (credit.utility_account_id, credit.amount_total, credit.payment_state),
+            (two, 5.0, "paid"),
+        )
         # The other side: the conversion clearing account and the deposits.
         clearing = self.company.utility_conversion_account_id
         self.assertEqual(clearing.code, "199100")
@@ -333,8 +365,9 @@ class TestConversion(ConversionCommon):
         loaded = self._counts()
         self.assertEqual(
             {k: loaded[k] - before[k] for k in loaded},
-            # Opening invoices 6, deposit invoices 2 and their payments 2.
-            {"partners": 3, "premises": 3, "meters": 2, "accounts": 3, "moves": 10},
+            # Opening invoices 3 (one per account), a credit note (CV-0002's
+            # credit), deposit invoices 2 and their payments 2.
+            {"partners": 3, "premises": 3, "meters": 2, "accounts": 3, "moves": 8},
         )
 
         # A re-load of the same files, in a new batch: nothing new.

@@ -155,3 +155,62 @@ class TestConversionReads(UtilityBillingRunCommon):
         self.assertEqual(march.billed_move_id, bill)
         # The converted history is not billed again.
         self.assertFalse(m1.billed_move_id)
+
+    def test_inserted_reads_equal_created_reads(self):
+        """The conversion inserts its reads in one INSERT a batch: each stores,
+        field by field, what the ORM's create stores for the same values."""
+        Read = self.env["utility.meter.read"]
+        one, two = self._create_meter("IX-1"), self._create_meter("IX-2")
+        account = self.env["utility.account"].create(
+            {
+                "name": "IX-0001",
+                "partner_id": self.partner.id,
+                "premise_id": self._create_premise(street="1 Calle Uno").id,
+            }
+        )
+
+        def history(meter):
+            return [
+                {
+                    "meter_id": meter.id,
+                    "read_datetime": date(2025, 1, 31),
+                    "reading": 1000,
+                    "read_type": "actual",
+                    "source": "handheld",
+                    "state": "billed",
+                    "account_id": account.id,
+                },
+                {
+                    "meter_id": meter.id,
+                    "read_datetime": date(2025, 2, 27),
+                    "reading": 1012.5,
+                    "read_type": "estimated",
+                    "source": "system",
+                    "state": "billed",
+                },
+            ]
+
+        Read._create_reads(history(one), check_duplicates=False)
+        Read._create_reads(history(two), check_duplicates=False, insert=True)
+        self.env.invalidate_all()
+        created = Read.search([("meter_id", "=", one.id)], order="read_datetime")
+        inserted = Read.search([("meter_id", "=", two.id)], order="read_datetime")
+        self.assertEqual(len(inserted), 2)
+        stored = [
+            name
+            for name, field in Read._fields.items()
+            if field.store
+            and field.column_type
+            and name not in ("id", "meter_id", "previous_read_id")
+        ]
+        self.assertIn("read_date", stored)
+        self.assertIn("company_id", stored)
+        self.assertIn("create_uid", stored)
+        for orm, sql in zip(created, inserted, strict=True):
+            for name in stored:
+                self.assertEqual(orm[name], sql[name], name)
+        self.assertEqual(
+            (created[1].previous_read_id, inserted[1].previous_read_id),
+            (created[0], inserted[0]),
+        )
+        self.assertEqual(inserted[1].consumption, 12.5)

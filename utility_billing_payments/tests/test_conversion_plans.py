@@ -90,12 +90,21 @@ class TestConversionPlans(ConversionCommon, UtilityDelinquencyCommon):
             self.assertEqual(plan.approved_by_id, self.manager)
             self.assertEqual(plan.account_id.payment_plan_id, plan)
         self.assertIn("PP-0001", one.note)
-        # CV-0001 covers its two opening bills: 15.00 outside the legacy
+        # CV-0001 covers its opening balance: 15.00 outside the legacy
         # plan due at the cut-over, then the legacy installments, the last
         # one smaller.
         self.assertEqual(one.amount_total, 83.85)
         self.assertEqual(one.down_payment, 15.0)
-        self.assertEqual(len(one.move_ids), 2)
+        # Its opening invoice, with one receivable item per aging bucket.
+        self.assertEqual(len(one.move_ids), 1)
+        self.assertEqual(
+            len(
+                one.move_ids.line_ids.filtered(
+                    lambda ln: ln.account_id.account_type == "asset_receivable"
+                )
+            ),
+            2,
+        )
         self.assertEqual(
             [(i.due_date, i.amount) for i in one.installment_ids],
             [
