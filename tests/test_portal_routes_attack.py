@@ -231,6 +231,45 @@ class TestPortalRoutesAttack(UtilityBillingRunCommon, HttpCase):
             with self.subTest(url=url):
                 self.assertHttpRefused(url)
 
+    def test_own_token_on_other_document_refused(self):
+        """A's own access tokens do not open B's documents."""
+        bill_token = self.bill_a.sudo()._portal_ensure_token()
+        account_token = self.account_a.sudo()._portal_ensure_token()
+        for url in (
+            f"/my/invoices/{self.bill_b.id}?access_token={bill_token}",
+            f"/my/invoices/{self.bill_b.id}?access_token={bill_token}&report_type=pdf",
+            f"/my/utility_accounts/{self.account_b.id}?access_token={account_token}",
+        ):
+            with self.subTest(url=url):
+                self.assertHttpRefused(url)
+
+    def test_other_records_by_search_refused(self):
+        """Counting, grouping and name search find nothing of B's."""
+        for model, domain in (
+            ("account.move", [("partner_id", "=", self.partner_b.id)]),
+            ("account.move.line", [("move_id", "=", self.bill_b.id)]),
+            ("utility.account", [("name", "=", self.account_b.name)]),
+            ("utility.meter.read", [("account_id", "=", self.account_b.id)]),
+        ):
+            with self.subTest(model=model):
+                self.assertEqual(self._rpc(model, "search_count", [domain]), 0)
+                groups = self._rpc(
+                    model, "read_group", [domain, ["id:count"], []], {"lazy": False}
+                )
+                self.assertFalse(groups and groups[0]["__count"])
+        # utility.account's name search goes through the meters' serials,
+        # which the portal may not read: refused, for A's own number too.
+        for model, name in (
+            ("utility.account", self.account_b.name),
+            ("res.partner", "Jose Ramirez"),
+        ):
+            with mute_logger("odoo.http"):
+                reply = call_kw(self, model, "name_search", [name])
+            if "error" in reply:
+                self.assertIn(reply["error"]["data"]["name"], REFUSALS, model)
+            else:
+                self.assertFalse(reply["result"], model)
+
     def test_own_bill_routes_open(self):
         """A's own bill opens on its portal page and as PDF. Stock Odoo gives
         portal users no right on ir.attachment nor on ir.actions.report: their
