@@ -9,7 +9,8 @@ company's zone, posted to the account's receivable, and handed to the suite's
 payment door: source "online", applied to the account's bills oldest due
 first, the delinquency re-checked (``utility.account._utility_online_payment``).
 A pending, authorized, cancelled or failed transaction creates no payment and
-changes nothing.
+changes nothing. Its portal attempt (utility.portal.attempt, kind "payment")
+counts as a failure against the portal's rate limits until it is done.
 """
 
 from odoo import fields, models
@@ -49,3 +50,14 @@ class PaymentTransaction(models.Model):
         payment = super()._create_payment(**extra_create_values)
         account._utility_online_payment(payment)
         return payment
+
+    def _set_done(self, *args, **kwargs):
+        """A confirmed payment is a successful portal attempt: it no longer
+        counts against the account's or the IP address's limits."""
+        txs = super()._set_done(*args, **kwargs)
+        utility_txs = txs.filtered("utility_account_id")
+        if utility_txs:
+            self.env["utility.portal.attempt"].sudo().search(
+                [("transaction_id", "in", utility_txs.ids)]
+            ).write({"success": True})
+        return txs
