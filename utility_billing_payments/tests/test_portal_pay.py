@@ -13,8 +13,10 @@ from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hmac as hmac_tool
 
+from odoo.addons.utility_billing.tests.common import load_po_terms
+
 from .common_delinquency import UtilityDelinquencyCommon
-from .common_online import UtilityOnlinePaymentMixin, load_spanish
+from .common_online import UtilityOnlinePaymentMixin
 
 
 @tagged("post_install", "-at_install")
@@ -368,7 +370,9 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         self.assertFalse(self._online_moves())
 
     def test_spanish(self):
-        load_spanish(self)
+        load_po_terms(
+            self.env, "utility_billing_payments", cleanup=self.addCleanup
+        )
         self.portal_user.lang = "es_MX"
         self.authenticate("portal_pay", "portal_pay")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
