@@ -260,9 +260,7 @@ def generate(
                 "start_date": start_dates[index],
             }
         ]
-        services.append(
-            {"service_type_id": trash.id, "start_date": start_dates[index]}
-        )
+        services.append({"service_type_id": trash.id, "start_date": start_dates[index]})
         if classes[index] != "commercial":
             services.append(
                 {"service_type_id": sewer.id, "start_date": start_dates[index]}

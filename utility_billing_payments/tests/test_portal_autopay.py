@@ -3,7 +3,6 @@
 """Autopay enrolment, its cancellation and paperless billing on the customer
 portal, as the customer does them (issue 18 item 3)."""
 
-
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -315,9 +314,7 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
     def test_spanish(self):
         """A customer who reads Spanish gets the card, the authorization and
         the messages in Spanish, and the Spanish text is the one kept."""
-        load_po_terms(
-            self.env, "utility_billing_payments", cleanup=self.addCleanup
-        )
+        load_po_terms(self.env, "utility_billing_payments", cleanup=self.addCleanup)
         self._login("es_MX")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
         self.assertIn("Pago automático y facturas sin papel", page)

@@ -370,9 +370,7 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         self.assertFalse(self._online_moves())
 
     def test_spanish(self):
-        load_po_terms(
-            self.env, "utility_billing_payments", cleanup=self.addCleanup
-        )
+        load_po_terms(self.env, "utility_billing_payments", cleanup=self.addCleanup)
         self.portal_user.lang = "es_MX"
         self.authenticate("portal_pay", "portal_pay")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
