@@ -171,6 +171,8 @@ def main():
         session, uid, opener = login(args.url, args.db, args.login, args.password)
         if args.lang:
             set_language(args.url, opener, uid, args.lang)
+            # The session keeps the language of its login: sign in again.
+            session, uid, opener = login(args.url, args.db, args.login, args.password)
     chrome = Chrome(args.width, args.height, mobile=args.mobile)
     try:
         host = urllib.parse.urlparse(args.url).hostname

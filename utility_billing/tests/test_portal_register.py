@@ -263,11 +263,15 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         page = self._page_text(response)
         self.assertIn("Register for Online Access", page)
         self.assertIn("Registration Code", page)
+        # The other language is offered in its own name.
+        self.assertIn("Español", page)
         self.opener.cookies["frontend_lang"] = "es_MX"
         page = self._page_text(self.url_open(URL))
         self.assertIn("Regístrese para el acceso en línea", page)
         self.assertIn("Código de registro", page)
         self.assertNotIn("Registration Code", page)
+        self.assertIn("English", page)
+        self.assertNotIn("Español", page)
         # The sign-in page points to it.
         self.opener.cookies["frontend_lang"] = "en_US"
         self.assertIn(URL, self.url_open("/web/login").text)

@@ -311,6 +311,10 @@ class TestPortalRequests(UtilityBillingCommon, HttpCase):
         self.assertIn("Describa la fuga", response.text)
         response = self._post_request("leak", description="Fuga en el patio")
         self.assertIn("Gracias: recibimos su solicitud", response.text)
+        # The list of requests: its type and status in Spanish.
+        self.assertIn("Fuga", response.text)
+        self.assertIn("Nueva", response.text)
+        self.assertNotIn(">Leak<", response.text)
         service_request = self._requests()
         mail = self.env["mail.mail"].search(
             [("model", "=", service_request._name), ("res_id", "=", service_request.id)]

@@ -384,6 +384,8 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
             f"/my/utility_accounts/{self.account.id}/pay?choice=balance"
         ).text
         self.assertIn("Cambiar el monto", page)
+        self.assertIn(">Saldo<", page)
+        self.assertNotIn(">Balance<", page)
 
     def _attempts(self, **domain):
         return self.env["utility.portal.attempt"].search(
