@@ -25,6 +25,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
+from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.utility_billing.controllers.portal import UtilityAccountPortal
@@ -351,3 +352,13 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         # Back to the account's page, which tells how the payment went.
         tx_sudo.landing_route = f"{account_sudo.access_url}?online_tx={tx_sudo.id}"
         return tx_sudo._get_processing_values()
+
+
+class UtilityPortalAccount(PortalAccount):
+    def _get_overdue_invoices_domain(self, partner_id=None):
+        """Odoo's overdue invoices (the "Invoices to pay" banner of /my and
+        its "Pay Now") leave utility bills out: they are paid from the
+        account's page."""
+        return super()._get_overdue_invoices_domain(partner_id=partner_id) + [
+            ("utility_account_id", "=", False)
+        ]

@@ -13,7 +13,8 @@ changes nothing. Its portal attempt (utility.portal.attempt, kind "payment")
 counts as a failure against the portal's rate limits until it is done.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PaymentTransaction(models.Model):
@@ -26,6 +27,25 @@ class PaymentTransaction(models.Model):
         copy=False,
         help="The utility account this online payment pays (customer portal).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Utility bills are paid from their account's page: a transaction of
+        Odoo's invoice payment (the bill's page, overdue invoices, a payment
+        link) for a utility bill is refused, as its payment would skip the
+        suite's door."""
+        txs = super().create(vals_list)
+        for tx in txs:
+            if not tx.utility_account_id and tx.invoice_ids.filtered(
+                "utility_account_id"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Utility bills are paid online from the utility account's "
+                        "page (My Account > Utility Accounts > Pay online)."
+                    )
+                )
+        return txs
 
     def _create_payment(self, **extra_create_values):
         """Utility accounts: the payment is the account's, dated the local day

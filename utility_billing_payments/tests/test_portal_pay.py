@@ -9,6 +9,8 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hmac as hmac_tool
@@ -386,6 +388,35 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         self.assertIn("Cambiar el monto", page)
         self.assertIn(">Saldo<", page)
         self.assertNotIn(">Balance<", page)
+
+    def test_bills_not_paid_through_odoo_invoice_payment(self):
+        """Odoo's own invoice payment (the bill's Pay Now, the overdue
+        invoices of /my, a payment link) would skip the suite's door: the
+        bills are paid from the account's page only; a transaction for a
+        utility bill without its account is refused."""
+        self.env["ir.config_parameter"].set_param(
+            "account_payment.enable_portal_payment", "True"
+        )
+        self.assertFalse(self.bill_jan._has_to_be_paid())
+        self.authenticate("portal_pay", "portal_pay")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["overdue_invoice_count"]}
+        )
+        self.assertEqual(counters["overdue_invoice_count"], 0)
+        response = self.url_open("/my/invoices/overdue")
+        self.assertNotIn("o_payment_form", response.text)
+        with self.assertRaises(ValidationError):
+            self.env["payment.transaction"].create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.provider.payment_method_ids[:1].id,
+                    "reference": "PAY01-ODOO",
+                    "amount": 100.0,
+                    "currency_id": self.account.currency_id.id,
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(self.bill_jan.ids)],
+                }
+            )
 
     def _attempts(self, **domain):
         return self.env["utility.portal.attempt"].search(
