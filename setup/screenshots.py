@@ -8,9 +8,17 @@ Usage:
 
 Each NAME=PATH is opened after logging in (a real web session: the login form's
 JSON-RPC, then the session cookie handed to Chromium through the DevTools
-protocol) and saved as OUT/NAME.png at 1440x900. Needs the Debian package
-``chromium`` and the Python package ``websocket-client`` (setup/requirements.txt).
-Nothing here is a test: it is for looking at the screens, e.g. for the README.
+protocol) and saved as OUT/NAME.png at 1440x900 (--width, --height; --mobile
+emulates a phone: e.g. --width 390 --mobile). Without --login the pages are
+opened as a visitor (e.g. the portal's registration page). NAME=js:CODE runs
+CODE (JavaScript) in the page last opened, waits, and saves the screen as
+NAME, e.g. to click a button:
+
+    "paid=js:document.querySelector('button[name=o_payment_submit_button]').click()"
+
+Needs the Debian package ``chromium`` and the Python package ``websocket-client``
+(setup/requirements.txt). Nothing here is a test: it is for looking at the
+screens, e.g. for the README.
 """
 
 import argparse
@@ -70,7 +78,7 @@ def set_language(url, opener, uid, lang):
 
 
 class Chrome:
-    def __init__(self, width, height):
+    def __init__(self, width, height, mobile=False):
         binary = next(
             (
                 shutil.which(name)
@@ -114,8 +122,10 @@ class Chrome:
             width=width,
             height=height,
             deviceScaleFactor=1,
-            mobile=False,
+            mobile=mobile,
         )
+        if mobile:
+            self.call("Emulation.setTouchEmulationEnabled", enabled=True)
 
     def call(self, method, **params):
         self.seq += 1
@@ -139,30 +149,61 @@ def main():
     parser.add_argument("shots", nargs="+", help="NAME=PATH")
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="")
-    parser.add_argument("--login", required=True)
-    parser.add_argument("--password", required=True)
+    parser.add_argument("--login", default="", help="none: as a visitor")
+    parser.add_argument("--password", default="")
     parser.add_argument(
-        "--lang", default="", help="e.g. es_MX: set as the user's own language first"
+        "--lang",
+        default="",
+        help="e.g. es_MX: set as the user's own language first (a visitor's: "
+        "the frontend_lang cookie)",
     )
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--wait", type=float, default=4.0, help="seconds a page loads")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument(
+        "--mobile", action="store_true", help="emulate a phone (touch, viewport)"
+    )
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    session, uid, opener = login(args.url, args.db, args.login, args.password)
-    if args.lang:
-        set_language(args.url, opener, uid, args.lang)
-    chrome = Chrome(args.width, args.height)
+    session = None
+    if args.login:
+        session, uid, opener = login(args.url, args.db, args.login, args.password)
+        if args.lang:
+            set_language(args.url, opener, uid, args.lang)
+            # The session keeps the language of its login: sign in again.
+            session, uid, opener = login(args.url, args.db, args.login, args.password)
+    chrome = Chrome(args.width, args.height, mobile=args.mobile)
     try:
         host = urllib.parse.urlparse(args.url).hostname
         chrome.call("Network.enable")
-        chrome.call(
-            "Network.setCookie", name="session_id", value=session, domain=host, path="/"
-        )
+        if session:
+            chrome.call(
+                "Network.setCookie",
+                name="session_id",
+                value=session,
+                domain=host,
+                path="/",
+            )
+        elif args.lang:
+            # A visitor's language: the cookie of the portal's language menu.
+            chrome.call(
+                "Network.setCookie",
+                name="frontend_lang",
+                value=args.lang,
+                domain=host,
+                path="/",
+            )
         for shot in args.shots:
             name, path = shot.split("=", 1)
-            chrome.call("Page.navigate", url=args.url + path)
+            if path.startswith("js:"):
+                result = chrome.call(
+                    "Runtime.evaluate", expression=path[3:], awaitPromise=True
+                )
+                if result.get("exceptionDetails"):
+                    print(f"{name}: {result['exceptionDetails'].get('text')}")
+            else:
+                chrome.call("Page.navigate", url=args.url + path)
             time.sleep(args.wait)
             data = chrome.call("Page.captureScreenshot", format="png")["data"]
             target = os.path.join(args.out, f"{name}.png")

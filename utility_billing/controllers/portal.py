@@ -78,7 +78,7 @@ class UtilityAccountPortal(CustomerPortal):
             "bills": account_sudo._portal_bills(),
             "due_date": account_sudo._portal_next_due_date(),
             "payments": account_sudo._portal_payments(),
-            "consumption": account_sudo._portal_consumption(),
+            "consumption_compared": account_sudo._portal_consumption_compared(),
             "uom_name": account_sudo._portal_uom_name(),
         }
         values = self._get_page_view_values(

@@ -1,7 +1,7 @@
 # Copyright 2026 Utility Billing Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Customer portal: the account's history on its page (use by month beside the
-same month last year, the notices received) and the notice's PDF.
+"""Customer portal: the notices received on the account's page and the
+notice's PDF.
 
 The PDF route reads the notice with the user's own rights first (record rule
 ``utility_notice_rule_portal``: sent notices of the user's commercial partner),
@@ -24,12 +24,7 @@ class UtilityAccountHistoryPortal(UtilityAccountPortal):
             document, access_token, values, *args, **kwargs
         )
         if document._name == "utility.account":
-            values.update(
-                {
-                    "consumption_compared": document._portal_consumption_compared(),
-                    "notices": document._portal_notices(),
-                }
-            )
+            values["notices"] = document._portal_notices()
         return values
 
     @http.route(

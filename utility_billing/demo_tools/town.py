@@ -72,9 +72,18 @@ BUSINESSES = [
 
 
 def generate(
-    env, accounts=50, months=12, seed=42, fast=False, prefix="DEMO", end_date=None
+    env,
+    accounts=50,
+    months=12,
+    seed=42,
+    fast=False,
+    prefix="DEMO",
+    end_date=None,
+    long_history=0,
 ):
-    """Build the town in ``env``; return its accounts."""
+    """Build the town in ``env``; return its accounts. The first
+    ``long_history`` accounts have a year more of service and reads (the
+    portal's demo customer: its chart compares each month with last year)."""
     rng = random.Random(seed)
     env = env(
         context=dict(
@@ -206,13 +215,18 @@ def generate(
     premises = env["utility.premise"].browse(premise_ids)
     meters = env["utility.meter"].browse(meter_ids)
     start_date = end_date - relativedelta(months=months + 1)
+    start_dates = [
+        start_date - relativedelta(months=12) if index < long_history else start_date
+        for index in range(accounts)
+    ]
     env.cr.execute(
-        "UPDATE utility_meter SET state = 'installed', install_date = %s, "
-        "premise_id = data.premise_id "
+        "UPDATE utility_meter SET state = 'installed', "
+        "install_date = data.install_date, premise_id = data.premise_id "
         "FROM (SELECT unnest(%s::int[]) AS meter_id, "
-        "unnest(%s::int[]) AS premise_id) data "
+        "unnest(%s::int[]) AS premise_id, "
+        "unnest(%s::date[]) AS install_date) data "
         "WHERE utility_meter.id = data.meter_id",
-        (start_date, meters.ids, premises.ids),
+        (meters.ids, premises.ids, start_dates),
     )
     now = datetime.now()
     env.cr.execute(
@@ -220,10 +234,10 @@ def generate(
             """INSERT INTO utility_meter_event (meter_id, event_type, date,
                    premise_id, reading, user_id, company_id, create_uid,
                    write_uid, create_date, write_date)
-               SELECT v.meter_id, 'installed', %s, v.premise_id, 0, %s, %s,
+               SELECT v.meter_id, 'installed', v.day, v.premise_id, 0, %s, %s,
                       %s, %s, %s, %s
-                 FROM unnest(%s::int[], %s::int[]) AS v(meter_id, premise_id)""",
-            start_date,
+                 FROM unnest(%s::int[], %s::int[], %s::date[])
+                      AS v(meter_id, premise_id, day)""",
             env.uid,
             company.id,
             env.uid,
@@ -232,6 +246,7 @@ def generate(
             now,
             meters.ids,
             premises.ids,
+            start_dates,
         )
     )
     env["utility.meter"].invalidate_model()
@@ -242,19 +257,21 @@ def generate(
             {
                 "service_type_id": water.id,
                 "meter_id": meter_ids[index],
-                "start_date": start_date,
+                "start_date": start_dates[index],
             }
         ]
-        services.append({"service_type_id": trash.id, "start_date": start_date})
+        services.append({"service_type_id": trash.id, "start_date": start_dates[index]})
         if classes[index] != "commercial":
-            services.append({"service_type_id": sewer.id, "start_date": start_date})
+            services.append(
+                {"service_type_id": sewer.id, "start_date": start_dates[index]}
+            )
         account_vals.append(
             {
                 "name": f"{prefix}{index + 1:07d}",
                 "partner_id": partner_ids[index],
                 "premise_id": premise_ids[index],
                 "state": "active",
-                "start_date": start_date,
+                "start_date": start_dates[index],
                 "lang": "es_MX" if index % 3 == 0 else "en_US",
                 "paperless": index % 4 == 0,
                 "service_ids": [fields.Command.create(s) for s in services],
@@ -297,10 +314,17 @@ def generate(
         base = {"residential": 18.0, "multi_family": 60.0}.get(classes[index], 80.0)
         reading = 9950.0 if index == 3 else float(rng.randint(100, 5000))
         reads = [
-            (datetime.combine(start_date, time(16, 0)), reading, "initial", 0.0, 0)
+            (
+                datetime.combine(start_dates[index], time(16, 0)),
+                reading,
+                "initial",
+                0.0,
+                0,
+            )
         ]
-        previous = start_date
-        for month in range(months, 0, -1):
+        previous = start_dates[index]
+        read_months = months + 12 if index < long_history else months
+        for month in range(read_months, 0, -1):
             day = end_date - relativedelta(months=month - 1)
             read_day = min(cycle_read_day, 28)
             day = date(day.year, day.month, read_day)
@@ -350,10 +374,11 @@ def _create_demo_reads(env, meters, accounts, read_plan):
             if rank >= len(plan):
                 continue
             read_dt, reading, read_type, _use, _days = plan[rank]
-            if rank == depth - 1 and index in (1, 2):
+            last = rank == len(plan) - 1
+            if last and index in (1, 2):
                 # Two leaks in the last month: well above the usual use.
                 reading = (plan[rank - 1][1] + 95) % (10 ** meters[index].dials)
-            if rank == depth - 1 and index == 5:
+            if last and index == 5:
                 reading = plan[rank - 1][1]  # zero use on an active account
             vals_list.append(
                 {

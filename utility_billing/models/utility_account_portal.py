@@ -14,8 +14,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
-PORTAL_MONTHS = 13
-
 
 class UtilityAccount(models.Model):
     _name = "utility.account"
@@ -93,7 +91,7 @@ class UtilityAccount(models.Model):
             for line in lines
         ]
 
-    def _portal_consumption(self, months=PORTAL_MONTHS):
+    def _portal_consumption(self, months):
         """Billed and valid consumption by read month for the last ``months``
         months (oldest first), each with its share of the largest month for a
         bar: [{'month': date, 'label': 'Mar 2025', 'consumption': 12.0,

@@ -18,7 +18,14 @@ class UtilityDemoTown(models.AbstractModel):
 
     @api.model
     def _generate(
-        self, accounts=50, months=12, seed=42, fast=False, prefix="DEMO", end_date=None
+        self,
+        accounts=50,
+        months=12,
+        seed=42,
+        fast=False,
+        prefix="DEMO",
+        end_date=None,
+        long_history=0,
     ):
         return town.generate(
             self.env,
@@ -28,6 +35,7 @@ class UtilityDemoTown(models.AbstractModel):
             fast=fast,
             prefix=prefix,
             end_date=end_date,
+            long_history=long_history,
         )
 
     @api.model

@@ -7,7 +7,12 @@ from datetime import datetime
 from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tools import file_open
-from odoo.tools.translate import TranslationImporter
+from odoo.tools.translate import (
+    PYTHON_TRANSLATION_COMMENT,
+    CodeTranslations,
+    TranslationImporter,
+    code_translations,
+)
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -49,11 +54,16 @@ def call_kw(case, model, method, args, kwargs=None, context=None):
     return response.json()
 
 
-def load_po_terms(env, module, lang="es_MX"):
+def load_po_terms(env, module, lang="es_MX", cleanup=None):
     """Load ``module``'s i18n/es.po as it is into ``lang`` (the view and field
     terms). Odoo's loader keeps only the entries of the module's .pot, which is
     regenerated at merge time: read the file under another name so that new
-    terms count before that."""
+    terms count before that.
+
+    With ``cleanup`` (a test's ``addCleanup``, or ``addClassCleanup`` in
+    ``setUpClass``) the terms of the module's Python code are loaded too, for
+    ``env._()``, until ``cleanup`` runs (they are kept by the process, not the
+    database)."""
     env["res.lang"]._activate_lang(lang)
     with file_open(f"{module}/i18n/es.po", "rb") as po_file:
         buffer = io.BytesIO(po_file.read())
@@ -61,6 +71,20 @@ def load_po_terms(env, module, lang="es_MX"):
     importer = TranslationImporter(env.cr, verbose=False)
     importer.load(buffer, "po", lang)
     importer.save(overwrite=True)
+    if cleanup is None:
+        return
+    python_terms = dict(code_translations.get_python_translations(module, lang))
+    python_terms.update(
+        CodeTranslations._read_code_translations_file(
+            buffer,
+            lambda row: (
+                row.get("value") and PYTHON_TRANSLATION_COMMENT in row["comments"]
+            ),
+        )
+    )
+    key = (module, lang)
+    code_translations.python_translations[key] = python_terms
+    cleanup(code_translations.python_translations.pop, key, None)
 
 
 class UtilityBillingCommon(AccountTestInvoicingCommon):

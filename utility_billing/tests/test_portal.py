@@ -2,16 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The customer portal (/my/utility_accounts), as a portal user would use it."""
 
-import io
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import file_open, mute_logger
-from odoo.tools.translate import TranslationImporter
+from odoo.tools import mute_logger
 
-from .common import call_kw
+from .common import call_kw, load_po_terms
 from .common_billing import UtilityBillingRunCommon
 
 
@@ -57,20 +55,7 @@ class TestUtilityPortal(UtilityBillingRunCommon, HttpCase):
             groups="base.group_portal",
             partner_id=cls.partner.id,
         )
-        cls.env["res.lang"]._activate_lang("es_MX")
-        cls._load_spanish_terms()
-
-    @classmethod
-    def _load_spanish_terms(cls):
-        """Load i18n/es.po as it is. Odoo's loader keeps only the entries of
-        the module's .pot, which is regenerated at merge time: read the file
-        under another name so that the portal terms count before that."""
-        with file_open("utility_billing/i18n/es.po", "rb") as po_file:
-            buffer = io.BytesIO(po_file.read())
-        buffer.name = "utility_billing-es"
-        importer = TranslationImporter(cls.env.cr, verbose=False)
-        importer.load(buffer, "po", "es_MX")
-        importer.save(overwrite=True)
+        load_po_terms(cls.env, "utility_billing")
 
     def _login(self, lang="en_US"):
         self.portal_user.lang = lang
@@ -105,14 +90,17 @@ class TestUtilityPortal(UtilityBillingRunCommon, HttpCase):
         self.assertNotIn(self.other_bill.name, page)
         self.assertIn("Water Use by Month", page)
         recent_month = fields.Date.to_string(self.recent_day)[:7]
+        rows = self.account.sudo()._portal_consumption_compared()
+        self.assertEqual(len(rows), 12)
         self.assertTrue(
             any(
                 row["month"].isoformat()[:7] == recent_month
                 and row["consumption"] == 15
-                for row in self.account.sudo()._portal_consumption()
+                for row in rows
             )
         )
-        self.assertEqual(len(self.account.sudo()._portal_consumption()), 13)
+        self.assertIn(f'data-month="{recent_month}"', page)
+        self.assertNotIn("Last 13 months", page)
 
         # The bill's own portal page and PDF open for the customer.
         bill_url = self.bill.get_portal_url()

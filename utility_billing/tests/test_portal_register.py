@@ -4,7 +4,6 @@
 account number and the registration code printed on the bill, and the rate
 limits of the portal's public doors (utility.portal.attempt)."""
 
-import io
 import re
 from datetime import timedelta
 from unittest.mock import patch
@@ -14,30 +13,18 @@ from lxml import html
 from odoo import fields, http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import SQL, file_open, mute_logger
-from odoo.tools.translate import TranslationImporter
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.mail.models.mail_mail import MailMail
 
 from ..models.utility_account_register import REGISTRATION_ALPHABET
-from .common import call_kw
+from .common import call_kw, load_po_terms
 from .common_billing import UtilityBillingRunCommon
 
 URL = "/my/utility_register"
 BILL_REPORT = "utility_billing.report_utility_bill"
 NO_MATCH = "This account number and registration code do not match."
 TOO_MANY = "Too many attempts. Please try again later, or call customer service."
-
-
-def load_spanish_terms(env):
-    """i18n/es.po as it is (as in test_portal.py: the .pot is regenerated at
-    merge time, so the file is read under another name)."""
-    with file_open("utility_billing/i18n/es.po", "rb") as po_file:
-        buffer = io.BytesIO(po_file.read())
-    buffer.name = "utility_billing-es"
-    importer = TranslationImporter(env.cr, verbose=False)
-    importer.load(buffer, "po", "es_MX")
-    importer.save(overwrite=True)
 
 
 @tagged("post_install", "-at_install")
@@ -52,8 +39,7 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
             "RG-2", partner=cls.other_partner
         )
         cls.code = cls.account.registration_code
-        cls.env["res.lang"]._activate_lang("es_MX")
-        load_spanish_terms(cls.env)
+        load_po_terms(cls.env, "utility_billing")
 
     def setUp(self):
         super().setUp()
@@ -277,11 +263,15 @@ class TestPortalRegister(UtilityBillingRunCommon, HttpCase):
         page = self._page_text(response)
         self.assertIn("Register for Online Access", page)
         self.assertIn("Registration Code", page)
+        # The other language is offered in its own name.
+        self.assertIn("Español", page)
         self.opener.cookies["frontend_lang"] = "es_MX"
         page = self._page_text(self.url_open(URL))
         self.assertIn("Regístrese para el acceso en línea", page)
         self.assertIn("Código de registro", page)
         self.assertNotIn("Registration Code", page)
+        self.assertIn("English", page)
+        self.assertNotIn("Español", page)
         # The sign-in page points to it.
         self.opener.cookies["frontend_lang"] = "en_US"
         self.assertIn(URL, self.url_open("/web/login").text)

@@ -3,21 +3,14 @@
 """Service requests on the customer portal, as the customer sends them
 (issue 18 item 4), and what JSON-RPC refuses to the customer and to a CSR."""
 
-import io
 from datetime import timedelta
 
 from odoo import fields
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import file_open, mute_logger
-from odoo.tools.translate import (
-    PYTHON_TRANSLATION_COMMENT,
-    CodeTranslations,
-    TranslationImporter,
-    code_translations,
-)
+from odoo.tools import mute_logger
 
-from .common import UtilityBillingCommon, call_kw
+from .common import UtilityBillingCommon, call_kw, load_po_terms
 
 
 @tagged("post_install", "-at_install")
@@ -95,30 +88,6 @@ class TestPortalRequests(UtilityBillingCommon, HttpCase):
         with mute_logger("odoo.http"):
             reply = call_kw(self, model, method, args, kwargs=kwargs)
         return reply.get("result"), reply.get("error")
-
-    def _load_spanish_terms(self):
-        """Load i18n/es.po as it is, for the records and for the code (see
-        test_portal: the .pot is regenerated at merge time)."""
-        module, lang = "utility_billing", "es_MX"
-        with file_open(f"{module}/i18n/es.po", "rb") as po_file:
-            buffer = io.BytesIO(po_file.read())
-        buffer.name = f"{module}-es"
-        importer = TranslationImporter(self.env.cr, verbose=False)
-        importer.load(buffer, "po", lang)
-        importer.save(overwrite=True)
-        buffer.seek(0)
-        python_terms = dict(code_translations.get_python_translations(module, lang))
-        python_terms.update(
-            CodeTranslations._read_code_translations_file(
-                buffer,
-                lambda row: (
-                    row.get("value") and PYTHON_TRANSLATION_COMMENT in row["comments"]
-                ),
-            )
-        )
-        key = (module, lang)
-        code_translations.python_translations[key] = python_terms
-        self.addCleanup(code_translations.python_translations.pop, key, None)
 
     # ------------------------------------------------------------
     # Tests
@@ -331,7 +300,7 @@ class TestPortalRequests(UtilityBillingCommon, HttpCase):
 
     def test_spanish_page_and_mail(self):
         """A customer who reads Spanish: the card and the e-mail in Spanish."""
-        self._load_spanish_terms()
+        load_po_terms(self.env, "utility_billing", cleanup=self.addCleanup)
         self.partner.lang = "es_MX"
         self._login(lang="es_MX")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
@@ -342,6 +311,10 @@ class TestPortalRequests(UtilityBillingCommon, HttpCase):
         self.assertIn("Describa la fuga", response.text)
         response = self._post_request("leak", description="Fuga en el patio")
         self.assertIn("Gracias: recibimos su solicitud", response.text)
+        # The list of requests: its type and status in Spanish.
+        self.assertIn("Fuga", response.text)
+        self.assertIn("Nueva", response.text)
+        self.assertNotIn(">Leak<", response.text)
         service_request = self._requests()
         mail = self.env["mail.mail"].search(
             [("model", "=", service_request._name), ("res_id", "=", service_request.id)]

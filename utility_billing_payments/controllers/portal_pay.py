@@ -12,23 +12,27 @@ account and is its customer (404 otherwise, as for a missing account); the
 amount is signed in the form's access token and checked again against the
 balance when the transaction is created. The payment itself is made when the
 provider confirms the transaction (``payment.transaction._create_payment``).
+
+Each transaction started is a portal attempt (``utility.portal.attempt``,
+kind "payment", on the account's number from the customer's IP address), a
+failure until it is done: past the company's limits (Utility Billing >
+Configuration > Settings, page Portal) the pay page sends the customer back
+to the account with a neutral message (the refusal is kept) and the
+transaction route refuses to start another one (card testing).
 """
 
-from datetime import timedelta
-
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
+from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.utility_billing.controllers.portal import UtilityAccountPortal
 
 SESSION_KEY = "utility_pay_feedback"
 CHOICES = ("balance", "past_due", "other")
-# Payment attempts (transactions started) an account takes in an hour: card
-# testing through one account stops there.
-PAY_ATTEMPTS_PER_HOUR = 10
+ATTEMPT_KIND = "payment"
 
 
 class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
@@ -162,6 +166,28 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
             account_sudo.currency_id.id,
         )
 
+    @staticmethod
+    def _pay_rate_ok(account_sudo):
+        """The company's limits let the customer start another payment on the
+        account from this IP address."""
+        return (
+            request.env["utility.portal.attempt"]
+            .sudo()
+            ._check_rate(
+                ATTEMPT_KIND,
+                request.httprequest.remote_addr,
+                account_sudo.name,
+                company=account_sudo.company_id,
+            )
+        )
+
+    @staticmethod
+    def _pay_too_many():
+        return request.env._(
+            "Too many payment attempts. Please try again later, or call customer "
+            "service."
+        )
+
     def _pay_back(self, account_sudo, errors, form=None):
         request.session[SESSION_KEY] = {
             "account_id": account_sudo.id,
@@ -195,6 +221,15 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
                 [error],
                 form={"choice": choice, "amount": kw.get("amount")},
             )
+        if not self._pay_rate_ok(account_sudo):
+            request.env["utility.portal.attempt"].sudo()._record(
+                ATTEMPT_KIND,
+                request.httprequest.remote_addr,
+                account_sudo.name,
+                account=account_sudo,
+                refused=True,
+            )
+            return self._pay_back(account_sudo, [self._pay_too_many()])
         company = account_sudo.company_id
         partner_sudo = account_sudo.partner_id
         currency = account_sudo.currency_id
@@ -276,23 +311,8 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         if error:
             raise ValidationError(error)
         self._validate_transaction_kwargs(kwargs)
-        attempts = (
-            env["payment.transaction"]
-            .sudo()
-            .search_count(
-                [
-                    ("utility_account_id", "=", account_sudo.id),
-                    ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
-                ]
-            )
-        )
-        if attempts >= PAY_ATTEMPTS_PER_HOUR:
-            raise ValidationError(
-                env._(
-                    "Too many payment attempts on this account: try again in an "
-                    "hour, or call us."
-                )
-            )
+        if not self._pay_rate_ok(account_sudo):
+            raise ValidationError(self._pay_too_many())
         provider_sudo = (
             env["payment.provider"]
             .sudo()
@@ -318,6 +338,27 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         tx_sudo = self._create_transaction(
             custom_create_values={"utility_account_id": account_sudo.id}, **kwargs
         )
+        attempt = (
+            env["utility.portal.attempt"]
+            .sudo()
+            ._record(
+                ATTEMPT_KIND,
+                request.httprequest.remote_addr,
+                account_sudo.name,
+                account=account_sudo,
+            )
+        )
+        attempt.transaction_id = tx_sudo
         # Back to the account's page, which tells how the payment went.
         tx_sudo.landing_route = f"{account_sudo.access_url}?online_tx={tx_sudo.id}"
         return tx_sudo._get_processing_values()
+
+
+class UtilityPortalAccount(PortalAccount):
+    def _get_overdue_invoices_domain(self, partner_id=None):
+        """Odoo's overdue invoices (the "Invoices to pay" banner of /my and
+        its "Pay Now") leave utility bills out: they are paid from the
+        account's page."""
+        return super()._get_overdue_invoices_domain(partner_id=partner_id) + [
+            ("utility_account_id", "=", False)
+        ]

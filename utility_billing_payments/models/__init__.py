@@ -57,4 +57,6 @@ from . import utility_conversion_plans
 from . import utility_ach_mandate_portal
 from . import utility_service_request_plan
 from . import payment_transaction_utility
+from . import utility_portal_attempt_payment
+from . import account_move_online
 from . import utility_account_online

@@ -9,10 +9,12 @@ company's zone, posted to the account's receivable, and handed to the suite's
 payment door: source "online", applied to the account's bills oldest due
 first, the delinquency re-checked (``utility.account._utility_online_payment``).
 A pending, authorized, cancelled or failed transaction creates no payment and
-changes nothing.
+changes nothing. Its portal attempt (utility.portal.attempt, kind "payment")
+counts as a failure against the portal's rate limits until it is done.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PaymentTransaction(models.Model):
@@ -25,6 +27,25 @@ class PaymentTransaction(models.Model):
         copy=False,
         help="The utility account this online payment pays (customer portal).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Utility bills are paid from their account's page: a transaction of
+        Odoo's invoice payment (the bill's page, overdue invoices, a payment
+        link) for a utility bill is refused, as its payment would skip the
+        suite's door."""
+        txs = super().create(vals_list)
+        for tx in txs:
+            if not tx.utility_account_id and tx.invoice_ids.filtered(
+                "utility_account_id"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Utility bills are paid online from the utility account's "
+                        "page (My Account > Utility Accounts > Pay online)."
+                    )
+                )
+        return txs
 
     def _create_payment(self, **extra_create_values):
         """Utility accounts: the payment is the account's, dated the local day
@@ -49,3 +70,14 @@ class PaymentTransaction(models.Model):
         payment = super()._create_payment(**extra_create_values)
         account._utility_online_payment(payment)
         return payment
+
+    def _set_done(self, *args, **kwargs):
+        """A confirmed payment is a successful portal attempt: it no longer
+        counts against the account's or the IP address's limits."""
+        txs = super()._set_done(*args, **kwargs)
+        utility_txs = txs.filtered("utility_account_id")
+        if utility_txs:
+            self.env["utility.portal.attempt"].sudo().search(
+                [("transaction_id", "in", utility_txs.ids)]
+            ).write({"success": True})
+        return txs

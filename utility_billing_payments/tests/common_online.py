@@ -5,18 +5,9 @@ provider of ``payment``'s and ``account_payment``'s test commons, code
 ``none``) on a bank journal of the test company, and transactions of a
 utility account taken to a final state as the provider would."""
 
-import io
-
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tools import file_open
-from odoo.tools.translate import (
-    PYTHON_TRANSLATION_COMMENT,
-    CodeTranslations,
-    TranslationImporter,
-    code_translations,
-)
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
@@ -27,31 +18,6 @@ TX_STATES = {
     "cancel": lambda tx: tx._set_canceled(),
     "error": lambda tx: tx._set_error("Card declined."),
 }
-
-
-def load_spanish(case, module="utility_billing_payments", lang="es_MX"):
-    """Load ``module``'s i18n/es.po as it is, for the records and the code
-    (as test_portal_autopay does): Odoo's loaders keep only the entries of
-    the module's .pot, regenerated at merge time."""
-    case.env["res.lang"]._activate_lang(lang)
-    with file_open(f"{module}/i18n/es.po", "rb") as po_file:
-        buffer = io.BytesIO(po_file.read())
-    buffer.name = f"{module}-es"
-    importer = TranslationImporter(case.env.cr, verbose=False)
-    importer.load(buffer, "po", lang)
-    importer.save(overwrite=True)
-    python_terms = dict(code_translations.get_python_translations(module, lang))
-    python_terms.update(
-        CodeTranslations._read_code_translations_file(
-            buffer,
-            lambda row: (
-                row.get("value") and PYTHON_TRANSLATION_COMMENT in row["comments"]
-            ),
-        )
-    )
-    key = (module, lang)
-    code_translations.python_translations[key] = python_terms
-    case.addCleanup(code_translations.python_translations.pop, key, None)
 
 
 class UtilityOnlinePaymentMixin:

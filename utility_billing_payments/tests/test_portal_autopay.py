@@ -3,19 +3,15 @@
 """Autopay enrolment, its cancellation and paperless billing on the customer
 portal, as the customer does them (issue 18 item 3)."""
 
-import io
-
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import file_open, mute_logger
-from odoo.tools.translate import (
-    PYTHON_TRANSLATION_COMMENT,
-    CodeTranslations,
-    TranslationImporter,
-    code_translations,
-)
+from odoo.tools import mute_logger
 
-from odoo.addons.utility_billing.tests.common import UtilityBillingCommon, call_kw
+from odoo.addons.utility_billing.tests.common import (
+    UtilityBillingCommon,
+    call_kw,
+    load_po_terms,
+)
 from odoo.addons.utility_billing_payments.models.utility_ach_mandate_portal import (
     AUTHORIZATION_TEXT_VERSION,
 )
@@ -315,36 +311,10 @@ class TestPortalAutopay(UtilityAchCommon, HttpCase):
         self.assertEqual(mandate.authorization_text_version, AUTHORIZATION_TEXT_VERSION)
         self.assertFalse(self._mandates(self.other_account))
 
-    def _load_spanish(self):
-        """Load i18n/es.po as it is, for the records and for the code.
-        Odoo's loaders keep only the entries of the module's .pot, which is
-        regenerated at merge time: read the file under another name so that
-        the new terms count before that."""
-        module, lang = "utility_billing_payments", "es_MX"
-        self.env["res.lang"]._activate_lang(lang)
-        with file_open(f"{module}/i18n/es.po", "rb") as po_file:
-            buffer = io.BytesIO(po_file.read())
-        buffer.name = f"{module}-es"
-        importer = TranslationImporter(self.env.cr, verbose=False)
-        importer.load(buffer, "po", lang)
-        importer.save(overwrite=True)
-        python_terms = dict(code_translations.get_python_translations(module, lang))
-        python_terms.update(
-            CodeTranslations._read_code_translations_file(
-                buffer,
-                lambda row: (
-                    row.get("value") and PYTHON_TRANSLATION_COMMENT in row["comments"]
-                ),
-            )
-        )
-        key = (module, lang)
-        code_translations.python_translations[key] = python_terms
-        self.addCleanup(code_translations.python_translations.pop, key, None)
-
     def test_spanish(self):
         """A customer who reads Spanish gets the card, the authorization and
         the messages in Spanish, and the Spanish text is the one kept."""
-        self._load_spanish()
+        load_po_terms(self.env, "utility_billing_payments", cleanup=self.addCleanup)
         self._login("es_MX")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
         self.assertIn("Pago automático y facturas sin papel", page)

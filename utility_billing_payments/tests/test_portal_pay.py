@@ -9,12 +9,16 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hmac as hmac_tool
 
+from odoo.addons.utility_billing.tests.common import load_po_terms
+
 from .common_delinquency import UtilityDelinquencyCommon
-from .common_online import UtilityOnlinePaymentMixin, load_spanish
+from .common_online import UtilityOnlinePaymentMixin
 
 
 @tagged("post_install", "-at_install")
@@ -368,7 +372,7 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
         self.assertFalse(self._online_moves())
 
     def test_spanish(self):
-        load_spanish(self)
+        load_po_terms(self.env, "utility_billing_payments", cleanup=self.addCleanup)
         self.portal_user.lang = "es_MX"
         self.authenticate("portal_pay", "portal_pay")
         page = self.url_open(f"/my/utility_accounts/{self.account.id}").text
@@ -382,18 +386,116 @@ class TestPortalPay(UtilityOnlinePaymentMixin, UtilityDelinquencyCommon, HttpCas
             f"/my/utility_accounts/{self.account.id}/pay?choice=balance"
         ).text
         self.assertIn("Cambiar el monto", page)
+        self.assertIn(">Saldo<", page)
+        self.assertNotIn(">Balance<", page)
+
+    def test_bills_not_paid_through_odoo_invoice_payment(self):
+        """Odoo's own invoice payment (the bill's Pay Now, the overdue
+        invoices of /my, a payment link) would skip the suite's door: the
+        bills are paid from the account's page only; a transaction for a
+        utility bill without its account is refused."""
+        self.env["ir.config_parameter"].set_param(
+            "account_payment.enable_portal_payment", "True"
+        )
+        self.assertFalse(self.bill_jan._has_to_be_paid())
+        self.authenticate("portal_pay", "portal_pay")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["overdue_invoice_count"]}
+        )
+        self.assertEqual(counters["overdue_invoice_count"], 0)
+        response = self.url_open("/my/invoices/overdue")
+        self.assertNotIn("o_payment_form", response.text)
+        with self.assertRaises(ValidationError):
+            self.env["payment.transaction"].create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.provider.payment_method_ids[:1].id,
+                    "reference": "PAY01-ODOO",
+                    "amount": 100.0,
+                    "currency_id": self.account.currency_id.id,
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(self.bill_jan.ids)],
+                }
+            )
+
+    def _attempts(self, **domain):
+        return self.env["utility.portal.attempt"].search(
+            [("kind", "=", "payment"), ("account_id", "=", self.account.id)]
+            + [(field, "=", value) for field, value in domain.items()]
+        )
 
     def test_payment_attempts_limited(self):
-        """Ten transactions of the account in the hour: the next is refused."""
-        for _attempt in range(10):
-            self._online_tx(self.account, 1.0)
+        """The company's limit on one account number (Settings, page Portal):
+        three transactions started and not done, the fourth is refused by the
+        transaction route and the pay page sends the customer back to the
+        account; the attempts and the refusal are kept (Portal Attempts). A
+        confirmed payment is a success and frees its place."""
+        self.company.write(
+            {
+                "utility_portal_ip_attempts": 0,
+                "utility_portal_key_attempts": 3,
+                "utility_portal_key_minutes": 60,
+            }
+        )
         self.authenticate("portal_pay", "portal_pay")
+        for _attempt in range(3):
+            self._tx_route(self.account, 1.0, self._token(self.account, 1.0))
+        Tx = self.env["payment.transaction"]
+        txs = Tx.search([("utility_account_id", "=", self.account.id)])
+        self.assertEqual(len(txs), 3)
+        self.assertRecordValues(
+            self._attempts(),
+            [
+                {"success": False, "refused": False, "ip": "127.0.0.1"},
+            ]
+            * 3,
+        )
+        self.assertEqual(self._attempts().transaction_id, txs)
+        # Found by the account number (kept as a hash).
+        Attempt = self.env["utility.portal.attempt"]
+        self.assertEqual(
+            Attempt.search([("account_number", "=", self.account.name)]),
+            self._attempts(),
+        )
         with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
             self._tx_route(self.account, 25.5, self._token(self.account, 25.5))
         self.assertIn("ValidationError", str(caught.exception))
         self.assertEqual(
-            self.env["payment.transaction"].search_count(
-                [("utility_account_id", "=", self.account.id)]
-            ),
-            10,
+            Tx.search_count([("utility_account_id", "=", self.account.id)]), 3
         )
+        response = self.url_open(
+            f"/my/utility_accounts/{self.account.id}/pay?choice=balance"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("o_payment_form", response.text)
+        self.assertIn("Too many payment attempts", response.text)
+        self.assertEqual(len(self._attempts(refused=True)), 1)
+        # The provider confirms one: a success, another payment may start.
+        txs[0]._set_done()
+        self.assertTrue(self._attempts(transaction_id=txs[0].id).success)
+        response = self.url_open(
+            f"/my/utility_accounts/{self.account.id}/pay?choice=other&amount=1"
+        )
+        self.assertIn("o_payment_form", response.text)
+        self._tx_route(self.account, 1.0, self._token(self.account, 1.0))
+        self.assertEqual(
+            Tx.search_count([("utility_account_id", "=", self.account.id)]), 4
+        )
+
+    def test_payment_attempts_limited_by_ip(self):
+        """Failures from one IP address on any account count together (card
+        testing across accounts); 0 is no limit."""
+        self.company.write(
+            {"utility_portal_ip_attempts": 2, "utility_portal_key_attempts": 0}
+        )
+        Attempt = self.env["utility.portal.attempt"]
+        Attempt._record("payment", "127.0.0.1", self.other_account.name)
+        Attempt._record("payment", "127.0.0.1", self.other_account.name)
+        # Registration failures are another door's.
+        Attempt._record("register", "127.0.0.1", self.account.name)
+        self.authenticate("portal_pay", "portal_pay")
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+            self._tx_route(self.account, 1.0, self._token(self.account, 1.0))
+        self.company.utility_portal_ip_attempts = 0
+        self._tx_route(self.account, 1.0, self._token(self.account, 1.0))
+        self.assertEqual(len(self._attempts()), 1)
