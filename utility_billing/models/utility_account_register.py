@@ -65,7 +65,7 @@ class UtilityAccount(models.Model):
         "it to invalidate the printed one.",
     )
     registration_code_display = fields.Char(
-        string="Registration Code",
+        string="Registration Code as Printed",
         compute="_compute_registration_code_display",
         groups="utility_billing.group_csr_2",
     )
