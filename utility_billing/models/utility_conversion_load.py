@@ -19,6 +19,7 @@ from odoo.tools import SQL
 from ..tools import numbering
 from ..tools.workflow import workflow
 from .account_move import BOOKS_DOOR
+from .res_partner_rank import DEFER_RANKS
 from .utility_account import ACCOUNT_DOOR
 from .utility_conversion import (
     CONVERSION_DOOR,
@@ -388,13 +389,63 @@ class UtilityConversion(models.Model):
                 moves = Move.with_context(default_move_type=move_type).create(
                     [vals_by_key[key] for key in chunk]
                 )
-                moves._post(soft=False)
+                # What posting does invoice by invoice, done for the batch:
+                # the partners follow their invoices, their ranks go up.
+                self._subscribe_partners(moves)
+                moves.with_context(**{DEFER_RANKS: True})._post(soft=False)
+                self.env["res.partner"]._utility_increase_deferred_ranks()
                 created.update(zip(chunk, moves.ids, strict=True))
                 self.env.flush_all()
                 self.env.invalidate_all()
         moves = self.env["account.move"].sudo().browse(list(created.values()))
         by_id = {move.id: move for move in moves}
         return {key: by_id[created[key]] for key in vals_by_key}
+
+    def _subscribe_partners(self, moves):
+        """Each invoice's partner made a follower of it, with the default
+        subtypes ``message_subscribe`` gives (a customer's external ones),
+        in one create for the batch: posting then finds them following."""
+        invoices = moves.filtered(lambda m: m.is_invoice(include_receipts=True))
+        partner_ids = list(set(invoices.partner_id.ids))
+        if not partner_ids:
+            return
+        Partner = self.env["res.partner"].sudo()
+        active = set(Partner.search([("id", "in", partner_ids)]).ids)
+        customers = set(
+            Partner.search(
+                [("id", "in", partner_ids), ("partner_share", "=", True)]
+            ).ids
+        )
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes("account.move")
+        Followers = self.env["mail.followers"].sudo()
+        following = {
+            (res_id, partner_id)
+            for _f, res_id, partner_id, _s in Followers._get_subscription_data(
+                [("account.move", invoices.ids)], partner_ids
+            )
+        }
+        Followers.with_context(default_partner_id=False).create(
+            [
+                {
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "partner_id": move.partner_id.id,
+                    "subtype_ids": [
+                        Command.set(
+                            external.ids
+                            if move.partner_id.id in customers
+                            else default.ids
+                        )
+                    ],
+                }
+                for move in invoices
+                if move.partner_id.id in active
+                and (move.id, move.partner_id.id) not in following
+            ]
+        )
+        invoices.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
 
     def _opening_invoice_vals(self, account, journal, clearing, amount, due, label):
         move_type = "out_invoice" if amount > 0 else "out_refund"
