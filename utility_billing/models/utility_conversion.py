@@ -442,8 +442,7 @@ class UtilityConversion(models.Model):
                 conversion.write(
                     {
                         "state": "draft" if errors else "validated",
-                        "files_checksum": not errors
-                        and conversion._files_checksum(),
+                        "files_checksum": not errors and conversion._files_checksum(),
                     }
                 )
             conversion.message_post(

@@ -435,9 +435,7 @@ class TestConversion(ConversionCommon):
         self.assertEqual(conversion.state, "loaded")
         account = conversion.account_ids.filtered(lambda a: a.name == "CV-0001")
         partner = account.partner_id
-        moves = conversion.move_ids.filtered(
-            lambda m: m.utility_account_id == account
-        )
+        moves = conversion.move_ids.filtered(lambda m: m.utility_account_id == account)
         invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
         # The opening balance and the deposit held (invoices), the entry
         # paying the deposit (its receivable item is the partner's).
