@@ -53,6 +53,7 @@ from . import utility_closed_day
 from . import res_company_calendar
 from . import ir_module_module
 from . import res_company_conversion
+from . import res_partner_rank
 from . import utility_conversion_line
 from . import utility_conversion
 from . import utility_conversion_validate

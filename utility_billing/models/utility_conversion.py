@@ -23,6 +23,7 @@ from .utility_conversion_spec import (
 CONVERSION_DOOR = "utility.conversion"
 CONVERSION_WORKFLOW_FIELDS = (
     "state",
+    "files_checksum",
     "created_count",
     "partner_ids",
     "premise_ids",
@@ -162,6 +163,12 @@ class UtilityConversion(models.Model):
         string="Opening Entries",
         readonly=True,
         copy=False,
+    )
+    files_checksum = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Digest of the files as Validate staged them: Load checks the "
+        "staged rows again without parsing the files when it is unchanged.",
     )
     created_count = fields.Integer(
         string="Records Created",
@@ -432,11 +439,18 @@ class UtilityConversion(models.Model):
                 )
             errors = conversion._stage()
             with workflow(CONVERSION_DOOR):
-                conversion.state = "draft" if errors else "validated"
+                conversion.write(
+                    {
+                        "state": "draft" if errors else "validated",
+                        "files_checksum": not errors and conversion._files_checksum(),
+                    }
+                )
             conversion.message_post(
                 body=self.env._(
                     "Validated: %(rows)s rows, %(errors)s errors.",
-                    rows=len(conversion.line_ids),
+                    rows=self.env["utility.conversion.line"].search_count(
+                        [("conversion_id", "=", conversion.id)]
+                    ),
                     errors=len(errors),
                 )
             )
@@ -453,14 +467,16 @@ class UtilityConversion(models.Model):
                     )
                 )
             with workflow(CONVERSION_DOOR):
-                conversion.state = "draft"
+                conversion.write({"state": "draft", "files_checksum": False})
         return True
 
     def action_load(self):
         """Load the validated files in one step: all of it, or nothing.
 
         Validation runs again first (the database may have changed since):
-        with any error the conversion goes back to draft with its errors
+        on the rows staged at Validate when the files are those it checked
+        (``files_checksum``), else on the files parsed and staged again.
+        With any error the conversion goes back to draft with its errors
         listed and nothing is loaded. The records are created as superuser
         once the manager check passed: the opening entries post to the books,
         which utility managers need no accounting rights for.
@@ -474,13 +490,19 @@ class UtilityConversion(models.Model):
                         name=conversion.display_name,
                     )
                 )
-            errors = conversion._stage()
+            if (
+                conversion.files_checksum
+                and conversion.files_checksum == conversion._files_checksum()
+            ):
+                errors = conversion._check_staged()
+            else:
+                errors = conversion._stage()
             # What validating read (every row of every file) leaves the cache.
             self.env.flush_all()
             self.env.invalidate_all()
             if errors:
                 with workflow(CONVERSION_DOOR):
-                    conversion.state = "draft"
+                    conversion.write({"state": "draft", "files_checksum": False})
                 conversion.message_post(
                     body=self.env._(
                         "Not loaded: %(errors)s errors found on validating again.",

@@ -19,6 +19,7 @@ from odoo.tools import SQL
 from ..tools import numbering
 from ..tools.workflow import workflow
 from .account_move import BOOKS_DOOR
+from .res_partner_rank import DEFER_RANKS
 from .utility_account import ACCOUNT_DOOR
 from .utility_conversion import (
     CONVERSION_DOOR,
@@ -95,9 +96,10 @@ class UtilityConversion(models.Model):
         )
 
     def _load_kind(self, kind, lines, prepare):
-        """{legacy key: record} of the staged ``lines`` of ``kind``: found
+        """{legacy key: record id} of the staged ``lines`` of ``kind``: found
         again, or created from ``prepare(row)``, by batches (one create each,
-        the cache emptied between them: memory stays flat)."""
+        the cache emptied between them, ids kept rather than records: memory
+        stays flat)."""
         found, count = {}, 0
         Model = self.env[self._conversion_models()[kind]].sudo()
         for start in range(0, len(lines), RECORD_BATCH):
@@ -107,14 +109,14 @@ class UtilityConversion(models.Model):
             for line in chunk:
                 record = converted.get(line.key)
                 if record:
-                    found[line.key] = record
+                    found[line.key] = record.id
                 else:
                     to_create[line.key] = prepare(line.data)
             if to_create:
                 records = Model.create(list(to_create.values()))
                 created = dict(zip(to_create, records, strict=True))
                 self._remember(kind, created)
-                found.update(created)
+                found.update(zip(to_create, records.ids, strict=True))
                 count += len(created)
             self.env.flush_all()
             self.env.invalidate_all()
@@ -142,7 +144,7 @@ class UtilityConversion(models.Model):
         created = 0
         env = self.env
         routes = {
-            r.code: r
+            r.code: r.id
             for r in env["utility.route"]
             .with_context(active_test=False)
             .search([("company_id", "=", company.id)])
@@ -175,7 +177,7 @@ class UtilityConversion(models.Model):
                     "city": row["city"],
                     "zip": row["zip"],
                     "apn": row["apn"],
-                    "route_id": routes[row["route_code"]].id,
+                    "route_id": routes[row["route_code"]],
                     "sequence": row["walk_sequence"] or 10,
                     "customer_class": row["customer_class"],
                     "living_units": row["living_units"] or 1,
@@ -195,23 +197,23 @@ class UtilityConversion(models.Model):
                     "make": row["make"],
                     "model": row["model"],
                     "state": "installed",
-                    "premise_id": premises[row["premise_ref"]].id,
+                    "premise_id": premises[row["premise_ref"]],
                     "install_date": row["install_date"],
                     "company_id": company.id,
                 },
             )
             created += count
             services = defaultdict(list)
-            for line in lines["services"]:
-                services[line.data["account_number"]].append(line.data)
+            for row in self._staged_rows("services"):
+                services[row["account_number"]].append(row)
             rates = {}
             accounts, count = self._load_kind(
                 "accounts",
                 lines["accounts"],
                 lambda row: {
                     "name": row["account_number"],
-                    "partner_id": partners[row["customer_ref"]].id,
-                    "premise_id": premises[row["premise_ref"]].id,
+                    "partner_id": partners[row["customer_ref"]],
+                    "premise_id": premises[row["premise_ref"]],
                     "start_date": row["start_date"],
                     "company_id": company.id,
                     "service_ids": [
@@ -219,7 +221,7 @@ class UtilityConversion(models.Model):
                             {
                                 "service_type_id": service_types[s["service_type"]].id,
                                 "rate_schedule_id": self._rate(rates, s).id,
-                                "meter_id": meters[s["meter_serial"]].id
+                                "meter_id": meters[s["meter_serial"]]
                                 if s["meter_serial"]
                                 else False,
                                 "start_date": s["start_date"] or row["start_date"],
@@ -233,13 +235,21 @@ class UtilityConversion(models.Model):
             created += count
             # The new accounts take their status, by groups of one status and
             # end date (one write each); their services are checked together.
+            services.clear()
+            env["utility.account"].flush_model(["state"])
+            env.cr.execute(
+                SQL(
+                    "SELECT id FROM utility_account WHERE id = ANY(%s) "
+                    "AND state = 'draft'",
+                    list(accounts.values()),
+                )
+            )
+            drafts = {account_id for (account_id,) in env.cr.fetchall()}
             new_ids = defaultdict(list)
-            for line in lines["accounts"]:
-                account = accounts[line.key]
-                if account.state == "draft":
-                    new_ids[line.data["status"], line.data["end_date"]].append(
-                        account.id
-                    )
+            for row in self._staged_rows("accounts"):
+                account_id = accounts[row["account_number"]]
+                if account_id in drafts:
+                    new_ids[row["status"], row["end_date"]].append(account_id)
             new_accounts = env["utility.account"].sudo()
             for (status, end_date), ids in new_ids.items():
                 group = new_accounts.browse(ids)
@@ -255,20 +265,35 @@ class UtilityConversion(models.Model):
         return created
 
     def _write_loaded(self, partners, premises, meters, accounts, balances, deposits):
-        """Link what the load created or found (dicts {legacy key: record})."""
+        """Link what the load created or found (dicts {legacy key: id})."""
         self.write(
             {
-                "partner_ids": [Command.set([r.id for r in partners.values()])],
-                "premise_ids": [Command.set([r.id for r in premises.values()])],
-                "meter_ids": [Command.set([r.id for r in meters.values()])],
-                "account_ids": [Command.set([r.id for r in accounts.values()])],
-                "move_ids": [
-                    Command.set(
-                        [m.id for m in (*balances.values(), *deposits.values())]
-                    )
-                ],
+                "partner_ids": [Command.set(list(partners.values()))],
+                "premise_ids": [Command.set(list(premises.values()))],
+                "meter_ids": [Command.set(list(meters.values()))],
+                "account_ids": [Command.set(list(accounts.values()))],
+                "move_ids": [Command.set([*balances.values(), *deposits.values()])],
             }
         )
+
+    def _staged_rows(self, kind):
+        """The staged rows (values) of ``kind`` in file order, read straight
+        from the database (not kept in the cache)."""
+        self.env["utility.conversion.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT data FROM utility_conversion_line "
+                "WHERE conversion_id = %s AND kind = %s ORDER BY line_no",
+                self.id,
+                kind,
+            )
+        )
+        return [data for (data,) in self.env.cr.fetchall()]
+
+    def _accounts_of(self, account_ids):
+        """{id: account} of ``account_ids``, read together (one prefetch)."""
+        accounts = self.env["utility.account"].sudo().browse(account_ids)
+        return {account.id: account for account in accounts}
 
     def _rate(self, cache, service_row):
         key = (service_row["rate_code"], service_row["service_type"])
@@ -310,20 +335,23 @@ class UtilityConversion(models.Model):
                 found,
             )
             count += len(created)
-            found.update(created)
+            found.update((key, move.id) for key, move in created.items())
         return found, count
 
     def _load_balances_batch(self, lines, accounts, journal, clearing, found):
-        """{key: move} created for the balances ``lines`` (those converted
-        before are put in ``found``)."""
+        """{key: move} created for the balances ``lines`` (the ids of those
+        converted before are put in ``found``)."""
         company = self.company_id
         invoices, credits = {}, {}
         keys = lines.mapped("key")
         converted = self._converted_map(
             "balances", keys + [f"{key}/credit" for key in keys]
         )
+        by_id = self._accounts_of(
+            [accounts[line.data["account_number"]] for line in lines]
+        )
         for line in lines:
-            account = accounts[line.data["account_number"]]
+            account = by_id[accounts[line.data["account_number"]]]
             dues = []
             for column, days, label in BALANCE_BUCKETS:
                 amount = line.data.get(column) or 0.0
@@ -334,7 +362,7 @@ class UtilityConversion(models.Model):
                     # Only the current column may be negative (validation).
                     key = f"{line.key}/credit"
                     if key in converted:
-                        found[key] = converted[key]
+                        found[key] = converted[key].id
                     else:
                         credits[key] = self._opening_invoice_vals(
                             account, journal, clearing, amount, due, label
@@ -344,7 +372,7 @@ class UtilityConversion(models.Model):
             if not dues:
                 continue
             if line.key in converted:
-                found[line.key] = converted[line.key]
+                found[line.key] = converted[line.key].id
             else:
                 invoices[line.key] = self._opening_aged_invoice_vals(
                     account, journal, clearing, dues
@@ -388,13 +416,63 @@ class UtilityConversion(models.Model):
                 moves = Move.with_context(default_move_type=move_type).create(
                     [vals_by_key[key] for key in chunk]
                 )
-                moves._post(soft=False)
+                # What posting does invoice by invoice, done for the batch:
+                # the partners follow their invoices, their ranks go up.
+                self._subscribe_partners(moves)
+                moves.with_context(**{DEFER_RANKS: True})._post(soft=False)
+                self.env["res.partner"]._utility_increase_deferred_ranks()
                 created.update(zip(chunk, moves.ids, strict=True))
                 self.env.flush_all()
                 self.env.invalidate_all()
         moves = self.env["account.move"].sudo().browse(list(created.values()))
         by_id = {move.id: move for move in moves}
         return {key: by_id[created[key]] for key in vals_by_key}
+
+    def _subscribe_partners(self, moves):
+        """Each invoice's partner made a follower of it, with the default
+        subtypes ``message_subscribe`` gives (a customer's external ones),
+        in one create for the batch: posting then finds them following."""
+        invoices = moves.filtered(lambda m: m.is_invoice(include_receipts=True))
+        partner_ids = list(set(invoices.partner_id.ids))
+        if not partner_ids:
+            return
+        Partner = self.env["res.partner"].sudo()
+        active = set(Partner.search([("id", "in", partner_ids)]).ids)
+        customers = set(
+            Partner.search(
+                [("id", "in", partner_ids), ("partner_share", "=", True)]
+            ).ids
+        )
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes("account.move")
+        Followers = self.env["mail.followers"].sudo()
+        following = {
+            (res_id, partner_id)
+            for _f, res_id, partner_id, _s in Followers._get_subscription_data(
+                [("account.move", invoices.ids)], partner_ids
+            )
+        }
+        Followers.with_context(default_partner_id=False).create(
+            [
+                {
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "partner_id": move.partner_id.id,
+                    "subtype_ids": [
+                        Command.set(
+                            external.ids
+                            if move.partner_id.id in customers
+                            else default.ids
+                        )
+                    ],
+                }
+                for move in invoices
+                if move.partner_id.id in active
+                and (move.id, move.partner_id.id) not in following
+            ]
+        )
+        invoices.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
 
     def _opening_invoice_vals(self, account, journal, clearing, amount, due, label):
         move_type = "out_invoice" if amount > 0 else "out_refund"
@@ -511,8 +589,8 @@ class UtilityConversion(models.Model):
             invoice = converted.get(line.key)
             entry = converted.get(f"{line.key}/paid")
             if invoice and entry:
-                found[line.key] = invoice
-                found[f"{line.key}/paid"] = entry
+                found[line.key] = invoice.id
+                found[f"{line.key}/paid"] = entry.id
                 continue
             new[line.key] = (accounts[line.key], line.data["amount"])
         if not new:
@@ -537,13 +615,18 @@ class UtilityConversion(models.Model):
             chunk = {key: new[key] for key in keys[start : start + MOVE_BATCH]}
             created = self._load_deposits_batch(chunk, journal, general, clearing)
             count += len(created)
-            found.update(created)
+            found.update((key, move.id) for key, move in created.items())
         return found, count
 
     def _load_deposits_batch(self, new, journal, general, clearing):
         """{key: move} of the deposit invoices and their paying entries made
-        for ``new`` ({key: (account, amount)})."""
+        for ``new`` ({key: (account id, amount)})."""
         company = self.company_id
+        by_id = self._accounts_of([account_id for account_id, _a in new.values()])
+        new = {
+            key: (by_id[account_id], amount)
+            for key, (account_id, amount) in new.items()
+        }
         day = self.cutover_date
         product = company._get_utility_deposit_product()
         deposit_account = company._get_utility_deposit_account()

@@ -213,9 +213,10 @@ class UtilityConversion(models.Model):
 
     def _load(self):
         created = super()._load()
-        lines = self.line_ids
-        sb998 = lines.filtered(lambda ln: ln.kind == "sb998")
-        notes = lines.filtered(lambda ln: ln.kind == "notes")
+        # Searched by kind: the rows of every other kind (the read history
+        # above all) are not read into the cache.
+        sb998 = self._kind_lines("sb998")
+        notes = self._kind_lines("notes")
         numbers = {ln.data["account_number"] for ln in sb998 | notes}
         accounts = self._converted_map("accounts", numbers)
         created += self._load_sb998(sb998, accounts)

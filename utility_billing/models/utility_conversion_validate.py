@@ -11,13 +11,16 @@ parsed rows of the whole file set."""
 import base64
 import binascii
 import csv
+import hashlib
 import io
+import itertools
 import re
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from odoo import models
+from odoo.tools import SQL
 
 from .utility_conversion import (
     REFERENCES,
@@ -54,7 +57,10 @@ class UtilityConversion(models.Model):
         for sequence, error in enumerate(errors):
             error.update(conversion_id=self.id, sequence=sequence)
         self.env["utility.conversion.error"].create(errors)
-        staged = [
+        # By batches, the values of a batch only made at once and the cache
+        # emptied between them: memory stays flat.
+        Line = self.env["utility.conversion.line"]
+        staged = (
             {
                 "conversion_id": self.id,
                 "kind": kind,
@@ -64,15 +70,68 @@ class UtilityConversion(models.Model):
             }
             for kind, kind_rows in rows.items()
             for line_no, row in kind_rows
-        ]
-        # By batches, the cache emptied between them: memory stays flat.
-        for start in range(0, len(staged), STAGE_BATCH):
-            self.env["utility.conversion.line"].create(
-                staged[start : start + STAGE_BATCH]
-            )
-            self.env["utility.conversion.line"].flush_model()
-            self.env["utility.conversion.line"].invalidate_model()
+        )
+        while batch := list(itertools.islice(staged, STAGE_BATCH)):
+            Line.create(batch)
+            Line.flush_model()
+            Line.invalidate_model()
         return errors
+
+    def _check_staged(self):
+        """Check again the rows staged at Validate, the files unchanged since
+        (``files_checksum``): the references between the files and to the
+        database (records created since under the same keys, services made
+        active since, rates and routes removed) are checked on the staged
+        rows, read back from the database; the files are neither parsed nor
+        staged again. Replace the errors with those found.
+
+        :return: the errors (a list of values of utility.conversion.error)
+        """
+        self.ensure_one()
+        self.env["utility.conversion.line"].flush_model()
+        rows = {kind: [] for kind in self._conversion_templates()}
+        self.env.cr.execute(
+            SQL(
+                "SELECT kind, line_no, data FROM utility_conversion_line "
+                "WHERE conversion_id = %s ORDER BY kind, line_no",
+                self.id,
+            )
+        )
+        for kind, line_no, data in self.env.cr.fetchall():
+            rows.setdefault(kind, []).append((line_no, data))
+        errors = []
+        self._check_references(rows, errors)
+        del rows
+        if errors:
+            self.error_ids.unlink()
+            for sequence, error in enumerate(errors):
+                error.update(conversion_id=self.id, sequence=sequence)
+            self.env["utility.conversion.error"].create(errors)
+        return errors
+
+    def _files_checksum(self):
+        """A digest of the files (their attachments' checksums), the
+        cut-over date and the company: what Validate checked."""
+        self.ensure_one()
+        fields_ = [f"{kind}_file" for kind in self._conversion_templates()]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("res_field", "in", fields_),
+                ],
+                ["res_field", "checksum"],
+            )
+        )
+        by_field = {a.res_field: a.checksum or "" for a in attachments}
+        digest = hashlib.sha256()
+        for name in fields_:
+            digest.update(f"{name}={by_field.get(name, '')};".encode())
+        digest.update(f"{self.cutover_date};{self.company_id.id}".encode())
+        return digest.hexdigest()
 
     def _error(self, errors, kind, line_no, field_name, message):
         errors.append(

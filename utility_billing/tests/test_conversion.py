@@ -401,6 +401,56 @@ class TestConversion(ConversionCommon):
         self.assertIn("CV-0001", moving_in.error_ids.message)
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Luis Mora")]))
 
+    def test_load_checks_the_staged_rows_against_the_database(self):
+        """Load does not parse and stage the unchanged files again, but what
+        changed in the database since Validate still stops it: a meter keyed
+        by hand meanwhile under a serial of the files is reported on its line
+        and nothing is loaded."""
+        before = self._counts()
+        conversion = self._conversion(GOOD, **self._legacy_totals())
+        conversion.action_validate()
+        self.assertEqual(conversion.state, "validated")
+        staged = conversion.line_ids
+        self.assertTrue(staged)
+        self._create_meter("CV-M1")
+        conversion.action_load()
+        self.assertEqual(conversion.state, "draft")
+        self.assertEqual(
+            {(e.file_name, e.line_no, e.field_name) for e in conversion.error_ids},
+            {("meters.csv", 2, "serial")},
+        )
+        self.assertEqual(conversion.line_ids, staged, "the files were staged again")
+        self.assertEqual(
+            {k: v for k, v in self._counts().items() if k != "meters"},
+            {k: v for k, v in before.items() if k != "meters"},
+        )
+
+    def test_opening_invoices_followed_and_ranked_as_posting_does(self):
+        """The customers follow their opening invoices with a customer's
+        subtypes, and their customer rank counts each posted entry of theirs,
+        as posting an invoice one at a time does."""
+        conversion = self._conversion(GOOD, **self._legacy_totals())
+        conversion.action_validate()
+        conversion.action_load()
+        self.assertEqual(conversion.state, "loaded")
+        account = conversion.account_ids.filtered(lambda a: a.name == "CV-0001")
+        partner = account.partner_id
+        moves = conversion.move_ids.filtered(lambda m: m.utility_account_id == account)
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
+        # The opening balance and the deposit held (invoices), the entry
+        # paying the deposit (its receivable item is the partner's).
+        self.assertEqual((len(moves), len(invoices)), (3, 2))
+        self.assertEqual(partner.customer_rank, 3)
+        _default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes("account.move")
+        for invoice in invoices:
+            follower = invoice.message_follower_ids.filtered(
+                lambda f: f.partner_id == partner
+            )
+            self.assertEqual(len(follower), 1)
+            self.assertEqual(follower.subtype_ids, external)
+
     def test_proof_shows_difference(self):
         """A legacy control total that does not tie shows its difference."""
         totals = dict(

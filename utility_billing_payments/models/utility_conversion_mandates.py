@@ -169,7 +169,7 @@ class UtilityConversion(models.Model):
 
     def _load(self):
         created = super()._load()
-        lines = self.line_ids.filtered(lambda ln: ln.kind == "mandates")
+        lines = self._kind_lines("mandates")
         if not lines:
             return created
         converted = self._converted_map("mandates", lines.mapped("key"))
