@@ -50,6 +50,7 @@ POSTING_FACT_FIELDS = (
 # What a customer deposit entry is: set by the deposit workflows only.
 DEPOSIT_KINDS = [
     ("bill", "Deposit Billed"),
+    ("held", "Deposit Held at Conversion"),
     ("apply", "Deposit Applied"),
     ("release", "Unpaid Deposit Cancelled"),
 ]
@@ -167,8 +168,9 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="A customer deposit entry of the account: the deposit billed at start "
-        "of service (on the customer deposits account), the deposit applied to the "
-        "final bill, or the unpaid deposit cancelled at the final bill.",
+        "of service (on the customer deposits account), the deposit held in the "
+        "legacy system (entered at the go-live conversion), the deposit applied to "
+        "the final bill, or the unpaid deposit cancelled at the final bill.",
     )
 
     def init(self):

@@ -113,9 +113,14 @@ class UtilityAccount(models.Model):
         company's customer deposits account when none was)."""
         self.ensure_one()
         billed = self.deposit_move_ids.filtered(
-            lambda m: m.utility_deposit_kind == "bill" and m.state == "posted"
+            lambda m: m.utility_deposit_kind in ("bill", "held") and m.state == "posted"
         )
-        lines = billed.line_ids.filtered(lambda ln: ln.display_type == "product")
+        # The deposit's credit: a deposit invoice's product item, the credit
+        # item of a deposit held at conversion (an entry: its debit is on the
+        # conversion clearing account).
+        lines = billed.line_ids.filtered(
+            lambda ln: ln.display_type == "product" and ln.balance < 0
+        )
         return lines.account_id[-1:] or self.company_id._get_utility_deposit_account()
 
     def _utility_deposit_note(self, kind, amount, day, journal, label, reverses=None):

@@ -13,7 +13,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from ..tools import numbering, odoo_sql
 from ..tools.workflow import check_protected, workflow
@@ -435,43 +434,10 @@ class UtilityBillingRun(models.Model):
         versions.filtered(lambda v: not v.billed).sudo().write({"billed": True})
 
     def _bill_sequence(self):
-        """The number sequence of the run's journal (created on first use).
-
-        Bills get their number when their draft is created, from a PostgreSQL
-        sequence: workers posting in parallel never wait on each other for the
-        next number, as they would with numbers taken at posting. Numbers of
-        drafts deleted by a cancelled run are skipped.
-        """
+        """The number sequence of the run's journal (created on first use):
+        see ``account.journal._utility_bill_sequence``."""
         self.ensure_one()
-        journal = self.journal_id
-        if journal.utility_bill_sequence_id:
-            return journal.utility_bill_sequence_id
-        self.env["account.move"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                "SELECT max(sequence_number) FROM account_move WHERE journal_id = %s",
-                journal.id,
-            )
-        )
-        last = self.env.cr.fetchone()[0] or 0
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .create(
-                {
-                    "name": self.env._(
-                        "Utility bills: %(journal)s", journal=journal.name
-                    ),
-                    "implementation": "standard",
-                    "prefix": f"{journal.code}/%(year)s/",
-                    "padding": 5,
-                    "number_next": last + 1,
-                    "company_id": journal.company_id.id,
-                }
-            )
-        )
-        journal.sudo().utility_bill_sequence_id = sequence
-        return sequence
+        return self.journal_id._utility_bill_sequence()
 
     def _allocate_bill_names(self, count):
         """``count`` bill numbers of the run's journal, from its bills' sequence

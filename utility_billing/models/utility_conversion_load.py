@@ -34,6 +34,14 @@ from .utility_meter import METER_DOOR
 MOVE_BATCH = 500
 # Customers, premises, meters and accounts created per create([...]) call.
 RECORD_BATCH = 2000
+# The context of the load's creates: no chatter message, follower or tracking
+# per record.
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
 
 
 class UtilityConversion(models.Model):
@@ -101,7 +109,10 @@ class UtilityConversion(models.Model):
         the cache emptied between them, ids kept rather than records: memory
         stays flat)."""
         found, count = {}, 0
-        Model = self.env[self._conversion_models()[kind]].sudo()
+        # Without a chatter message, a follower and tracking per record (the
+        # conversion's chatter records the load; its records are linked to
+        # it): no manager follows tens of thousands of records.
+        Model = self.env[self._conversion_models()[kind]].sudo().with_context(**QUIET)
         for start in range(0, len(lines), RECORD_BATCH):
             chunk = lines[start : start + RECORD_BATCH]
             converted = self._converted_map(kind, chunk.mapped("key"))
@@ -250,7 +261,7 @@ class UtilityConversion(models.Model):
                 account_id = accounts[row["account_number"]]
                 if account_id in drafts:
                     new_ids[row["status"], row["end_date"]].append(account_id)
-            new_accounts = env["utility.account"].sudo()
+            new_accounts = env["utility.account"].sudo().with_context(**QUIET)
             for (status, end_date), ids in new_ids.items():
                 group = new_accounts.browse(ids)
                 group.write({"state": status, "end_date": end_date})
@@ -377,13 +388,6 @@ class UtilityConversion(models.Model):
                 invoices[line.key] = self._opening_aged_invoice_vals(
                     account, journal, clearing, dues
                 )
-        sequence = journal.utility_bill_sequence_id
-        if sequence and invoices:
-            names = numbering.allocate_names(
-                sequence.sudo(), journal, len(invoices), self.cutover_date
-            )
-            for vals, name in zip(invoices.values(), names, strict=True):
-                vals["name"] = name
         created = {}
         if invoices:
             # Their lines are given, balanced: Odoo computes no payment terms.
@@ -394,6 +398,32 @@ class UtilityConversion(models.Model):
             self._remember("balances", created)
         return created
 
+    def _name_moves(self, vals_list):
+        """Name the entries of ``vals_list`` that have no name, by journal and
+        date, from a number sequence, a batch in one query (Odoo's numbering
+        at posting searches the journal's entries for each entry): the sales
+        journal's bill numbers, another journal's conversion entry numbers
+        (created on first use; both number on past the journal's entries
+        named by Odoo with the same prefix: ``tools/numbering.py``)."""
+        groups = defaultdict(list)
+        for vals in vals_list:
+            if not vals.get("name"):
+                groups[vals["journal_id"], vals["date"]].append(vals)
+        for (journal_id, day), group in groups.items():
+            journal = self.env["account.journal"].browse(journal_id)
+            if journal.type == "sale":
+                sequence = journal._utility_bill_sequence()
+            else:
+                sequence = numbering.journal_sequence(
+                    journal,
+                    f"utility.conversion.entry.{journal.id}",
+                    self.env._("Conversion entries: %(journal)s", journal=journal.name),
+                    f"{journal.code}/%(year)s/",
+                )
+            names = numbering.allocate_names(sequence, journal, len(group), day)
+            for vals, name in zip(group, names, strict=True):
+                vals["name"] = name
+
     def _create_moves_in_batches(self, vals_by_key, batch=MOVE_BATCH, sync=True):
         """{key: posted move} of the values ``vals_by_key``: created with one
         create([...]) and posted with one _post() per batch of moves of the
@@ -402,11 +432,12 @@ class UtilityConversion(models.Model):
         ``sync=False``: the values give every journal item, balanced, payment
         term items included (``_opening_aged_invoice_vals``): Odoo does not
         compute the tax and payment term items again."""
+        self._name_moves(list(vals_by_key.values()))
         by_type = defaultdict(list)
         for key, vals in vals_by_key.items():
             by_type[vals["move_type"]].append(key)
         created = {}
-        ctx = {"tracking_disable": True, "mail_create_nolog": True}
+        ctx = dict(QUIET)
         if not sync:
             ctx["skip_invoice_sync"] = True
         Move = self.env["account.move"].sudo().with_context(**ctx)
@@ -507,11 +538,6 @@ class UtilityConversion(models.Model):
                 )
             ],
         }
-        sequence = journal.utility_bill_sequence_id
-        if sequence:
-            vals["name"] = numbering.next_name(
-                sequence.sudo(), journal, self.cutover_date
-            )
         return vals
 
     def _opening_aged_invoice_vals(self, account, journal, clearing, dues):
@@ -575,36 +601,32 @@ class UtilityConversion(models.Model):
         }
 
     def _load_deposits(self, lines, accounts):
-        """Per account, its deposit held: a posted deposit invoice on the
-        customer deposits account (as Start Service bills it), paid at once by
-        an entry on the conversion clearing account, so that the account holds
-        the deposit, paid, as the legacy system held it. Keyed
-        ``<account>`` (the invoice) and ``<account>/paid`` (the entry)."""
+        """Per account, its deposit held: one posted entry in the
+        miscellaneous journal, dated the cut-over, debiting the conversion
+        clearing account and crediting the customer deposits account, a
+        deposit held (``utility_deposit_kind`` ``held``) of the account: the
+        account holds it, paid, as the legacy system held it, and the final
+        bill applies it as it applies a deposit billed at Start Service.
+        Keyed ``<account>``."""
         company = self.company_id
         found = {}
         new = {}
-        keys = lines.mapped("key")
-        converted = self._converted_map("deposits", keys + [f"{k}/paid" for k in keys])
+        converted = self._converted_map("deposits", lines.mapped("key"))
         for line in lines:
-            invoice = converted.get(line.key)
-            entry = converted.get(f"{line.key}/paid")
-            if invoice and entry:
-                found[line.key] = invoice.id
-                found[f"{line.key}/paid"] = entry.id
+            if line.key in converted:
+                found[line.key] = converted[line.key].id
                 continue
             new[line.key] = (accounts[line.key], line.data["amount"])
         if not new:
             return found, 0
         clearing = company._utility_conversion_account()
-        journal = company._get_utility_journal()
         general = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("type", "=", "general")], limit=1
         )
-        if not journal or not general:
+        if not general:
             raise UserError(
                 self.env._(
-                    "The company needs a sales and a miscellaneous journal for "
-                    "the deposits held."
+                    "The company needs a miscellaneous journal for the deposits held."
                 )
             )
         count = 0
@@ -613,131 +635,44 @@ class UtilityConversion(models.Model):
         # held at once (memory stays flat).
         for start in range(0, len(keys), MOVE_BATCH):
             chunk = {key: new[key] for key in keys[start : start + MOVE_BATCH]}
-            created = self._load_deposits_batch(chunk, journal, general, clearing)
+            created = self._load_deposits_batch(chunk, general, clearing)
             count += len(created)
             found.update((key, move.id) for key, move in created.items())
         return found, count
 
-    def _load_deposits_batch(self, new, journal, general, clearing):
-        """{key: move} of the deposit invoices and their paying entries made
-        for ``new`` ({key: (account id, amount)})."""
+    def _load_deposits_batch(self, new, general, clearing):
+        """{key: move} of the deposit entries made for ``new`` ({key:
+        (account id, amount)})."""
         company = self.company_id
         by_id = self._accounts_of([account_id for account_id, _a in new.values()])
-        new = {
-            key: (by_id[account_id], amount)
-            for key, (account_id, amount) in new.items()
-        }
         day = self.cutover_date
-        product = company._get_utility_deposit_product()
         deposit_account = company._get_utility_deposit_account()
-        labels, invoice_vals = {}, {}
-        for key, (account, amount) in new.items():
+        entry_vals = {}
+        for key, (account_id, amount) in new.items():
+            account = by_id[account_id]
             label = self.env._(
                 "Deposit held in the legacy system, account %(account)s",
                 account=account.name,
             )
-            labels[key] = label
-            currency = account.currency_id
-            amount = currency.round(amount)
-            # Every journal item given, balanced (created without Odoo's
-            # payment term computation): the deposit, and the receivable.
-            line = {
-                "name": label,
-                "balance": amount,
-                "amount_currency": amount,
-                "currency_id": currency.id,
-            }
-            invoice_vals[key] = {
-                "move_type": "out_invoice",
-                "partner_id": account.partner_id.id,
-                "journal_id": journal.id,
-                "invoice_date": day,
-                "invoice_date_due": day,
-                "date": day,
-                "currency_id": currency.id,
-                "company_id": company.id,
-                "invoice_payment_term_id": False,
-                "fiscal_position_id": False,
-                "utility_account_id": account.id,
-                "utility_deposit_kind": "bill",
-                "payment_reference": account.name,
-                "ref": label,
-                "line_ids": [
-                    Command.create(
-                        {
-                            **line,
-                            "display_type": "product",
-                            "product_id": product.id,
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "account_id": deposit_account.id,
-                            "tax_ids": [Command.clear()],
-                            "balance": -amount,
-                            "amount_currency": -amount,
-                        }
-                    ),
-                    Command.create(
-                        {**line, "display_type": "payment_term", "date_maturity": day}
-                    ),
-                ],
-            }
-        sequence = journal.utility_bill_sequence_id
-        if sequence:
-            names = numbering.allocate_names(
-                sequence.sudo(), journal, len(invoice_vals), day
-            )
-            for vals, name in zip(invoice_vals.values(), names, strict=True):
-                vals["name"] = name
-        invoices = self._create_moves_in_batches(invoice_vals, sync=False)
-        # Each deposit invoice paid by an entry on the clearing account, the
-        # entries created and posted, then reconciled, by batches.
-        receivables, entry_vals = {}, {}
-        for key, invoice in invoices.items():
-            account = new[key][0]
-            receivable = invoice.line_ids.filtered(
-                lambda ln: ln.account_id.account_type == "asset_receivable"
-            )
-            receivables[key] = receivable
+            amount = account.currency_id.round(amount)
+            line = {"name": label, "partner_id": account.partner_id.id}
             entry_vals[key] = {
                 "move_type": "entry",
                 "journal_id": general.id,
                 "date": day,
-                "ref": labels[key],
+                "ref": label,
+                "partner_id": account.partner_id.id,
                 "utility_account_id": account.id,
+                "utility_deposit_kind": "held",
                 "line_ids": [
                     Command.create(
-                        {
-                            "name": labels[key],
-                            "account_id": clearing.id,
-                            "partner_id": account.partner_id.id,
-                            "debit": invoice.amount_total,
-                        }
+                        {**line, "account_id": clearing.id, "debit": amount}
                     ),
                     Command.create(
-                        {
-                            "name": labels[key],
-                            "account_id": receivable.account_id.id,
-                            "partner_id": account.partner_id.id,
-                            "credit": invoice.amount_total,
-                        }
+                        {**line, "account_id": deposit_account.id, "credit": amount}
                     ),
                 ],
             }
-        entries = self._create_moves_in_batches(entry_vals, sync=False)
-        keys = list(invoices)
-        for start in range(0, len(keys), MOVE_BATCH):
-            plan = [
-                receivables[key]
-                | entries[key].line_ids.filtered(
-                    lambda ln, a=receivables[key].account_id: ln.account_id == a
-                )
-                for key in keys[start : start + MOVE_BATCH]
-            ]
-            self.env["account.move.line"]._reconcile_plan(plan)
-            self.env.flush_all()
-        created = {}
-        for key in keys:
-            created[key] = invoices[key]
-            created[f"{key}/paid"] = entries[key]
+        created = self._create_moves_in_batches(entry_vals, sync=False)
         self._remember("deposits", created)
         return created

@@ -263,6 +263,13 @@ class TestConversion(ConversionCommon):
         self.assertEqual(meter.install_date, date(2019, 4, 15))
         self.assertEqual(two.service_ids.meter_id.install_date, date(2018, 4, 20))
         self.assertEqual((one.deposit_held, two.deposit_held), (100.0, 85.0))
+        # Each deposit held is one entry of the miscellaneous journal.
+        deposits = conversion.move_ids.filtered("utility_deposit_kind")
+        self.assertEqual(
+            sorted(deposits.mapped(lambda m: (m.move_type, m.utility_deposit_kind))),
+            [("entry", "held"), ("entry", "held")],
+        )
+        self.assertEqual(set(deposits.journal_id.mapped("type")), {"general"})
         self.assertEqual((one.balance, two.balance, three.balance), (83.85, 30.5, 60.0))
 
         # The aging of the first day, read from the journal items: open
@@ -366,8 +373,8 @@ class TestConversion(ConversionCommon):
         self.assertEqual(
             {k: loaded[k] - before[k] for k in loaded},
             # Opening invoices 3 (one per account), a credit note (CV-0002's
-            # credit), deposit invoices 2 and their payments 2.
-            {"partners": 3, "premises": 3, "meters": 2, "accounts": 3, "moves": 8},
+            # credit), a deposit entry each for the 2 deposits held.
+            {"partners": 3, "premises": 3, "meters": 2, "accounts": 3, "moves": 6},
         )
 
         # A re-load of the same files, in a new batch: nothing new.
@@ -437,10 +444,10 @@ class TestConversion(ConversionCommon):
         partner = account.partner_id
         moves = conversion.move_ids.filtered(lambda m: m.utility_account_id == account)
         invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
-        # The opening balance and the deposit held (invoices), the entry
-        # paying the deposit (its receivable item is the partner's).
-        self.assertEqual((len(moves), len(invoices)), (3, 2))
-        self.assertEqual(partner.customer_rank, 3)
+        # The opening balance (an invoice) and the deposit held (an entry
+        # without receivable: posting it does not rank the customer).
+        self.assertEqual((len(moves), len(invoices)), (2, 1))
+        self.assertEqual(partner.customer_rank, 1)
         _default, _internal, external = self.env[
             "mail.message.subtype"
         ].default_subtypes("account.move")

@@ -12,6 +12,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.account_move import BOOKS_DOOR
+from ..tools.workflow import workflow
 from .common_billing import UtilityBillingRunCommon
 
 
@@ -170,6 +172,66 @@ class TestDeposit(DepositCommon):
         self.assertEqual(bill.amount_residual, 22.30)  # 52.30 - 30.00
         self.assertEqual(account.balance, 22.30)
         self.assertFalse(account.deposit_refund_ids)
+
+    def test_deposit_held_at_conversion_applied_to_final_bill(self):
+        """A deposit the legacy system held comes in at the go-live
+        conversion as one entry of the miscellaneous journal (the conversion
+        clearing account debited, the deposits account credited): held, paid,
+        nothing owed. The final bill applies it as it applies a deposit billed
+        at Start Service: 85.00 held against a 52.30 final bill leaves a
+        32.70 credit and a refund request; the deposits account holds nothing
+        for the account any more."""
+        _p, _meter, account = self._billing_account("DEP-CONV", partner=self.customer)
+        conversion = self.env["utility.conversion"].create(
+            {"name": "Go-live", "cutover_date": date(2025, 2, 28)}
+        )
+        general = self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "general")], limit=1
+        )
+        clearing = self.company._utility_conversion_account()
+        with workflow(BOOKS_DOOR):
+            created = conversion._load_deposits_batch(
+                {"DEP-CONV": (account.id, 85.0)}, general, clearing
+            )
+        entry = created["DEP-CONV"]
+        self.assertRecordValues(
+            entry,
+            [
+                {
+                    "move_type": "entry",
+                    "journal_id": general.id,
+                    "utility_deposit_kind": "held",
+                    "utility_account_id": account.id,
+                    "state": "posted",
+                    "date": date(2025, 2, 28),
+                }
+            ],
+        )
+        self.assertEqual(
+            sorted((ln.account_id, ln.balance) for ln in entry.line_ids),
+            sorted([(clearing, 85.0), (self.liability, -85.0)]),
+        )
+        self.assertEqual((account.deposit_held, account.deposit_unpaid), (85.0, 0.0))
+        self.assertEqual(account.balance, 0.0)
+        self.assertEqual(self._ledger(account), 85.0)
+        self._stop(account, "2025-03-15", readings=[20])
+        self._bill()
+        bill = self._final_bill(account)
+        kinds = {
+            move.utility_deposit_kind: move.amount_total
+            for move in account.deposit_move_ids
+        }
+        self.assertEqual(kinds, {"held": 85.0, "apply": 85.0})
+        applied = account.deposit_move_ids.filtered(
+            lambda m: m.utility_deposit_kind == "apply"
+        )
+        self.assertEqual(applied.invoice_line_ids.account_id, self.liability)
+        self.assertEqual(bill.amount_residual, 0.0)
+        self.assertEqual((account.deposit_held, account.deposit_unpaid), (0.0, 0.0))
+        self.assertEqual(self._ledger(account), 0.0)
+        account.invalidate_recordset(["balance"])
+        self.assertEqual(account.balance, -32.70)
+        self.assertEqual(account.deposit_refund_ids.amount, 32.70)
 
     def test_deposit_held_is_never_keyed(self):
         """Neither the deposit held nor what a journal entry is as a deposit
