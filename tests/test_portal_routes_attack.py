@@ -14,50 +14,25 @@ being refused.
 
 import json
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.utility_billing.tests.common import call_kw
-from odoo.addons.utility_billing.tests.common_billing import UtilityBillingRunCommon
+from odoo.addons.utility_billing.tests.common_portal import UtilityPortalCommon
 
 REFUSALS = {"odoo.exceptions.AccessError", "odoo.exceptions.MissingError"}
 
 
 @tagged("post_install", "-at_install")
-class TestPortalRoutesAttack(UtilityBillingRunCommon, HttpCase):
+class TestPortalRoutesAttack(UtilityPortalCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner.email = "maria@example.com"
-        _premise, meter_a, cls.account_a = cls._billing_account("PX-1")
-        cls.partner_b = cls.env["res.partner"].create(
-            {
-                "name": "Jose Ramirez",
-                "email": "jose.secret@example.com",
-                "phone": "(760) 555-0199",
-            }
-        )
-        _premise, meter_b, cls.account_b = cls._billing_account(
-            "PX-2", partner=cls.partner_b
-        )
-        read_a = cls._read(meter_a, "2025-03-28", 10)
-        read_b = cls._read(meter_b, "2025-03-28", 20)
-        run = cls.env["utility.billing.run"].create(
-            {
-                "cycle_id": cls.cycle.id,
-                "period_start": cls.PERIOD_START,
-                "period_end": cls.PERIOD_END,
-                "bill_date": cls.BILL_DATE,
-            }
-        )
-        run.action_compute()
-        run.action_post()
-        cls.bill_a = run.invoice_ids.filtered(
-            lambda m: m.utility_account_id == cls.account_a
-        )
-        cls.bill_b = run.invoice_ids.filtered(
-            lambda m: m.utility_account_id == cls.account_b
-        )
+        # This file's names for customer A (Maria, the portal user) and B.
+        cls.account_a, cls.account_b = cls.account, cls.other_account
+        cls.bill_a, cls.bill_b = cls.bill, cls.other_bill
+        cls.partner_b = cls.other_partner
+        read_a, read_b = cls.march_read, cls.other_march_read
         # Each bill's PDF kept on the bill as Odoo's Send & Print keeps it.
         cls.pdf_a = cls._bill_pdf(cls.bill_a)
         cls.pdf_b = cls._bill_pdf(cls.bill_b)
@@ -111,14 +86,6 @@ class TestPortalRoutesAttack(UtilityBillingRunCommon, HttpCase):
                 "description": "Leak B",
             }
         )
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_attack_a",
-            password="portal_attack_a",
-            name="Maria Garcia",
-            groups="base.group_portal",
-            partner_id=cls.partner.id,
-        )
 
     @classmethod
     def _bill_pdf(cls, bill):
@@ -142,7 +109,7 @@ class TestPortalRoutesAttack(UtilityBillingRunCommon, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.authenticate("portal_attack_a", "portal_attack_a")
+        self._portal_login()
 
     # ------------------------------------------------------------
     # Helpers

@@ -11,6 +11,38 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class UtilityAccountPortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # The account's customer (the POST routes of the account's page)
+    # ------------------------------------------------------------
+
+    @staticmethod
+    def _utility_portal_is_customer(partner, portal_only=False):
+        """The logged-in user is ``partner``'s customer (the same commercial
+        partner), never the public user. ``portal_only``: a portal user only
+        (office staff who preview the page work in the back office)."""
+        user = request.env.user
+        if user._is_public() or (portal_only and not user._is_portal()):
+            return False
+        return partner.commercial_partner_id == user.partner_id.commercial_partner_id
+
+    def _utility_portal_account(self, account_id, portal_only=False):
+        """The account in sudo, once the user's own access (record rules) and
+        ownership (``_utility_portal_is_customer``) are checked; 404 otherwise,
+        as for a missing account: account ids are not to be enumerated."""
+        try:
+            account_sudo = self._document_check_access("utility.account", account_id)
+        except (AccessError, MissingError):
+            raise request.not_found() from None
+        if not self._utility_portal_is_customer(
+            account_sudo.partner_id, portal_only=portal_only
+        ):
+            raise request.not_found()
+        return account_sudo
+
+    # ------------------------------------------------------------
+    # Home and account pages
+    # ------------------------------------------------------------
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "utility_account_count" in counters:

@@ -5,13 +5,13 @@ a leak, a high bill, an SB 998 review...) on the account's page, and a start
 of service at a new address from the accounts list.
 
 Every POST checks that the user reaches the account (record rules, through
-``_document_check_access``) and is its customer (404 otherwise, as for a
-missing account); the form is checked by the request model
-(``_portal_submit``), which creates the request in sudo.
+``_document_check_access``) and is its customer, a portal user
+(``_utility_portal_account``: 404 otherwise, as for a missing account); the
+form is checked by the request model (``_portal_submit``), which creates the
+request in sudo.
 """
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from .portal import UtilityAccountPortal
@@ -57,8 +57,10 @@ class UtilityRequestPortal(UtilityAccountPortal):
                 "service_requests": Request.search(
                     [("utility_account_id", "=", account_sudo.id)], limit=LIST_LIMIT
                 ),
-                "request_can_submit": self._is_request_customer(
-                    account_sudo.partner_id
+                # Office staff who preview the page take requests in the
+                # back office: a portal user only.
+                "request_can_submit": self._utility_portal_is_customer(
+                    account_sudo.partner_id, portal_only=True
                 ),
                 "request_types": Request._portal_request_types(),
                 "request_errors": feedback.get("errors") or [],
@@ -67,15 +69,6 @@ class UtilityRequestPortal(UtilityAccountPortal):
             }
         )
         return values
-
-    @staticmethod
-    def _is_request_customer(partner):
-        """The logged-in user is this customer (office staff who preview the
-        page take requests in the back office)."""
-        user = request.env.user
-        if user._is_public() or not user._is_portal():
-            return False
-        return partner.commercial_partner_id == user.partner_id.commercial_partner_id
 
     # ------------------------------------------------------------
     # Accounts list: a start of service at a new address
@@ -150,12 +143,7 @@ class UtilityRequestPortal(UtilityAccountPortal):
         website=True,
     )
     def portal_utility_request_submit(self, account_id, **post):
-        try:
-            account_sudo = self._document_check_access("utility.account", account_id)
-        except (AccessError, MissingError):
-            raise request.not_found() from None
-        if not self._is_request_customer(account_sudo.partner_id):
-            raise request.not_found()
+        account_sudo = self._utility_portal_account(account_id, portal_only=True)
         request_type = post.get("request_type") or ""
         url = f"{account_sudo.access_url}#requests"
         service_request, errors = self._submit(

@@ -112,28 +112,22 @@ class UtilityPortalAttempt(models.Model):
         ip_limit, ip_minutes, key_limit, key_minutes = self._rate_limits(company)
         now = fields.Datetime.now()
         failed = [("kind", "=", kind), ("success", "=", False), ("refused", "=", False)]
-        if ip and ip_limit:
-            count = Attempt.search_count(
-                failed
-                + [
-                    ("ip", "=", ip),
-                    ("create_date", ">", now - timedelta(minutes=ip_minutes)),
-                ],
-                limit=ip_limit,
-            )
-            if count >= ip_limit:
-                return False
         hashed = self._hash_key(key) if key else False
-        if hashed and key_limit:
+        for fname, value, limit, minutes in (
+            ("ip", ip, ip_limit, ip_minutes),
+            ("key", hashed, key_limit, key_minutes),
+        ):
+            if not (value and limit):
+                continue
             count = Attempt.search_count(
                 failed
                 + [
-                    ("key", "=", hashed),
-                    ("create_date", ">", now - timedelta(minutes=key_minutes)),
+                    (fname, "=", value),
+                    ("create_date", ">", now - timedelta(minutes=minutes)),
                 ],
-                limit=key_limit,
+                limit=limit,
             )
-            if count >= key_limit:
+            if count >= limit:
                 return False
         return True
 

@@ -35,3 +35,4 @@ from . import test_parallel_bill
 from . import test_portal_register
 from . import test_service_request
 from . import test_portal_requests
+from . import test_service_request_wizard_controls

@@ -10,56 +10,24 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import call_kw, load_po_terms
-from .common_billing import UtilityBillingRunCommon
+from .common_portal import UtilityPortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestUtilityPortal(UtilityBillingRunCommon, HttpCase):
+class TestUtilityPortal(UtilityPortalCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner.email = "maria@example.com"
-        _premise, cls.meter, cls.account = cls._billing_account("PT-1")
-        cls.other_partner = cls.env["res.partner"].create(
-            {"name": "Jose Ramirez", "email": "jose@example.com"}
-        )
-        _premise, other_meter, cls.other_account = cls._billing_account(
-            "PT-2", partner=cls.other_partner
-        )
-        cls._read(cls.meter, "2025-03-28", 10)
-        cls._read(other_meter, "2025-03-28", 20)
-        run = cls.env["utility.billing.run"].create(
-            {
-                "cycle_id": cls.cycle.id,
-                "period_start": cls.PERIOD_START,
-                "period_end": cls.PERIOD_END,
-                "bill_date": cls.BILL_DATE,
-            }
-        )
-        run.action_compute()
-        run.action_post()
-        cls.bill = run.invoice_ids.filtered(
-            lambda m: m.utility_account_id == cls.account
-        )
-        cls.other_bill = run.invoice_ids - cls.bill
         # Two recent reads: 30 then 15 HCF in two different months.
         today = fields.Date.today()
         cls.recent_day = today - timedelta(days=20)
         cls._read(cls.meter, today - timedelta(days=60), 40)
         cls._read(cls.meter, cls.recent_day, 55)
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_maria",
-            password="portal_maria",
-            name="Maria Garcia",
-            groups="base.group_portal",
-            partner_id=cls.partner.id,
-        )
         load_po_terms(cls.env, "utility_billing")
 
     def _login(self, lang="en_US"):
         self.portal_user.lang = lang
-        self.authenticate("portal_maria", "portal_maria")
+        self._portal_login()
 
     def _call_kw(self, model, method, args, kwargs=None):
         reply = call_kw(self, model, method, args, kwargs=kwargs, context=None)

@@ -4,13 +4,14 @@
 cancellation and paperless billing, on the account's page.
 
 Every POST checks that the user reaches the account (record rules, through
-``_document_check_access``) and is its customer, then validates the form;
+``_document_check_access``) and is its customer (``_utility_portal_account``),
+then validates the form;
 only then does it call the mandate's own methods in sudo. The bank account
 number is never shown back: the page shows ``bank_account_masked`` only.
 """
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.utility_billing.controllers.portal import UtilityAccountPortal
@@ -45,7 +46,9 @@ class UtilityAutopayPortal(UtilityAccountPortal):
         Mandate = request.env["utility.ach.mandate"].sudo()
         return {
             "autopay_mandate": self._open_mandate(account_sudo),
-            "autopay_can_edit": self._is_account_customer(account_sudo),
+            "autopay_can_edit": self._utility_portal_is_customer(
+                account_sudo.partner_id
+            ),
             "autopay_text": Mandate._portal_authorization_text(account_sudo),
             "autopay_text_version": AUTHORIZATION_TEXT_VERSION,
             "autopay_errors": feedback.get("errors") or [],
@@ -57,32 +60,9 @@ class UtilityAutopayPortal(UtilityAccountPortal):
     def _open_mandate(account_sudo):
         return account_sudo.ach_mandate_ids.filtered(lambda m: m.state != "revoked")[:1]
 
-    @staticmethod
-    def _is_account_customer(account_sudo):
-        """The logged-in user is the account's customer (office staff who
-        preview the page enrol customers in the back office)."""
-        user = request.env.user
-        if user._is_public():
-            return False
-        return (
-            account_sudo.partner_id.commercial_partner_id
-            == user.partner_id.commercial_partner_id
-        )
-
     # ------------------------------------------------------------
     # Helpers of the POST routes
     # ------------------------------------------------------------
-
-    def _autopay_account(self, account_id):
-        """The account in sudo, once the user's own access and ownership are
-        checked; 404 otherwise (as for a missing account)."""
-        try:
-            account_sudo = self._document_check_access("utility.account", account_id)
-        except (AccessError, MissingError):
-            raise request.not_found() from None
-        if not self._is_account_customer(account_sudo):
-            raise request.not_found()
-        return account_sudo
 
     def _autopay_back(self, account_sudo, errors=None, success=None, form=None):
         request.session[SESSION_KEY] = {
@@ -105,7 +85,7 @@ class UtilityAutopayPortal(UtilityAccountPortal):
         website=True,
     )
     def portal_utility_autopay_enrol(self, account_id, **post):
-        account_sudo = self._autopay_account(account_id)
+        account_sudo = self._utility_portal_account(account_id)
         env = request.env
         routing = "".join((post.get("routing_number") or "").split())
         number = normalize_bank_account_number(post.get("bank_account_number"))
@@ -192,7 +172,7 @@ class UtilityAutopayPortal(UtilityAccountPortal):
         website=True,
     )
     def portal_utility_autopay_cancel(self, account_id, **post):
-        account_sudo = self._autopay_account(account_id)
+        account_sudo = self._utility_portal_account(account_id)
         mandate = self._open_mandate(account_sudo)
         if not mandate:
             return self._autopay_back(
@@ -216,7 +196,7 @@ class UtilityAutopayPortal(UtilityAccountPortal):
         website=True,
     )
     def portal_utility_paperless(self, account_id, **post):
-        account_sudo = self._autopay_account(account_id)
+        account_sudo = self._utility_portal_account(account_id)
         env = request.env
         paperless = post.get("paperless") == "1"
         if paperless and not account_sudo.partner_id.email:

@@ -22,7 +22,7 @@ transaction route refuses to start another one (card testing).
 """
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
@@ -53,7 +53,7 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
         if feedback.get("account_id") != account_sudo.id:
             feedback = {}
         return {
-            "pay_can_pay": self._pay_is_customer(account_sudo)
+            "pay_can_pay": self._utility_portal_is_customer(account_sudo.partner_id)
             and account_sudo.currency_id.compare_amounts(account_sudo.balance, 0.0) > 0,
             "pay_errors": feedback.get("errors") or [],
             "pay_form": feedback.get("form") or {},
@@ -107,32 +107,9 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
             return request.env["payment.transaction"]
         return tx_sudo
 
-    @staticmethod
-    def _pay_is_customer(account_sudo):
-        """The logged-in user is the account's customer (office staff who
-        preview the page take payments at the counter)."""
-        user = request.env.user
-        if user._is_public():
-            return False
-        return (
-            account_sudo.partner_id.commercial_partner_id
-            == user.partner_id.commercial_partner_id
-        )
-
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
-
-    def _pay_account(self, account_id):
-        """The account in sudo, once the user's own access and ownership are
-        checked; 404 otherwise (as for a missing account)."""
-        try:
-            account_sudo = self._document_check_access("utility.account", account_id)
-        except (AccessError, MissingError):
-            raise request.not_found() from None
-        if not self._pay_is_customer(account_sudo):
-            raise request.not_found()
-        return account_sudo
 
     def _pay_amount_error(self, account_sudo, amount):
         """Why ``amount`` cannot be paid online on the account, or ``None``."""
@@ -210,7 +187,7 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
     )
     def portal_utility_pay(self, account_id, choice="balance", amount=None, **kw):
         """The payment form for the amount chosen on the account's page."""
-        account_sudo = self._pay_account(account_id)
+        account_sudo = self._utility_portal_account(account_id)
         if choice not in CHOICES:
             choice = "balance"
         amount = self._pay_amount(account_sudo, choice, amount)
@@ -296,7 +273,7 @@ class UtilityPayPortal(UtilityAccountPortal, PaymentPortal):
     def portal_utility_pay_transaction(self, account_id, access_token=None, **kwargs):
         """Create the account's draft transaction; return its processing
         values (the payment form's transaction route)."""
-        account_sudo = self._pay_account(account_id)
+        account_sudo = self._utility_portal_account(account_id)
         env = request.env
         amount = self._cast_as_float(kwargs.get("amount"))
         if amount is None or not payment_utils.check_access_token(
