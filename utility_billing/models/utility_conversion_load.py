@@ -568,6 +568,9 @@ class UtilityConversion(models.Model):
                         "balance": -amount,
                         "amount_currency": -amount,
                         "currency_id": currency.id,
+                        # No analytic distribution model applies to the
+                        # conversion clearing account (one search a line).
+                        "analytic_distribution": False,
                     }
                 )
             )
@@ -655,7 +658,11 @@ class UtilityConversion(models.Model):
                 account=account.name,
             )
             amount = account.currency_id.round(amount)
-            line = {"name": label, "partner_id": account.partner_id.id}
+            line = {
+                "name": label,
+                "partner_id": account.partner_id.id,
+                "analytic_distribution": False,
+            }
             entry_vals[key] = {
                 "move_type": "entry",
                 "journal_id": general.id,
