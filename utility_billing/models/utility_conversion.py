@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools.workflow import check_create_draft, check_protected, workflow
 from .utility_conversion_spec import (
@@ -43,6 +44,9 @@ MODELS = {
     "balances": "account.move",
     "deposits": "account.move",
 }
+# Legacy keys looked up together by ``_converted_totals`` (memory stays flat
+# whatever the number of staged rows).
+PROOF_KEY_CHUNK = 10000
 
 
 # (kind, column): the columns holding the legacy key of a record of kind.
@@ -346,37 +350,198 @@ class UtilityConversion(models.Model):
         """{proof suffix: value} of what this conversion loaded: accounts by
         status, meters, and from the journal items of its opening entries the
         receivable by aging bucket (days past due at the cut-over) and the
-        deposits on the customer deposits account."""
+        deposits on the customer deposits account.
+
+        Aggregated in the database (a few queries whatever the size of the
+        city), as the records read through the conversion's fields: the
+        access rules of the reader apply, archived records count."""
         self.ensure_one()
         totals = {
             "active_count": 0,
             "final_count": 0,
             "closed_count": 0,
-            "meter_count": len(self.meter_ids),
+            "meter_count": 0,
             "deposits": 0.0,
             **{column: 0.0 for column, _days, _label in BALANCE_BUCKETS},
         }
-        for account in self.account_ids:
-            key = f"{account.state}_count"
-            if key in totals:
-                totals[key] += 1
-        moves = self.move_ids.filtered(lambda m: m.state == "posted")
-        deposit_account = self.company_id.utility_deposit_account_id
-        for line in moves.line_ids:
-            move = line.move_id
-            if move.utility_deposit_kind:
-                if line.account_id == deposit_account:
-                    totals["deposits"] -= line.balance
-            elif (
-                move.move_type != "entry"
-                and line.account_id.account_type == "asset_receivable"
+        if self._origin.id:
+            self._flush_proof()
+            accounts = self._proof_query("account_ids")
+            state = SQL.identifier(accounts.table, "state")
+            accounts.groupby = state
+            for status, count in self.env.execute_query(
+                accounts.select(state, SQL("count(*)"))
             ):
-                due = line.date_maturity or line.date
-                totals[bucket_of((self.cutover_date - due).days)] += line.balance
+                key = f"{status or False}_count"
+                if key in totals:
+                    totals[key] += count
+            meters = self._proof_query("meter_ids")
+            totals["meter_count"] = self.env.execute_query(
+                meters.select(SQL("count(*)"))
+            )[0][0]
+            for due, deposit, balance in self._proof_move_sums():
+                if deposit:
+                    totals["deposits"] -= balance
+                else:
+                    totals[bucket_of((self.cutover_date - due).days)] += balance
         currency = self.currency_id or self.env.company.currency_id
         for key, value in totals.items():
             if isinstance(value, float):
                 totals[key] = currency.round(value)
+        return totals
+
+    # ------------------------------------------------------------
+    # Proof: aggregates in the database
+    # ------------------------------------------------------------
+
+    def _flush_proof(self):
+        """Write to the database what the proof's queries read."""
+        self.env["utility.conversion"].flush_model(
+            ["company_id", "meter_ids", "account_ids", "move_ids"]
+        )
+        self.env["utility.account"].flush_model(["state", "premise_id"])
+        self.env["utility.premise"].flush_model(["customer_class"])
+        self.env["utility.meter"].flush_model(["size"])
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "utility_deposit_kind"]
+        )
+        self.env["account.move.line"].flush_model(
+            ["move_id", "account_id", "balance", "date", "date_maturity"]
+        )
+        self.env["account.account"].flush_model(["account_type"])
+
+    def _proof_query(self, field_name, domain=()):
+        """Query of the records of Many2many ``field_name`` of this conversion
+        (read from its relation table) matching ``domain``, as reading the
+        field gives them: the access rules of the reader apply, archived
+        records are in."""
+        field = self._fields[field_name]
+        rel_ids = SQL(
+            "(SELECT %s FROM %s WHERE %s = %s)",
+            SQL.identifier(field.column2),
+            SQL.identifier(field.relation),
+            SQL.identifier(field.column1),
+            self._origin.id,
+        )
+        Model = self.env[field.comodel_name].with_context(active_test=False)
+        return Model._search([("id", "in", rel_ids), *domain])
+
+    def _proof_move_sums(self):
+        """[(due date, is deposit, balance)]: the journal items of the posted
+        opening entries summed by due date (``date_maturity``, else the
+        date) on the receivable of the invoices and credit notes, and on the
+        customer deposits account in the deposit entries (due date None)."""
+        moves = self._proof_query("move_ids", [("state", "=", "posted")])
+        lines = self.env["account.move.line"]._search([("move_id", "in", moves)])
+        line = lines.table
+        move = lines.make_alias(line, "proof_move")
+        lines.add_join(
+            "JOIN",
+            move,
+            "account_move",
+            SQL("%s = %s", SQL.identifier(move, "id"), SQL.identifier(line, "move_id")),
+        )
+        account = lines.make_alias(line, "proof_account")
+        lines.add_join(
+            "LEFT JOIN",
+            account,
+            "account_account",
+            SQL(
+                "%s = %s",
+                SQL.identifier(account, "id"),
+                SQL.identifier(line, "account_id"),
+            ),
+        )
+        deposit = SQL(
+            "COALESCE(%s, '') != ''", SQL.identifier(move, "utility_deposit_kind")
+        )
+        due = SQL(
+            "CASE WHEN %s THEN NULL ELSE COALESCE(%s, %s) END",
+            deposit,
+            SQL.identifier(line, "date_maturity"),
+            SQL.identifier(line, "date"),
+        )
+        lines.add_where(
+            SQL(
+                "((%s AND %s IS NOT DISTINCT FROM %s) OR (NOT %s AND %s != 'entry' "
+                "AND %s = 'asset_receivable'))",
+                deposit,
+                SQL.identifier(line, "account_id"),
+                self.company_id.utility_deposit_account_id.id or None,
+                deposit,
+                SQL.identifier(move, "move_type"),
+                SQL.identifier(account, "account_type"),
+            )
+        )
+        lines.groupby = SQL("1, 2")
+        return [
+            (day, is_deposit, float(balance or 0.0))
+            for day, is_deposit, balance in self.env.execute_query(
+                lines.select(
+                    due, deposit, SQL("SUM(%s)", SQL.identifier(line, "balance"))
+                )
+            )
+        ]
+
+    def _converted_totals(self, kind, aggregates, condition=None):
+        """Totals of SQL ``aggregates`` (sums or counts, on the table alias
+        ``converted``) over the records this conversion's staged rows of
+        ``kind`` were converted to, those matching SQL ``condition``: found
+        by their external id as ``_converted_map`` finds them (records deleted
+        since are left out), by chunks of legacy keys read from the staged
+        rows (never the rows themselves): memory stays flat.
+
+        :return: list of totals, one per aggregate
+        """
+        totals = [0] * len(aggregates)
+        model = self._conversion_models().get(kind)
+        conversion_id = self._origin.id
+        if not model or not conversion_id:
+            return totals
+        Model = self.env[model]
+        self.env["utility.conversion.line"].flush_model(
+            ["conversion_id", "kind", "key"]
+        )
+        self.env["ir.model.data"].flush_model(["module", "name", "model", "res_id"])
+        Model.flush_model()
+        last = None
+        while True:
+            keys = [
+                key
+                for (key,) in self.env.execute_query(
+                    SQL(
+                        "SELECT DISTINCT key FROM utility_conversion_line "
+                        "WHERE conversion_id = %s AND kind = %s AND key IS NOT NULL"
+                        "%s ORDER BY key LIMIT %s",
+                        conversion_id,
+                        kind,
+                        SQL(" AND key > %s", last) if last is not None else SQL(),
+                        PROOF_KEY_CHUNK,
+                    )
+                )
+            ]
+            if not keys:
+                break
+            row = self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM ir_model_data data "
+                    "JOIN %s converted ON converted.id = data.res_id "
+                    "WHERE data.module = %s AND data.model = %s "
+                    "AND data.name = ANY(%s) AND %s",
+                    SQL(", ").join(aggregates),
+                    SQL.identifier(Model._table),
+                    XMLID_MODULE,
+                    model,
+                    [self._xmlid_name(kind, key) for key in keys],
+                    condition or SQL("TRUE"),
+                )
+            )[0]
+            totals = [
+                total + (value or 0) for total, value in zip(totals, row, strict=True)
+            ]
+            if len(keys) < PROOF_KEY_CHUNK:
+                break
+            last = keys[-1]
         return totals
 
     # ------------------------------------------------------------

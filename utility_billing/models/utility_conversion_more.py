@@ -13,6 +13,7 @@ from collections import Counter
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import format_date, xlsxwriter
 
 from .utility_conversion_spec import ACCOUNT_STATUSES
@@ -43,6 +44,9 @@ MORE_TEMPLATES = {
 }
 MORE_KINDS = [("sb998", "SB 998 Cases"), ("notes", "Account Notes")]
 ACCOUNT_STATUS_LIST = ACCOUNT_STATUSES.split("|")
+# Key, in the transaction's cache, of the groups by class and size computed
+# once per proof compute ({conversion id: (accounts, meters)}), dropped after.
+CLASS_SIZE_SCOPE = "utility.conversion.class_size_groups"
 
 
 class UtilityConversionLine(models.Model):
@@ -285,13 +289,44 @@ class UtilityConversion(models.Model):
     # ------------------------------------------------------------
 
     def _class_size_groups(self):
-        """(accounts Counter {(status, class)}, meters Counter {size})."""
+        """(accounts Counter {(status, class)}, meters Counter {size}),
+        counted in the database; computed once per proof compute."""
         self.ensure_one()
-        accounts = Counter(
-            (account.state, account.premise_id.customer_class)
-            for account in self.account_ids
-        )
-        meters = Counter(meter.size for meter in self.meter_ids)
+        scope = self.env.cr.cache.get(CLASS_SIZE_SCOPE)
+        if scope is not None and self._origin.id in scope:
+            accounts, meters = scope[self._origin.id]
+            return Counter(accounts), Counter(meters)
+        accounts, meters = Counter(), Counter()
+        if self._origin.id:
+            self._flush_proof()
+            query = self._proof_query("account_ids")
+            premise = query.make_alias(query.table, "proof_premise")
+            query.add_join(
+                "LEFT JOIN",
+                premise,
+                "utility_premise",
+                SQL(
+                    "%s = %s",
+                    SQL.identifier(premise, "id"),
+                    SQL.identifier(query.table, "premise_id"),
+                ),
+            )
+            state = SQL.identifier(query.table, "state")
+            klass = SQL.identifier(premise, "customer_class")
+            query.groupby = SQL("%s, %s", state, klass)
+            for status, customer_class, count in self.env.execute_query(
+                query.select(state, klass, SQL("count(*)"))
+            ):
+                accounts[(status or False, customer_class or False)] = count
+            query = self._proof_query("meter_ids")
+            size = SQL.identifier(query.table, "size")
+            query.groupby = size
+            for meter_size, count in self.env.execute_query(
+                query.select(size, SQL("count(*)"))
+            ):
+                meters[meter_size or False] = count
+            if scope is not None:
+                scope[self._origin.id] = (Counter(accounts), Counter(meters))
         return accounts, meters
 
     def _proof_rows(self):
@@ -369,7 +404,17 @@ class UtilityConversion(models.Model):
         "meter_ids.size",
     )
     def _compute_proof(self):
-        return super()._compute_proof()
+        # The groups by class and size, read by _proof_rows and
+        # _loaded_totals, are counted once for this compute.
+        cache = self.env.cr.cache
+        owner = CLASS_SIZE_SCOPE not in cache
+        if owner:
+            cache[CLASS_SIZE_SCOPE] = {}
+        try:
+            return super()._compute_proof()
+        finally:
+            if owner:
+                cache.pop(CLASS_SIZE_SCOPE, None)
 
     # ------------------------------------------------------------
     # XLSX export

@@ -230,21 +230,24 @@ class UtilityConversion(models.Model):
     def _loaded_route_sums(self):
         """{route code: sum of the last reading of the converted meters}."""
         sums = defaultdict(float)
-        if not self.meter_ids:
+        if not self._origin.id:
             return sums
+        self._flush_proof()
+        self.env["utility.meter"].flush_model(["premise_id"])
+        self.env["utility.premise"].flush_model(["route_id"])
         self.env["utility.meter.read"].flush_model()
         self.env.cr.execute(
             SQL(
                 """SELECT route.code, sum(last.reading)
                      FROM (SELECT DISTINCT ON (meter_id) meter_id, reading
                              FROM utility_meter_read
-                            WHERE meter_id = ANY(%s) AND state != 'rejected'
+                            WHERE meter_id IN %s AND state != 'rejected'
                          ORDER BY meter_id, read_datetime DESC, id DESC) last
                      JOIN utility_meter meter ON meter.id = last.meter_id
                      JOIN utility_premise premise ON premise.id = meter.premise_id
                      JOIN utility_route route ON route.id = premise.route_id
                  GROUP BY route.code""",
-                self.meter_ids.ids,
+                self._proof_query("meter_ids").subselect(),
             )
         )
         for code, total in self.env.cr.fetchall():

@@ -29,6 +29,7 @@ from . import test_conversion_more
 from . import test_conversion_reads
 from . import test_conversion_bills
 from . import test_conversion_sb998
+from . import test_conversion_proof_sql
 from . import test_portal
 from . import test_portal_history
 from . import test_parallel_bill

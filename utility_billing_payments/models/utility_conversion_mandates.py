@@ -11,6 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.us import rtn
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.utility_billing.tools.workflow import workflow
 
@@ -211,10 +212,12 @@ class UtilityConversion(models.Model):
         ]
 
     def _loaded_totals(self):
+        """Mandates: how many converted are active (counted in the database,
+        the staged rows not read)."""
         totals = super()._loaded_totals()
-        keys = self.line_ids.filtered(lambda ln: ln.kind == "mandates").mapped("key")
-        mandates = self._converted_map("mandates", keys).values()
-        totals["mandates_active"] = sum(1 for m in mandates if m.state == "active")
+        [totals["mandates_active"]] = self._converted_totals(
+            "mandates", [SQL("count(*)")], SQL("converted.state = 'active'")
+        )
         return totals
 
     @api.depends("legacy_mandates_active")

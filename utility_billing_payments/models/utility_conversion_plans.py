@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round
 
 PLAN_KINDS = [("payment_plans", "Payment Plans")]
 PLAN_TEMPLATE = [
@@ -381,17 +381,20 @@ class UtilityConversion(models.Model):
         amount remaining on them as converted (their installments without
         what the account owed outside the plan)."""
         totals = super()._loaded_totals()
-        keys = self._kind_lines("payment_plans").mapped("key")
-        plans = [
-            plan
-            for plan in self._converted_map("payment_plans", keys).values()
-            if plan.state != "cancelled"
-        ]
-        currency = self.currency_id or self.env.company.currency_id
-        totals["plans_count"] = len(plans)
-        totals["plans_remaining"] = currency.round(
-            sum(plan.amount_total - plan.down_payment for plan in plans)
+        count, remaining = self._converted_totals(
+            "payment_plans",
+            [
+                SQL("count(*)"),
+                SQL(
+                    "SUM(COALESCE(converted.amount_total, 0) "
+                    "- COALESCE(converted.down_payment, 0))"
+                ),
+            ],
+            SQL("converted.state IS DISTINCT FROM 'cancelled'"),
         )
+        currency = self.currency_id or self.env.company.currency_id
+        totals["plans_count"] = count
+        totals["plans_remaining"] = currency.round(float(remaining))
         return totals
 
     @api.depends("legacy_plans_count", "legacy_plans_remaining")

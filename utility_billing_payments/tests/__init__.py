@@ -14,6 +14,7 @@ from . import test_ach_nacha
 from . import test_ach_mandate
 from . import test_conversion_mandates
 from . import test_conversion_plans
+from . import test_conversion_proof_sql
 from . import test_ach_batch
 from . import test_ach_return
 from . import test_ach_represent
