@@ -32,8 +32,9 @@ from .utility_conversion_spec import (
     file_name,
 )
 
-# Staged rows created per create([...]) call.
-STAGE_BATCH = 10000
+# Staged rows created per create([...]) call (and read back per fetch): the
+# create of a batch is the peak of Validate (about 3 KB a row), so it is small.
+STAGE_BATCH = 2000
 # The kinds of files never held whole (the read history: twelve rows a meter,
 # most of a city's rows; the services and the balances): parsed and staged by
 # batches, checked on the staged rows (read back by batches, or in SQL).
