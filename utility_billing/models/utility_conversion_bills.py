@@ -67,15 +67,17 @@ class UtilityConversion(models.Model):
         not after the cut-over, due date not before the bill date, an amount.
         A bill due after the cut-over is allowed: it is current."""
         bills = rows.get("open_bills") or []
-        balances = rows.get("balances") or []
-        if not bills and not balances:
+        # Every balance row names its account: none is no balances file.
+        by_balance = {
+            row["account_number"] for _l, row in self._kind_rows(rows, "balances")
+        }
+        if not bills and not by_balance:
             return
         bills_name = self.open_bills_filename or file_name("open_bills")
         balances_name = self.balances_filename or file_name("balances")
         accounts = {row["account_number"] for _l, row in rows.get("accounts", [])}
         numbers = {row["account_number"] for _l, row in bills}
         converted = set(self._converted_map("accounts", list(numbers - accounts)))
-        by_balance = {row["account_number"] for _l, row in balances}
         by_bill = numbers
         # Converted before in the other file.
         # The balances' keys: <account> (the opening invoice) and
@@ -145,7 +147,7 @@ class UtilityConversion(models.Model):
                 )
             for column, message in problems:
                 self._error(errors, "open_bills", line_no, column, message)
-        for line_no, row in balances:
+        for line_no, row in self._kind_rows(rows, "balances"):
             if row["account_number"] in bills_before:
                 self._error(
                     errors,

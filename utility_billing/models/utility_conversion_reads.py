@@ -44,31 +44,50 @@ class UtilityConversion(models.Model):
     def _check_reads(self, rows, errors):
         """Meter of each read in the meters file or converted before, its
         account likewise; dates not after the cut-over; readings of a meter
-        never going down from one date to the next."""
-        reads = rows.get("reads") or []
-        if not reads:
+        never going down from one date to the next.
+
+        The read history (``STREAMED_KINDS``) is never held whole: its staged
+        rows are read back by batches (three columns), and the readings going
+        down are found in SQL (only those are fetched). Errors in the order
+        of the lines, then the readings going down by meter (in the order of
+        the meters' first lines) and date, as when the rows were held."""
+        self.env["utility.conversion.line"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT 1 FROM utility_conversion_line "
+                "WHERE conversion_id = %s AND kind = 'reads' LIMIT 1",
+                self.id,
+            )
+        )
+        if not cr.fetchone():
             return
-        meters = {row["serial"] for _l, row in rows["meters"]}
-        accounts = {row["account_number"] for _l, row in rows["accounts"]}
-        converted_meters = set(
-            self._converted_map(
-                "meters", list({r["meter_serial"] for _l, r in reads} - meters)
+        # The staged reads' meters and accounts in no file: converted before?
+        # (Their distinct keys only: a meter's reads are many.)
+        meters = {row["serial"] for _l, row in rows.get("meters", [])}
+        accounts = {row["account_number"] for _l, row in rows.get("accounts", [])}
+        known = {}
+        for kind, column, in_files in (
+            ("meters", "meter_serial", meters),
+            ("accounts", "account_number", accounts),
+        ):
+            cr.execute(
+                SQL(
+                    "SELECT DISTINCT data->>%s FROM utility_conversion_line "
+                    "WHERE conversion_id = %s AND kind = 'reads' "
+                    "AND jsonb_typeof(data->%s) = 'string'",
+                    column,
+                    self.id,
+                    column,
+                )
             )
-        )
-        converted_accounts = set(
-            self._converted_map(
-                "accounts",
-                list(
-                    {r["account_number"] for _l, r in reads if r["account_number"]}
-                    - accounts
-                ),
-            )
-        )
+            keys = {key for (key,) in cr.fetchall()} - in_files
+            known[kind] = in_files | set(self._converted_map(kind, list(keys)))
         cutover = fields.Date.to_string(self.cutover_date)
-        by_meter = defaultdict(list)
-        for line_no, row in reads:
-            serial = row["meter_serial"]
-            if serial not in meters and serial not in converted_meters:
+        for line_no, serial, number, day in self._iter_staged(
+            "reads", ["meter_serial", "account_number", "read_date"]
+        ):
+            if serial not in known["meters"]:
                 self._error(
                     errors,
                     "reads",
@@ -78,8 +97,7 @@ class UtilityConversion(models.Model):
                         "Meter %(serial)s is not in the meters file.", serial=serial
                     ),
                 )
-            number = row["account_number"]
-            if number and number not in accounts and number not in converted_accounts:
+            if number and number not in known["accounts"]:
                 self._error(
                     errors,
                     "reads",
@@ -90,7 +108,7 @@ class UtilityConversion(models.Model):
                         number=number,
                     ),
                 )
-            if row["read_date"] > cutover:
+            if day > cutover:
                 self._error(
                     errors,
                     "reads",
@@ -99,32 +117,54 @@ class UtilityConversion(models.Model):
                     self.env._(
                         "The read date %(date)s is after the cut-over date "
                         "%(cutover)s.",
-                        date=row["read_date"],
+                        date=day,
                         cutover=cutover,
                     ),
                 )
-            by_meter[serial].append((row["read_date"], line_no, row["reading"]))
-        for serial, meter_reads in by_meter.items():
-            meter_reads.sort()
-            for (day, line, reading), (_d, _l, before) in zip(
-                meter_reads[1:], meter_reads, strict=False
-            ):
-                if reading < before:
-                    self._error(
-                        errors,
-                        "reads",
-                        line,
-                        "reading",
-                        self.env._(
-                            "Meter %(serial)s reads %(reading)s on %(date)s, less "
-                            "than %(before)s on the read before: a rollover or a "
-                            "meter change-out is converted as a new meter.",
-                            serial=serial,
-                            reading=reading,
-                            date=day,
-                            before=before,
-                        ),
-                    )
+        # Readings going down: each read against the one before it (by date)
+        # of its meter, sorted by the database.
+        cr.execute(
+            SQL(
+                """SELECT serial, read_date, line_no, reading, before
+                     FROM (SELECT rd.data->>'meter_serial' AS serial,
+                                  rd.data->>'read_date' AS read_date,
+                                  rd.line_no,
+                                  rd.data->'reading' AS reading,
+                                  (rd.data->>'reading')::numeric AS amount,
+                                  lag(rd.data->'reading') OVER meter AS before,
+                                  lag((rd.data->>'reading')::numeric) OVER meter
+                                      AS amount_before,
+                                  min(rd.line_no) OVER (
+                                      PARTITION BY rd.data->>'meter_serial'
+                                  ) AS first_line
+                             FROM utility_conversion_line rd
+                            WHERE rd.conversion_id = %s AND rd.kind = 'reads'
+                           WINDOW meter AS (
+                                  PARTITION BY rd.data->>'meter_serial'
+                                  ORDER BY rd.data->>'read_date' COLLATE "C",
+                                           rd.line_no)
+                          ) rd
+                    WHERE amount < amount_before
+                 ORDER BY first_line, read_date COLLATE "C", line_no""",
+                self.id,
+            )
+        )
+        for serial, day, line, reading, before in cr.fetchall():
+            self._error(
+                errors,
+                "reads",
+                line,
+                "reading",
+                self.env._(
+                    "Meter %(serial)s reads %(reading)s on %(date)s, less "
+                    "than %(before)s on the read before: a rollover or a "
+                    "meter change-out is converted as a new meter.",
+                    serial=serial,
+                    reading=float(reading),
+                    date=day,
+                    before=float(before),
+                ),
+            )
 
     # ------------------------------------------------------------
     # Load

@@ -4,12 +4,14 @@
 checked as a set (duplicates, references between files and to records
 converted earlier, meters, active services, amounts); every error names
 the file, the line and the column, and nothing is loaded while one
-remains. The checks stay in one file (about 600 lines): they share the
-parsed rows of the whole file set."""
+remains. The checks stay in one file (about 800 lines): they share the
+parsed rows of the file set; the largest files (``STREAMED_KINDS``) are
+never held whole but checked on their staged rows."""
 
 # pylint: disable=consider-merging-classes-inherited
 import base64
 import binascii
+import codecs
 import csv
 import hashlib
 import io
@@ -30,8 +32,17 @@ from .utility_conversion_spec import (
     file_name,
 )
 
-# Staged rows created per create([...]) call.
-STAGE_BATCH = 10000
+# Staged rows created per create([...]) call (and read back per fetch): the
+# create of a batch is the peak of Validate (about 3 KB a row), so it is small.
+STAGE_BATCH = 2000
+# The kinds of files never held whole (the read history: twelve rows a meter,
+# most of a city's rows; the services and the balances): parsed and staged by
+# batches, checked on the staged rows (read back by batches, or in SQL).
+STREAMED_KINDS = ("services", "balances", "reads")
+# Bytes of a file decoded at once to check that it is UTF-8.
+DECODE_CHUNK = 1 << 20
+# Numbers the database cursors reading staged rows back (their names).
+CURSOR_NUMBERS = itertools.count(1)
 
 
 class UtilityConversion(models.Model):
@@ -44,6 +55,12 @@ class UtilityConversion(models.Model):
     def _stage(self):
         """Parse and check the files; replace the staged rows and the errors.
 
+        Each file is staged as soon as it is parsed. The files of
+        ``STREAMED_KINDS`` (the read history, the services, the balances) are
+        never held whole: parsed and staged by batches, their duplicates
+        found in SQL, their checks run on the staged rows (read back by
+        batches, or in SQL for the read history).
+
         :return: the errors (a list of values of utility.conversion.error)
         """
         self.ensure_one()
@@ -52,13 +69,22 @@ class UtilityConversion(models.Model):
         errors = []
         rows = {}
         for kind in self._conversion_templates():
+            if kind in STREAMED_KINDS:
+                self._stage_streamed(kind, errors)
+                continue
             rows[kind] = self._parse(kind, errors)
+            self._stage_rows(kind, rows[kind])
         self._check_references(rows, errors)
+        del rows
         for sequence, error in enumerate(errors):
             error.update(conversion_id=self.id, sequence=sequence)
         self.env["utility.conversion.error"].create(errors)
-        # By batches, the values of a batch only made at once and the cache
-        # emptied between them: memory stays flat.
+        return errors
+
+    def _stage_rows(self, kind, rows):
+        """Stage ``rows`` ((line number, row) of ``kind``, an iterable) by
+        batches, the values of a batch only made at once and the cache
+        emptied between them: memory stays flat."""
         Line = self.env["utility.conversion.line"]
         staged = (
             {
@@ -68,33 +94,81 @@ class UtilityConversion(models.Model):
                 "key": self._conversion_key(kind, row),
                 "data": row,
             }
-            for kind, kind_rows in rows.items()
-            for line_no, row in kind_rows
+            for line_no, row in rows
         )
         while batch := list(itertools.islice(staged, STAGE_BATCH)):
             Line.create(batch)
             Line.flush_model()
             Line.invalidate_model()
-        return errors
+
+    def _stage_streamed(self, kind, errors):
+        """Parse and stage the file of ``kind`` by batches, never held whole:
+        every typed row is staged, then the later rows of a key are reported
+        as duplicates and removed. The errors are added in the order of the
+        lines, as ``_parse`` adds them."""
+        found = []
+        self._stage_rows(kind, self._iter_rows(kind, found))
+        self._unstage_duplicates(kind, found)
+        # Stable: the errors of a line keep the order of its columns (a row
+        # with an error in a value is not staged, so never a duplicate).
+        found.sort(key=lambda error: error["line_no"])
+        errors.extend(found)
+
+    def _unstage_duplicates(self, kind, errors):
+        """Report the staged rows of ``kind`` whose key is on an earlier
+        line (as ``_parse`` does) and remove them from the staged rows."""
+        self.env["utility.conversion.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.id, line.line_no, line.data, first.line_no, first.data
+                     FROM (SELECT id, first_value(id) OVER (
+                                      PARTITION BY key ORDER BY line_no
+                                  ) AS first_id
+                             FROM utility_conversion_line
+                            WHERE conversion_id = %s AND kind = %s) dup
+                     JOIN utility_conversion_line line ON line.id = dup.id
+                     JOIN utility_conversion_line first ON first.id = dup.first_id
+                    WHERE dup.id != dup.first_id
+                 ORDER BY line.line_no""",
+                self.id,
+                kind,
+            )
+        )
+        ids = []
+        for line_id, line_no, row, first_no, first_row in self.env.cr.fetchall():
+            self._duplicate(errors, kind, line_no, row, (first_no, first_row))
+            ids.append(line_id)
+        if ids:
+            self.env.cr.execute(
+                SQL("DELETE FROM utility_conversion_line WHERE id = ANY(%s)", ids)
+            )
+            self.env["utility.conversion.line"].invalidate_model()
+            self.invalidate_recordset(["line_ids"])
 
     def _check_staged(self):
         """Check again the rows staged at Validate, the files unchanged since
         (``files_checksum``): the references between the files and to the
         database (records created since under the same keys, services made
         active since, rates and routes removed) are checked on the staged
-        rows, read back from the database; the files are neither parsed nor
+        rows, read back from the database (those of ``STREAMED_KINDS`` by
+        batches as the checks go, or in SQL); the files are neither parsed nor
         staged again. Replace the errors with those found.
 
         :return: the errors (a list of values of utility.conversion.error)
         """
         self.ensure_one()
         self.env["utility.conversion.line"].flush_model()
-        rows = {kind: [] for kind in self._conversion_templates()}
+        rows = {
+            kind: []
+            for kind in self._conversion_templates()
+            if kind not in STREAMED_KINDS
+        }
         self.env.cr.execute(
             SQL(
                 "SELECT kind, line_no, data FROM utility_conversion_line "
-                "WHERE conversion_id = %s ORDER BY kind, line_no",
+                "WHERE conversion_id = %s AND kind != ALL(%s) ORDER BY kind, line_no",
                 self.id,
+                list(STREAMED_KINDS),
             )
         )
         for kind, line_no, data in self.env.cr.fetchall():
@@ -108,6 +182,47 @@ class UtilityConversion(models.Model):
                 error.update(conversion_id=self.id, sequence=sequence)
             self.env["utility.conversion.error"].create(errors)
         return errors
+
+    def _kind_rows(self, rows, kind):
+        """(line number, row) of ``kind`` in the order of the lines: held in
+        ``rows``, or (``STREAMED_KINDS``) read back from the staged rows by
+        batches, as the caller goes."""
+        if kind in STREAMED_KINDS:
+            return self._iter_staged(kind)
+        return rows.get(kind, [])
+
+    def _iter_staged(self, kind, columns=None):
+        """Yield (line number, row) of the staged rows of ``kind`` in the
+        order of the lines, read through a cursor of the database
+        ``STAGE_BATCH`` rows at a time; with ``columns``, (line number, value
+        of each column) instead, the rest of the row left in the database."""
+        self.env["utility.conversion.line"].flush_model()
+        cr = self.env.cr
+        name = SQL.identifier(f"utility_conversion_rows_{next(CURSOR_NUMBERS)}")
+        values = (
+            SQL("data")
+            if columns is None
+            else SQL(", ").join(SQL("data->%s", column) for column in columns)
+        )
+        cr.execute(
+            SQL(
+                "DECLARE %s NO SCROLL CURSOR FOR SELECT line_no, %s "
+                "FROM utility_conversion_line WHERE conversion_id = %s AND kind = %s "
+                "ORDER BY line_no",
+                name,
+                values,
+                self.id,
+                kind,
+            )
+        )
+        while True:
+            cr.execute(SQL("FETCH FORWARD %s FROM %s", STAGE_BATCH, name))
+            batch = cr.fetchall()
+            if not batch:
+                break
+            yield from batch
+            del batch
+        cr.execute(SQL("CLOSE %s", name))
 
     def _files_checksum(self):
         """A digest of the files (their attachments' checksums), the
@@ -146,12 +261,37 @@ class UtilityConversion(models.Model):
 
     def _parse(self, kind, errors):
         """[(line number, {column: typed value})] of the file of ``kind``:
-        rows with an error in a value are reported and left out."""
-        content = self[f"{kind}_file"]
+        rows with an error in a value are reported and left out, and so are
+        the later rows of a key (duplicates)."""
+        rows = []
+        seen = {}
+        for line_no, row in self._iter_rows(kind, errors):
+            key = self._conversion_key(kind, row)
+            if key in seen:
+                self._duplicate(errors, kind, line_no, row, seen[key])
+                continue
+            seen[key] = (line_no, row)
+            rows.append((line_no, row))
+        return rows
+
+    def _iter_rows(self, kind, errors):
+        """Yield (line number, {column: typed value}) of the rows of the file
+        of ``kind``, read as it goes (the file is not decoded whole): rows
+        with an error in a value are reported and left out; duplicates are
+        not looked for."""
+        field_name = f"{kind}_file"
+        content = self[field_name]
         if not content:
-            return []
+            return
+        # The file's value is not kept in the cache while its rows are read.
+        self.invalidate_recordset([field_name])
         try:
-            text = base64.b64decode(content).decode("utf-8-sig")
+            data = base64.b64decode(content)
+            del content
+            decoder = codecs.getincrementaldecoder("utf-8-sig")()
+            for start in range(0, len(data), DECODE_CHUNK):
+                decoder.decode(data[start : start + DECODE_CHUNK])
+            decoder.decode(b"", final=True)
         except (binascii.Error, UnicodeDecodeError):
             self._error(
                 errors,
@@ -162,8 +302,11 @@ class UtilityConversion(models.Model):
                     "The file is not a CSV file in UTF-8: save it as CSV UTF-8."
                 ),
             )
-            return []
-        reader = csv.reader(io.StringIO(text))
+            return
+        reader = csv.reader(
+            io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="\n")
+        )
+        del data
         header = [h.strip() for h in next(reader, [])]
         columns = self._conversion_templates()[kind]
         names = [name for name, *_rest in columns]
@@ -195,9 +338,7 @@ class UtilityConversion(models.Model):
                 self.env._("Required column %(column)s is missing.", column=name),
             )
         if missing:
-            return []
-        rows = []
-        seen = {}
+            return
         for line_no, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
@@ -223,15 +364,8 @@ class UtilityConversion(models.Model):
                     ok = False
                     self._error(errors, kind, line_no, name, message)
                 row[name] = typed
-            if not ok:
-                continue
-            key = self._conversion_key(kind, row)
-            if key in seen:
-                self._duplicate(errors, kind, line_no, row, seen[key])
-                continue
-            seen[key] = (line_no, row)
-            rows.append((line_no, row))
-        return rows
+            if ok:
+                yield line_no, row
 
     def _duplicate(self, errors, kind, line_no, row, first):
         first_line, first_row = first
@@ -318,11 +452,13 @@ class UtilityConversion(models.Model):
         ctx = {
             "rows": rows,
             "errors": errors,
+            # Only the kinds that others refer to (their rows are in ``rows``).
             "by_key": {
                 kind: {
-                    self._conversion_key(kind, row): (ln, row) for ln, row in kind_rows
+                    self._conversion_key(kind, row): (ln, row)
+                    for ln, row in rows.get(kind, [])
                 }
-                for kind, kind_rows in rows.items()
+                for kind, _column in REFERENCES
             },
             "routes": set(
                 self.env["utility.route"]
@@ -427,7 +563,9 @@ class UtilityConversion(models.Model):
             )
             - ctx["converted"]["accounts"]
         )
-        served = {r["account_number"] for _l, r in ctx["rows"]["services"]}
+        served = {
+            r["account_number"] for _l, r in self._kind_rows(ctx["rows"], "services")
+        }
         for line_no, row in rows:
             number = row["account_number"]
             problems = []
@@ -492,7 +630,7 @@ class UtilityConversion(models.Model):
     def _check_services(self, ctx):
         by_key = ctx["by_key"]
         rates = ctx["rates"]
-        for line_no, row in ctx["rows"]["services"]:
+        for line_no, row in self._kind_rows(ctx["rows"], "services"):
             problems = []
             account = by_key["accounts"].get(row["account_number"])
             if not account:
@@ -588,7 +726,7 @@ class UtilityConversion(models.Model):
         the database at the premises converted before)."""
         active_service = {}
         in_database = self._active_services_in_database(ctx)
-        for line_no, row in ctx["rows"]["services"]:
+        for line_no, row in self._kind_rows(ctx["rows"], "services"):
             account = ctx["by_key"]["accounts"].get(row["account_number"])
             if not account or account[1]["status"] != "active":
                 continue
@@ -654,7 +792,7 @@ class UtilityConversion(models.Model):
     def _check_amounts(self, ctx):
         rows = ctx["rows"]
         for kind in ("balances", "deposits"):
-            for line_no, row in rows[kind]:
+            for line_no, row in self._kind_rows(rows, kind):
                 if row["account_number"] not in ctx["by_key"]["accounts"]:
                     self._error(
                         ctx["errors"],
@@ -666,7 +804,7 @@ class UtilityConversion(models.Model):
                             number=row["account_number"],
                         ),
                     )
-        for line_no, row in rows["balances"]:
+        for line_no, row in self._kind_rows(rows, "balances"):
             for column, _days, _label in BALANCE_BUCKETS[1:]:
                 if (row[column] or 0.0) < 0:
                     self._error(
@@ -679,7 +817,7 @@ class UtilityConversion(models.Model):
                             "the current column."
                         ),
                     )
-        for line_no, row in rows["deposits"]:
+        for line_no, row in self._kind_rows(rows, "deposits"):
             if row["amount"] <= 0:
                 self._error(
                     ctx["errors"],

@@ -3,12 +3,14 @@
 import base64
 from collections import defaultdict
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
+from ..models import utility_conversion_validate as validate_module
 from .common import UtilityBillingCommon
 
 CUTOVER = date(2025, 6, 30)
@@ -224,6 +226,76 @@ class TestConversion(ConversionCommon):
             conversion.action_load()
         self.assertEqual(self._counts(), before)
         self.assertFalse(conversion.account_ids)
+
+    def test_planted_errors_same_by_batches(self):
+        """The services and the balances are parsed, staged and checked by
+        batches (never held whole): the same errors, in the same order,
+        whatever the size of a batch, a duplicate in a later batch than its
+        first line included; and the same again on the staged rows (Load)."""
+        self._create_meter("CV-M3")
+        files = {
+            **BAD,
+            "services": BAD["services"] + "CV-0001,WATER,CV-W,CV-M1,\n",
+            "balances": BAD["balances"] + "CV-0099,5.00,,,\n",
+        }
+        whole = self._conversion(files)
+        whole.action_validate()
+        by_batches = self._conversion(files)
+        with patch.object(validate_module, "STAGE_BATCH", 2):
+            by_batches.action_validate()
+
+        def listed(conversion):
+            return [
+                (e.file_name, e.line_no, e.field_name, e.message)
+                for e in conversion.error_ids.sorted("sequence")
+            ]
+
+        found = listed(by_batches)
+        self.assertEqual(found, listed(whole))
+        self.assertIn(
+            (
+                "services.csv",
+                7,
+                "service_type",
+                "Account CV-0001 has service WATER twice (also on line 2).",
+            ),
+            found,
+        )
+        self.assertIn(
+            (
+                "balances.csv",
+                5,
+                "account_number",
+                "Duplicate account_number CV-0099: also on line 4.",
+            ),
+            found,
+        )
+        # In the order of the files, then of the lines within a file's checks.
+        files_order = [e[0] for e in found]
+        self.assertLess(
+            files_order.index("services.csv"), files_order.index("balances.csv")
+        )
+        self.assertEqual(
+            sorted(
+                by_batches.line_ids.filtered(lambda ln: ln.kind == "services").mapped(
+                    "line_no"
+                )
+            ),
+            [2, 3, 4, 5, 6],
+        )
+        with patch.object(validate_module, "STAGE_BATCH", 2):
+            again = by_batches._check_staged()
+        self.assertEqual(
+            [
+                (e["file_name"], e["line_no"], e["field_name"], e["message"])
+                for e in again
+            ],
+            [
+                (e["file_name"], e["line_no"], e["field_name"], e["message"])
+                for e in whole._check_staged()
+            ],
+        )
+        self.assertTrue(again)
 
     def test_load_proves_and_reloads_nothing(self):
         """The corrected files load: accounts, meters, services, opening

@@ -2,9 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..models import utility_conversion_validate as validate_module
 from .common_billing import UtilityBillingRunCommon
 
 # Go-live at the end of February: the March run is the first one of ours.
@@ -214,3 +216,118 @@ class TestConversionReads(UtilityBillingRunCommon):
             (created[0], inserted[0]),
         )
         self.assertEqual(inserted[1].consumption, 12.5)
+
+    def test_read_errors_in_order_across_batches(self):
+        """The read history is parsed, staged and checked by batches: errors
+        planted on either side of a batch boundary (a duplicate of a row of
+        an earlier batch, readings going down between batches) are all found,
+        in the order of the files and lines, at Validate as at Load."""
+        reads = """meter_serial,read_date,reading,read_type,account_number
+RH-M1,2024-12-31,1000,actual,RH-0001
+RH-M2,2025-01-31,500,actual,
+RH-M1,2025-01-31,990,actual,
+RH-M1,2024-12-31,1000,actual,
+RH-M9,2025-01-31,10,actual,RH-0099
+RH-M2,2024-12-31,520,actual,
+RH-M2,2025-03-15,530,actual,
+RH-M1,2025-02-27,980,actual,
+RH-M2,abc,1,actual,
+RH-M2,2025-01-31,1,actual,
+"""
+        notes = """account_number,date,note
+RH-0099,2024-06-12,Gate code 1234
+RH-0001,2024-06-31,Dog in the yard
+"""
+        conversion = self._conversion({**FILES, "reads": reads, "notes": notes})
+        with patch.object(validate_module, "STAGE_BATCH", 3):
+            conversion.action_validate()
+        self.assertEqual(conversion.state, "draft")
+        found = [
+            (e.file_name, e.line_no, e.field_name, e.message)
+            for e in conversion.error_ids.sorted("sequence")
+        ]
+        parsed = [
+            (
+                "reads.csv",
+                5,
+                "meter_serial",
+                "Duplicate meter_serial RH-M1/2024-12-31: also on line 2.",
+            ),
+            (
+                "reads.csv",
+                10,
+                "read_date",
+                "abc is not a date (YYYY-MM-DD or MM/DD/YYYY).",
+            ),
+            (
+                "reads.csv",
+                11,
+                "meter_serial",
+                "Duplicate meter_serial RH-M2/2025-01-31: also on line 3.",
+            ),
+            (
+                "notes.csv",
+                3,
+                "date",
+                "2024-06-31 is not a date (YYYY-MM-DD or MM/DD/YYYY).",
+            ),
+        ]
+        checked = [
+            (
+                "notes.csv",
+                2,
+                "account_number",
+                "Account RH-0099 is not in the accounts file.",
+            ),
+            ("reads.csv", 6, "meter_serial", "Meter RH-M9 is not in the meters file."),
+            (
+                "reads.csv",
+                6,
+                "account_number",
+                "Account RH-0099 is not in the accounts file.",
+            ),
+            (
+                "reads.csv",
+                8,
+                "read_date",
+                "The read date 2025-03-15 is after the cut-over date 2025-02-28.",
+            ),
+            (
+                "reads.csv",
+                4,
+                "reading",
+                "Meter RH-M1 reads 990.0 on 2025-01-31, "
+                "less than 1000.0 on the read before: a rollover or a meter "
+                "change-out is converted as a new meter.",
+            ),
+            (
+                "reads.csv",
+                9,
+                "reading",
+                "Meter RH-M1 reads 980.0 on 2025-02-27, "
+                "less than 990.0 on the read before: a rollover or a meter "
+                "change-out is converted as a new meter.",
+            ),
+            (
+                "reads.csv",
+                3,
+                "reading",
+                "Meter RH-M2 reads 500.0 on 2025-01-31, "
+                "less than 520.0 on the read before: a rollover or a meter "
+                "change-out is converted as a new meter.",
+            ),
+        ]
+        self.assertEqual(found, parsed + checked)
+        # Every valid row is staged once, the duplicates left out.
+        staged = conversion.line_ids.filtered(lambda ln: ln.kind == "reads")
+        self.assertEqual(sorted(staged.mapped("line_no")), [2, 3, 4, 6, 7, 8, 9])
+        # The staged rows checked again (as Load does): the same errors.
+        with patch.object(validate_module, "STAGE_BATCH", 3):
+            again = conversion._check_staged()
+        self.assertEqual(
+            [
+                (e["file_name"], e["line_no"], e["field_name"], e["message"])
+                for e in again
+            ],
+            checked,
+        )

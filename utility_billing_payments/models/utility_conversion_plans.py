@@ -113,11 +113,11 @@ class UtilityConversion(models.Model):
         balances.csv or open_bills.csv, else (an account converted before)
         what it owes in the books."""
         balances = {}
-        for _line_no, row in rows.get("balances", []):
+        for _line_no, row in self._kind_rows(rows, "balances"):
             balances[row["account_number"]] = sum(
                 row.get(column) or 0.0 for column in BUCKET_COLUMNS
             )
-        for _line_no, row in rows.get("open_bills", []):
+        for _line_no, row in self._kind_rows(rows, "open_bills"):
             number = row["account_number"]
             balances[number] = balances.get(number, 0.0) + row["amount"]
         missing = numbers - set(balances)
