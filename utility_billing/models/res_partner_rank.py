@@ -21,7 +21,9 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def _increase_rank(self, field, n=1):
-        if not self.env.context.get(DEFER_RANKS) or field not in (
+        # Honoured only in superuser mode (the conversion's load posts as
+        # superuser): a caller's context never keeps its ranks from rising.
+        if not (self.env.su and self.env.context.get(DEFER_RANKS)) or field not in (
             "customer_rank",
             "supplier_rank",
         ):
